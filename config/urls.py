@@ -1,0 +1,25 @@
+"""Top-level URLs: staff pages, admin, the REST API under /api/v1/, its schema and docs, healthz."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from config.health import healthz
+
+api_v1 = [
+    path("erp/", include("erp_core.api.urls")),
+    *(path(f"{m}/", include(f"{m}.api.urls")) for m in ("mes", "wms", "crm") if m in settings.ZHONGTAI_MODULES),
+]
+
+urlpatterns = [
+    path("", include("erp_core.urls")),
+    path("integration/", include("integration.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("healthz", healthz, name="healthz"),
+]

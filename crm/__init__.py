@@ -1,0 +1,1 @@
+"""Customer relationships (CRM) module."""

@@ -1,0 +1,5 @@
+"""Staff pages of crm."""
+
+app_name = "crm"
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""ERP core: master data, documents, planning and ledgers."""

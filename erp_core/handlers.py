@@ -1,0 +1,1 @@
+"""Receivers of the front modules' topics for the ERP core (none yet)."""

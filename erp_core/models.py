@@ -1,0 +1,104 @@
+"""ERP core models: users and partners (master data grows here with the ERP issues)."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Partner(models.Model):
+    """A company we sell to, buy from, or both: the one record of a customer or supplier."""
+
+    class Kind(models.TextChoices):
+        CUSTOMER = "customer", _("Customer")
+        SUPPLIER = "supplier", _("Supplier")
+        BOTH = "both", _("Customer and supplier")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    tax_id = models.CharField(
+        _("tax id"), max_length=18, blank=True, help_text=_("Unified social credit code")
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["customer", "supplier", "both"]),
+                name="partner_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_customer(self) -> bool:
+        """True when we sell to this partner."""
+        return self.kind in (self.Kind.CUSTOMER, self.Kind.BOTH)
+
+    @property
+    def is_supplier(self) -> bool:
+        """True when we buy from this partner."""
+        return self.kind in (self.Kind.SUPPLIER, self.Kind.BOTH)
+
+
+class User(AbstractUser):
+    """A person who signs in: staff (by role groups) or a partner's user bound to one partner.
+
+    A partner user sees, through the API, only the documents of its partner.
+    """
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Set for a customer's or supplier's user: it sees only that partner's data."),
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def is_partner_user(self) -> bool:
+        """True for a customer's or supplier's user."""
+        return self.partner_id is not None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.partner_id is not None and self.is_staff:
+            raise ValidationError(
+                {"partner": _("A partner's user cannot be staff: clear 'staff status' first.")}
+            )
+
+
+class ModuleAccess(models.Model):
+    """Holds the module-level permission that opens the ERP's screens and API; it has no table."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [
+            ("access_erp", _("Can use the ERP module")),
+            ("access_finance", _("Can use finance screens")),
+            ("access_integration", _("Can see the event log and replay deliveries")),
+        ]

@@ -1,0 +1,68 @@
+"""The two calls domain code makes: ``publish`` (inside its transaction) and ``handled_once``.
+
+``publish`` writes the event to the outbox in the caller's transaction; after commit the event is
+handed to Celery. A receiver wraps its effect in ``handled_once`` so that a second delivery of the
+same event to the same receiver changes nothing.
+"""
+
+import json
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from integration.contracts import PayloadError, Topic
+from integration.models import Event, EventReceipt
+from integration.queue import enqueue_delivery
+from integration.topics import get_topic
+
+logger = logging.getLogger(__name__)
+
+
+class PublishOutsideTransaction(RuntimeError):
+    """publish() was called with no transaction open: the event could outlive a rolled-back change."""
+
+
+class AlreadyHandled(Exception):  # noqa: N818 - a control-flow signal, not an error
+    """Raised on entering ``handled_once`` when this receiver already applied the event."""
+
+
+def publish(*, topic: Topic | str, payload: dict) -> Event:
+    """Write an event to the outbox in the current transaction; deliver it after commit.
+
+    Refuses to run outside a transaction, so that a rolled-back change never announces anything.
+    """
+    if not connection.in_atomic_block:
+        raise PublishOutsideTransaction(
+            "publish() must run inside the service's transaction (transaction.atomic)."
+        )
+    declared = get_topic(topic) if isinstance(topic, str) else topic
+    declared.validate(payload)
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise PayloadError(f"{declared.name}: payload is not plain JSON ({exc}).") from exc
+    event = Event.objects.create(
+        topic=declared.name, version=declared.version, occurred_at=timezone.now(), payload=payload
+    )
+    transaction.on_commit(partial(enqueue_delivery, event.pk), robust=True)
+    return event
+
+
+@contextmanager
+def handled_once(event: Event, *, receiver: str) -> Iterator[None]:
+    """Run the block, in one transaction with the receipt of (event, receiver), at most once.
+
+    A concurrent delivery of the same event waits on the receipt's unique key and then finds it
+    handled; a failed block rolls back together with its receipt, so a retry runs it again.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                EventReceipt.objects.create(event_id=event.pk, receiver=receiver)
+        except IntegrityError:
+            raise AlreadyHandled(f"{receiver} already handled event {event.pk}.") from None
+        yield

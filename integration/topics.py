@@ -1,0 +1,126 @@
+"""Every topic of the bus, declared once with its payload fields (docs/events.md lists them).
+
+Money and quantities are decimal strings; ids of rows are integers, ids of events UUIDs.
+A topic's payload may only grow with optional fields; anything else is a new version.
+"""
+
+from integration.contracts import Topic
+
+TOPICS: dict[str, Topic] = {}
+
+
+def declare(name: str, *, fields: dict[str, str], version: int = 1, description: str = "") -> Topic:
+    """Declare a topic once; a second declaration of the same name is a programming error."""
+    if name in TOPICS:
+        raise ValueError(f"Topic {name} is declared twice.")
+    topic = Topic(name, fields=fields, version=version, description=description)
+    TOPICS[name] = topic
+    return topic
+
+
+def get_topic(name: str) -> Topic:
+    """Return the declared topic, or raise KeyError naming the unknown topic."""
+    try:
+        return TOPICS[name]
+    except KeyError:
+        raise KeyError(f"Unknown topic {name!r}: declare it in integration/topics.py.") from None
+
+
+# --- CRM --------------------------------------------------------------------------------------
+quote_accepted = declare(
+    "crm.quote_accepted",
+    fields={"quote_id": "int", "customer_id": "int", "requested_date?": "date", "lines": "list"},
+    description="A customer accepted a quote; the ERP creates the confirmed sales order.",
+)
+
+# --- ERP --------------------------------------------------------------------------------------
+sales_order_confirmed = declare(
+    "erp.sales_order_confirmed",
+    fields={"sales_order_id": "int", "customer_id": "int", "promised_date?": "date", "lines": "list"},
+    description="A sales order was confirmed; WMS plans the delivery, CRM updates the deal.",
+)
+production_order_released = declare(
+    "erp.production_order_released",
+    fields={"production_order_id": "int", "item_id": "int", "quantity": "decimal", "due_date": "date"},
+    description="A production order was released to the shop floor.",
+)
+schedule_changed = declare(
+    "erp.schedule_changed",
+    fields={"operations": "list", "slipped_sales_orders?": "list"},
+    description="The finite-capacity schedule moved operations; promised dates may have slipped.",
+)
+purchase_order_placed = declare(
+    "erp.purchase_order_placed",
+    fields={"purchase_order_id": "int", "supplier_id": "int", "warehouse_id": "int", "lines": "list"},
+    description="A purchase order went to a supplier; WMS expects the receipt.",
+)
+shortage_detected = declare(
+    "erp.shortage_detected",
+    fields={"item_id": "int", "warehouse_id": "int", "quantity": "decimal", "needed_by": "date"},
+    description="Planning found a shortage of an item in a warehouse.",
+)
+invoice_posted = declare(
+    "erp.invoice_posted",
+    fields={"invoice_id": "int", "partner_id": "int", "amount": "decimal", "due_date": "date"},
+    description="A customer invoice was posted.",
+)
+payment_received = declare(
+    "erp.payment_received",
+    fields={"payment_id": "int", "partner_id": "int", "amount": "decimal"},
+    description="A customer payment was received.",
+)
+
+# --- MES --------------------------------------------------------------------------------------
+materials_consumed = declare(
+    "mes.materials_consumed",
+    fields={"work_order_id": "int", "production_order_id": "int", "lines": "list"},
+    description="A work order consumed materials from the line's staging bins.",
+)
+output_reported = declare(
+    "mes.output_reported",
+    fields={
+        "work_order_id": "int",
+        "production_order_id": "int",
+        "item_id": "int",
+        "quantity": "decimal",
+        "scrap_quantity": "decimal",
+        "lot_number?": "str",
+    },
+    description="A work order reported good output (and scrap).",
+)
+machine_state_changed = declare(
+    "mes.machine_state_changed",
+    fields={"machine_id": "int", "work_center_id": "int", "state": "str", "changed_at": "datetime"},
+    description="A machine went up, down, or into setup.",
+)
+
+# --- WMS --------------------------------------------------------------------------------------
+stock_moved = declare(
+    "wms.stock_moved",
+    fields={
+        "move_id": "int",
+        "item_id": "int",
+        "quantity": "decimal",
+        "reason": "str",
+        "from_warehouse_id?": "int",
+        "to_warehouse_id?": "int",
+        "unit_cost?": "decimal",
+        "moved_at": "datetime",
+    },
+    description="Stock moved in, out or between warehouses.",
+)
+receipt_completed = declare(
+    "wms.receipt_completed",
+    fields={"receipt_id": "int", "purchase_order_id": "int", "lines": "list"},
+    description="Goods against a purchase order were received.",
+)
+shipment_dispatched = declare(
+    "wms.shipment_dispatched",
+    fields={"shipment_id": "int", "sales_order_id": "int", "lines": "list"},
+    description="A shipment left the warehouse.",
+)
+count_completed = declare(
+    "wms.count_completed",
+    fields={"count_id": "int", "warehouse_id": "int", "lines": "list"},
+    description="A cycle count was completed with its differences.",
+)

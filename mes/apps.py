@@ -1,0 +1,14 @@
+"""App configuration for MES."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MESConfig(AppConfig):
+    """Manufacturing execution; its receivers are imported in ready() so that they connect to the bus."""
+
+    name = "mes"
+    verbose_name = _("Manufacturing execution")
+
+    def ready(self) -> None:
+        from mes import handlers  # noqa: F401

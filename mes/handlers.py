@@ -1,0 +1,1 @@
+"""Receivers of other modules' topics for MES (none yet)."""

@@ -1,0 +1,5 @@
+"""Staff pages of mes."""
+
+app_name = "mes"
+
+urlpatterns: list = []

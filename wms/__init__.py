@@ -1,0 +1,1 @@
+"""Warehouse management (WMS) module."""

@@ -1,0 +1,13 @@
+"""WMS models."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ModuleAccess(models.Model):
+    """Holds the module-level permission that opens WMS's screens and API; it has no table."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = [("access_wms", _("Can use the WMS module"))]

@@ -1,0 +1,5 @@
+"""Staff pages of wms."""
+
+app_name = "wms"
+
+urlpatterns: list = []
