@@ -24,7 +24,9 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
-def _error_body(*, status_code: int, code: str, detail: str, errors: dict | list | None = None) -> dict:
+def _error_body(
+    *, status_code: int, code: str, detail: str, errors: dict | list | None = None
+) -> dict:
     body = {"status": status_code, "code": code, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -43,7 +45,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             status=exc.status_code,
         )
     if isinstance(exc, DjangoValidationError):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        errors = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound()

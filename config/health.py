@@ -36,5 +36,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Report the database and the broker; load balancers use the status code."""
     checks = {"database": _database(), "broker": _broker()}
     healthy = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "unavailable", **checks},
-                        status=200 if healthy else 503)
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )

@@ -9,7 +9,11 @@ from config.health import healthz
 
 api_v1 = [
     path("erp/", include("erp_core.api.urls")),
-    *(path(f"{m}/", include(f"{m}.api.urls")) for m in ("mes", "wms", "crm") if m in settings.ZHONGTAI_MODULES),
+    *(
+        path(f"{m}/", include(f"{m}.api.urls"))
+        for m in ("mes", "wms", "crm")
+        if m in settings.ZHONGTAI_MODULES
+    ),
 ]
 
 urlpatterns = [

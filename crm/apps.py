@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CRMConfig(AppConfig):
-    """Customer relationships; its receivers are imported in ready() so that they connect to the bus."""
+    """Customer relationships: receivers connect to the bus in ready()."""
 
     name = "crm"
     verbose_name = _("Customer relationships")

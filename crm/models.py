@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class ModuleAccess(models.Model):
+class ModuleAccess(models.Model):  # noqa: DJ008 - never shown, holds a permission
     """Holds the module-level permission that opens CRM's screens and API; it has no table."""
 
     class Meta:

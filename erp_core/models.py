@@ -1,11 +1,16 @@
 """ERP core models: users and partners (master data grows here with the ERP issues)."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+# 统一社会信用代码: 18 characters, digits and capital letters without I, O, S, V, Z.
+_TAX_ID_RE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 
 class Partner(models.Model):
@@ -43,6 +48,13 @@ class Partner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.tax_id and not _TAX_ID_RE.fullmatch(self.tax_id):
+            raise ValidationError(
+                {"tax_id": _("A unified social credit code has 18 digits or capital letters.")}
+            )
 
     @property
     def is_customer(self) -> bool:
@@ -91,7 +103,7 @@ class User(AbstractUser):
             )
 
 
-class ModuleAccess(models.Model):
+class ModuleAccess(models.Model):  # noqa: DJ008 - never shown, holds a permission
     """Holds the module-level permission that opens the ERP's screens and API; it has no table."""
 
     class Meta:

@@ -1,9 +1,12 @@
 """ERP core services: the only code that changes ERP state."""
 
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
+from erp_core.models import Partner
 from erp_core.roles import ROLES
 
 
@@ -28,3 +31,32 @@ def roles_sync() -> dict[str, int]:
         group.permissions.set([found[p] for p in perms if p in found])
         result[name] = len([p for p in perms if p in found])
     return result
+
+
+PARTNER_FIELDS = ("code", "name", "kind", "tax_id", "email", "phone", "is_active")
+
+
+@transaction.atomic
+def partner_create(*, code: str, name: str, kind: str, **fields) -> Partner:
+    """Create a partner after full validation (unique code, known kind, tax id format)."""
+    unknown = set(fields) - set(PARTNER_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("Unknown field.") for field in sorted(unknown)})
+    partner = Partner(code=code.strip(), name=name.strip(), kind=kind, **fields)
+    partner.full_clean()
+    partner.save()
+    return partner
+
+
+@transaction.atomic
+def partner_update(*, partner: Partner, **fields) -> Partner:
+    """Change a partner's fields; the history keeps who changed what."""
+    unknown = set(fields) - set(PARTNER_FIELDS)
+    if unknown:
+        raise ValidationError({field: _("Unknown field.") for field in sorted(unknown)})
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    for field, value in fields.items():
+        setattr(partner, field, value.strip() if isinstance(value, str) else value)
+    partner.full_clean()
+    partner.save()
+    return partner

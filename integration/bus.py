@@ -26,7 +26,7 @@ class PublishOutsideTransaction(RuntimeError):
     """publish() was called with no transaction open: the event could outlive a rolled-back change."""
 
 
-class AlreadyHandled(Exception):  # noqa: N818 - a control-flow signal, not an error
+class AlreadyHandled(Exception):
     """Raised on entering ``handled_once`` when this receiver already applied the event."""
 
 

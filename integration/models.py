@@ -80,7 +80,9 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         ordering = ["-updated_at"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "receiver"], name="delivery_event_receiver_uniq"),
+            models.UniqueConstraint(
+                fields=["event", "receiver"], name="delivery_event_receiver_uniq"
+            ),
         ]
         indexes = [models.Index(fields=["status"], name="delivery_status_idx")]
 

@@ -10,7 +10,12 @@ logger = logging.getLogger(__name__)
 DELIVER_TASK = "integration.tasks.deliver_event"
 
 # Publishing after commit must not hang a request when the broker is down.
-PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 
 
 def enqueue_delivery(event_id: uuid.UUID) -> bool:
@@ -20,7 +25,8 @@ def enqueue_delivery(event_id: uuid.UUID) -> bool:
             retry=True, retry_policy=PUBLISH_RETRY_POLICY
         )
     except Exception:  # the broker's client raises many kinds; all mean "not sent now"
-        logger.warning("Could not enqueue event %s; the outbox sweep will re-send it.", event_id,
-                       exc_info=True)
+        logger.warning(
+            "Could not enqueue event %s; the outbox sweep will re-send it.", event_id, exc_info=True
+        )
         return False
     return True

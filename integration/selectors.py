@@ -28,5 +28,7 @@ def dead_delivery_list() -> QuerySet[Delivery]:
 
 def event_status_counts() -> dict[str, int]:
     """How many events there are per status (for the log page and healthz)."""
-    counts = dict(Event.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    counts = dict(
+        Event.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
     return {status: counts.get(status, 0) for status in Event.Status.values}

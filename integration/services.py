@@ -49,7 +49,11 @@ def event_deliver(*, event_id: uuid.UUID, now: dt.datetime | None = None) -> Eve
         return None
     if event.status in (Event.Status.DELIVERED, Event.Status.DEAD):
         return event
-    if event.status == Event.Status.RETRYING and event.next_attempt_at and event.next_attempt_at > now:
+    if (
+        event.status == Event.Status.RETRYING
+        and event.next_attempt_at
+        and event.next_attempt_at > now
+    ):
         return event
     topic = TOPICS.get(event.topic)
     failures: dict[str, str] = {}
@@ -107,7 +111,9 @@ def _record_round(
     elif Delivery.Status.DEAD in statuses:
         event.status = Event.Status.DEAD
         event.next_attempt_at = None
-        logger.error("Event %s (%s) is dead: a receiver failed its last attempt.", event.pk, event.topic)
+        logger.error(
+            "Event %s (%s) is dead: a receiver failed its last attempt.", event.pk, event.topic
+        )
     else:
         event.status = Event.Status.DELIVERED
         event.delivered_at = now
@@ -150,7 +156,9 @@ def outbox_sweep(*, now: dt.datetime | None = None, limit: int = 500) -> int:
         status=Event.Status.PENDING,
         occurred_at__lte=stale,
     )
-    ids = list(Event.objects.filter(due).order_by("occurred_at").values_list("pk", flat=True)[:limit])
+    ids = list(
+        Event.objects.filter(due).order_by("occurred_at").values_list("pk", flat=True)[:limit]
+    )
     sent = 0
     for event_id in ids:
         Event.objects.filter(pk=event_id).update(enqueued_at=now)

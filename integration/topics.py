@@ -36,12 +36,22 @@ quote_accepted = declare(
 # --- ERP --------------------------------------------------------------------------------------
 sales_order_confirmed = declare(
     "erp.sales_order_confirmed",
-    fields={"sales_order_id": "int", "customer_id": "int", "promised_date?": "date", "lines": "list"},
+    fields={
+        "sales_order_id": "int",
+        "customer_id": "int",
+        "promised_date?": "date",
+        "lines": "list",
+    },
     description="A sales order was confirmed; WMS plans the delivery, CRM updates the deal.",
 )
 production_order_released = declare(
     "erp.production_order_released",
-    fields={"production_order_id": "int", "item_id": "int", "quantity": "decimal", "due_date": "date"},
+    fields={
+        "production_order_id": "int",
+        "item_id": "int",
+        "quantity": "decimal",
+        "due_date": "date",
+    },
     description="A production order was released to the shop floor.",
 )
 schedule_changed = declare(
@@ -51,7 +61,12 @@ schedule_changed = declare(
 )
 purchase_order_placed = declare(
     "erp.purchase_order_placed",
-    fields={"purchase_order_id": "int", "supplier_id": "int", "warehouse_id": "int", "lines": "list"},
+    fields={
+        "purchase_order_id": "int",
+        "supplier_id": "int",
+        "warehouse_id": "int",
+        "lines": "list",
+    },
     description="A purchase order went to a supplier; WMS expects the receipt.",
 )
 shortage_detected = declare(

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MESConfig(AppConfig):
-    """Manufacturing execution; its receivers are imported in ready() so that they connect to the bus."""
+    """Manufacturing execution: receivers connect to the bus in ready()."""
 
     name = "mes"
     verbose_name = _("Manufacturing execution")

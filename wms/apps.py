@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WMSConfig(AppConfig):
-    """Warehouse management; its receivers are imported in ready() so that they connect to the bus."""
+    """Warehouse management: receivers connect to the bus in ready()."""
 
     name = "wms"
     verbose_name = _("Warehouse management")
