@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class PublishOutsideTransaction(RuntimeError):
-    """publish() was called with no transaction open: the event could outlive a rolled-back change."""
+    """publish() ran with no transaction open: the event could outlive a rolled-back change."""
 
 
 class AlreadyHandled(Exception):
