@@ -163,23 +163,20 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "zhongtai")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A short visibility timeout: a message taken by a worker that died is handed out again soon.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 60),
     # Publishing must not hang a request when Redis is down: the sweep re-sends later.
-    "max_retries": 1,
-    "interval_start": 0,
-    "interval_step": 0.2,
-    "interval_max": 0.5,
     "socket_connect_timeout": 2,
     "socket_timeout": 5,
 }
 CELERY_BEAT_SCHEDULE = {
     "integration-sweep-outbox": {
         "task": "integration.tasks.sweep_outbox",
-        "schedule": timedelta(seconds=env_int("OUTBOX_SWEEP_SECONDS", 30)),
+        "schedule": timedelta(seconds=env_int("BUS_SWEEP_INTERVAL_SECONDS", 10)),
     },
 }
 

@@ -79,6 +79,15 @@ class Topic(Signal):
     def _kinds(self) -> dict[str, str]:
         return {name.rstrip("?"): kind for name, kind in self.fields.items()}
 
+    def receivers_for(self, sender: type) -> list:
+        """The live receivers connected for ``sender``, in connection order.
+
+        The bus calls them one by one (rather than ``send_robust``) so that each receiver's
+        outcome is booked on its own and a skipped duplicate is not logged as an error.
+        """
+        sync_receivers, _async_receivers = self._live_receivers(sender)
+        return list(sync_receivers)
+
     def validate(self, payload: dict) -> None:
         """Raise PayloadError unless the payload has exactly the declared fields, of their kinds."""
         if not isinstance(payload, dict):

@@ -61,11 +61,15 @@ def event_deliver(*, event_id: uuid.UUID, now: dt.datetime | None = None) -> Eve
     if topic is None:
         failures["integration.unknown_topic"] = f"Topic {event.topic!r} is not declared."
     else:
-        for receiver, result in topic.send_robust(sender=Event, event=event):
+        for receiver in topic.receivers_for(Event):
             name = receiver_name(receiver)
-            if isinstance(result, Exception) and not isinstance(result, AlreadyHandled):
-                failures[name] = "".join(traceback.format_exception(result))[-4000:]
-                logger.warning("Receiver %s failed on event %s: %r", name, event.pk, result)
+            try:
+                receiver(signal=topic, sender=Event, event=event)
+            except AlreadyHandled:
+                succeeded.append(name)
+            except Exception as exc:  # a receiver's bug must not stop the others
+                failures[name] = "".join(traceback.format_exception(exc))[-4000:]
+                logger.warning("Receiver %s failed on event %s: %r", name, event.pk, exc)
             else:
                 succeeded.append(name)
     return _record_round(event_id=event.pk, failures=failures, succeeded=succeeded, now=now)

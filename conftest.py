@@ -1,0 +1,51 @@
+"""Project-wide test fixtures and the skips of the embedded default.
+
+Tests marked ``postgres`` need PostgreSQL (DATABASE_URL); tests marked ``broker`` also need a
+Redis broker (CELERY_BROKER_URL) to run real Celery workers. `.ci/run` provides both; on the
+embedded SQLite default they are skipped, and the skip says why.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from tests import bus_probe
+
+
+def _database_is_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def _broker_is_redis() -> bool:
+    return os.environ.get("CELERY_BROKER_URL", "").startswith("redis://")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Skip what the current database and broker cannot run, with the reason."""
+    no_pg = pytest.mark.skip(
+        reason="needs PostgreSQL: set DATABASE_URL (skipped on the embedded SQLite default)"
+    )
+    no_broker = pytest.mark.skip(
+        reason="needs PostgreSQL and a Redis broker for real Celery workers: set DATABASE_URL "
+        "and CELERY_BROKER_URL (skipped on the embedded default)"
+    )
+    for item in items:
+        if "broker" in item.keywords and not (_database_is_postgres() and _broker_is_redis()):
+            item.add_marker(no_broker)
+        elif "postgres" in item.keywords and not _database_is_postgres():
+            item.add_marker(no_pg)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the test database is made, add the bus probe's plain tables."""
+    with django_db_blocker.unblock():
+        bus_probe.create_tables()
+
+
+@pytest.fixture
+def probe(db):
+    """The bus probe module, its tables emptied."""
+    bus_probe.clear_tables()
+    return bus_probe
