@@ -1,16 +1,19 @@
-"""API-wide pieces: pagination and the uniform JSON error body."""
+"""API-wide pieces: pagination, the uniform JSON error body and its schema, JSON 404/500."""
 
 import logging
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db.models import ProtectedError, RestrictedError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from rest_framework import exceptions
+from django.views import defaults
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 from common.errors import DomainError
 
@@ -24,9 +27,25 @@ class Pagination(PageNumberPagination):
     max_page_size = 500
 
 
+API_PATH_PREFIX = "/api/"
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every refused request: what went wrong, for a program and for a person."""
+
+    status = serializers.IntegerField(help_text="The HTTP status code, repeated.")
+    code = serializers.CharField(help_text="A stable machine-readable code, e.g. `not_found`.")
+    detail = serializers.CharField(help_text="A human-readable explanation.")
+    errors = serializers.DictField(
+        required=False,
+        help_text="Field errors: field name (or `non_field_errors`) to a list of messages.",
+    )
+
+
 def _error_body(
     *, status_code: int, code: str, detail: str, errors: dict | list | None = None
 ) -> dict:
+    """Build the uniform error body; ``errors`` is left out when there are none."""
     body = {"status": status_code, "code": code, "detail": detail}
     if errors:
         body["errors"] = errors
@@ -40,14 +59,27 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     left to Django (a 500, logged) because it is a bug, not bad input.
     """
     if isinstance(exc, DomainError):
+        set_rollback()
         return Response(
             _error_body(status_code=exc.status_code, code=exc.code, detail=exc.message),
             status=exc.status_code,
+        )
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        set_rollback()
+        return Response(
+            _error_body(
+                status_code=409,
+                code="protected",
+                detail=str(_("The object is still referenced by other records.")),
+            ),
+            status=409,
         )
     if isinstance(exc, DjangoValidationError):
         errors = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+        if NON_FIELD_ERRORS in errors:
+            errors["non_field_errors"] = errors.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(errors)
     elif isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound()
@@ -70,3 +102,25 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = _error_body(status_code=response.status_code, code=code, detail=str(detail))
     return response
+
+
+def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Unknown URLs under /api/ answer the JSON error body; other URLs get Django's page."""
+    if request.path.startswith(API_PATH_PREFIX):
+        return JsonResponse(
+            _error_body(status_code=404, code="not_found", detail=str(_("Not found."))),
+            status=404,
+        )
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request: HttpRequest) -> HttpResponse:
+    """A crash under /api/ answers the JSON error body (never a traceback); else Django's page."""
+    if request.path.startswith(API_PATH_PREFIX):
+        return JsonResponse(
+            _error_body(
+                status_code=500, code="server_error", detail=str(_("A server error occurred."))
+            ),
+            status=500,
+        )
+    return defaults.server_error(request)

@@ -7,6 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 
+# Unknown URLs and crashes under /api/ answer the JSON error body, elsewhere Django's pages.
+handler404 = "config.api.handler404"
+handler500 = "config.api.handler500"
+
 api_v1 = [
     path("erp/", include("erp_core.api.urls")),
     *(

@@ -43,10 +43,13 @@ def test_publish_outside_a_transaction_is_refused(probe):
 def test_rolled_back_transaction_leaves_no_event_and_no_task(
     probe, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            probe.publish_probe(marker="rolled-back")
-            raise RuntimeError("the business change fails after publishing")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        probe.publish_probe(marker="rolled-back")
+        raise RuntimeError("the business change fails after publishing")
     assert callbacks == []
     assert not Event.objects.exists()
     assert probe.business_rows("rolled-back") == 0
