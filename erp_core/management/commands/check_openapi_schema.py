@@ -1,4 +1,4 @@
-"""Fail when docs/openapi.yaml differs from the schema the code generates (``--write`` updates it)."""
+"""Fail when docs/openapi.yaml differs from the generated schema (``--write`` updates it)."""
 
 import difflib
 from pathlib import Path
