@@ -72,6 +72,15 @@ def event_deliver(*, event_id: uuid.UUID, now: dt.datetime | None = None) -> Eve
                 logger.warning("Receiver %s failed on event %s: %r", name, event.pk, exc)
             else:
                 succeeded.append(name)
+    if not failures and event.status == Event.Status.PENDING:
+        # The common case, first round and all applied: one conditional UPDATE. If another
+        # round booked a failure meanwhile the status is no longer pending and the full
+        # book-keeping below runs instead.
+        marked = Event.objects.filter(pk=event.pk, status=Event.Status.PENDING).update(
+            status=Event.Status.DELIVERED, delivered_at=now, next_attempt_at=None, attempts=1
+        )
+        if marked:
+            return event
     return _record_round(event_id=event.pk, failures=failures, succeeded=succeeded, now=now)
 
 
