@@ -1,0 +1,24 @@
+"""docs/events.md lists every declared topic with its fields, and nothing else."""
+
+import re
+from pathlib import Path
+
+from integration.topics import TOPICS
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "events.md"
+
+
+def test_every_declared_topic_is_documented_with_its_fields():
+    rows = {
+        match.group(1): match.group(2).strip()
+        for match in re.finditer(r"^\| `([a-z_]+\.[a-z_]+)` \| ([^|]+) \|", DOC.read_text(), re.M)
+    }
+    declared = {name: topic for name, topic in TOPICS.items() if not name.startswith("probe.")}
+    assert set(rows) == set(declared)
+    for name, topic in declared.items():
+        assert [f.strip() for f in rows[name].split(",")] == list(topic.fields), name
+
+
+def test_topic_names_follow_module_dot_fact():
+    for name in TOPICS:
+        assert re.fullmatch(r"[a-z]+\.[a-z_]+", name), name
