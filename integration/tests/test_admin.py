@@ -1,0 +1,66 @@
+"""Admins see events and deliveries and replay dead events from the admin."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery import app as celery_app
+from integration.models import Delivery, Event
+
+pytestmark = pytest.mark.django_db
+
+
+def _dead_event() -> Event:
+    event = Event.objects.create(
+        topic="probe.happened",
+        occurred_at=timezone.now(),
+        payload={"mode": "ok", "marker": "admin"},
+        status=Event.Status.DEAD,
+        attempts=5,
+    )
+    Delivery.objects.create(
+        event=event,
+        receiver="tests.bus_probe.apply_probe",
+        status=Delivery.Status.DEAD,
+        attempts=5,
+        last_error="Traceback: boom",
+    )
+    return event
+
+
+def test_admin_lists_events_and_dead_deliveries(admin_client, probe):
+    event = _dead_event()
+    response = admin_client.get(reverse("admin:integration_event_changelist"), {"status": "dead"})
+    assert response.status_code == 200
+    assert (
+        str(event.pk)[:8] in response.content.decode()
+        or "probe.happened" in response.content.decode()
+    )
+    detail = admin_client.get(reverse("admin:integration_event_change", args=[event.pk]))
+    assert detail.status_code == 200
+    assert "Traceback: boom" in detail.content.decode()
+    deliveries = admin_client.get(reverse("admin:integration_delivery_changelist"))
+    assert deliveries.status_code == 200
+
+
+def test_admin_replay_action_delivers_a_dead_event(
+    admin_client, probe, django_capture_on_commit_callbacks
+):
+    event = _dead_event()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            reverse("admin:integration_event_changelist"),
+            {"action": "replay", "_selected_action": [str(event.pk)]},
+            follow=True,
+        )
+    assert response.status_code == 200
+    event.refresh_from_db()
+    assert event.status == Event.Status.DELIVERED
+    assert probe.effects(event.pk) == 1
+
+
+def test_the_bus_tasks_are_registered_with_celery():
+    assert {"integration.tasks.deliver_event", "integration.tasks.sweep_outbox"} <= set(
+        celery_app.tasks
+    )
+    assert "integration-sweep-outbox" in celery_app.conf.beat_schedule
