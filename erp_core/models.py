@@ -114,3 +114,33 @@ class ModuleAccess(models.Model):  # noqa: DJ008 - never shown, holds a permissi
             ("access_finance", _("Can use finance screens")),
             ("access_integration", _("Can see the event log and replay deliveries")),
         ]
+
+
+class IdempotencyRecord(models.Model):
+    """The stored answer to a create request sent with an ``Idempotency-Key`` header.
+
+    Written in the create's transaction, so a retried request (a lost response, a double click)
+    gets the first answer instead of a second document. Keys are per user and kept 24 hours.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(_("key"), max_length=255)
+    endpoint = models.CharField(_("endpoint"), max_length=300, help_text=_("Method and path."))
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    response_status = models.PositiveSmallIntegerField(
+        _("response status"), null=True, blank=True, help_text=_("Empty while in flight.")
+    )
+    response_body = models.JSONField(_("response body"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotency_user_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.endpoint} {self.key}"

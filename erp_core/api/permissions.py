@@ -1,0 +1,65 @@
+"""Reusable permission classes of the REST API, for every module's viewsets.
+
+Two kinds of caller: staff (employees, by role groups) and partner users (bound to one partner).
+Staff need the module's permission (``erp_core.access_erp``…) and the model permission of the
+request's method. A partner user holds no permissions: it may run only the view's
+``partner_actions`` and ``get_queryset()`` limits it to its partner's rows.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+from rest_framework.permissions import BasePermission, DjangoModelPermissions
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+
+def is_partner_user(user) -> bool:
+    """True for an authenticated customer's or supplier's user."""
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "partner_id", None))
+
+
+class HasModulePermission(BasePermission):
+    """Staff need ``view.module_permission``; partner users only the view's ``partner_actions``.
+
+    Set ``module_permission = "erp_core.access_erp"`` on the view, and ``partner_actions`` to the
+    actions a partner user may run (e.g. ``("list", "retrieve")``; empty: none).
+    """
+
+    message = "You do not have access to this module."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Check the module gate (authentication itself is IsAuthenticated's job)."""
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if is_partner_user(user):
+            return getattr(view, "action", None) in getattr(view, "partner_actions", ())
+        module_permission = getattr(view, "module_permission", None)
+        if not module_permission:
+            raise ImproperlyConfigured(
+                f"{view.__class__.__name__} must set module_permission, e.g. 'erp_core.access_erp'."
+            )
+        return user.has_perm(module_permission)
+
+
+class ModelPermissions(DjangoModelPermissions):
+    """DjangoModelPermissions that also require the ``view`` permission to read.
+
+    Partner users are let through: they hold no model permissions, and what they may do is
+    decided by ``HasModulePermission`` (``partner_actions``) and ``get_queryset()``.
+    """
+
+    perms_map = {
+        **DjangoModelPermissions.perms_map,
+        "GET": ["%(app_label)s.view_%(model_name)s"],
+        "HEAD": ["%(app_label)s.view_%(model_name)s"],
+    }
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Staff need the model permission of the method; partner users pass to the other gates."""
+        if is_partner_user(request.user):
+            return True
+        return super().has_permission(request, view)
+
+
+# The permission classes of every resource: authenticated, the module, then the model.
+RESOURCE_PERMISSIONS = (HasModulePermission, ModelPermissions)

@@ -1,0 +1,1 @@
+"""Cross-module API tests: error bodies, health, schema and docs, schemathesis."""
