@@ -89,11 +89,13 @@ def main() -> None:
     run_parser.add_argument("--port", type=int, default=8000)
     test_parser = sub.add_parser("test", help="set up and run the whole test suite")
     test_parser.add_argument("pytest_args", nargs=argparse.REMAINDER, help="passed to pytest")
-    args = parser.parse_args()
+    args, extra = parser.parse_known_args()
     if args.command == "run":
+        if extra:
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
         run(args.port)
     else:
-        test(args.pytest_args)
+        test([*extra, *args.pytest_args])
 
 
 if __name__ == "__main__":

@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "integration.tasks.sweep_outbox",
         "schedule": timedelta(seconds=env_int("BUS_SWEEP_INTERVAL_SECONDS", 10)),
     },
+    "erp-purge-idempotency-records": {
+        "task": "erp_core.tasks.purge_idempotency_records",
+        "schedule": timedelta(hours=1),
+    },
 }
 
 ZHONGTAI_BUS = {
@@ -219,7 +223,7 @@ REST_FRAMEWORK = {
         "rest_framework.filters.SearchFilter",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "erp_core.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
@@ -249,7 +253,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {"PartnerKindEnum": "erp_core.models.Partner.Kind"},
 }
 
 # --- Logging --------------------------------------------------------------------------------

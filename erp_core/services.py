@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from common.errors import Conflict
 from erp_core.models import Partner
 from erp_core.roles import ROLES
 
@@ -60,3 +61,15 @@ def partner_update(*, partner: Partner, **fields) -> Partner:
     partner.full_clean()
     partner.save()
     return partner
+
+
+@transaction.atomic
+def partner_delete(*, partner: Partner) -> None:
+    """Delete a partner nobody signs in for; one with users is refused (Conflict)."""
+    partner = Partner.objects.select_for_update().get(pk=partner.pk)
+    if partner.users.exists():
+        raise Conflict(
+            _("This partner still has users: remove or reassign them first."),
+            code="partner_has_users",
+        )
+    partner.delete()

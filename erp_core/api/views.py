@@ -7,21 +7,18 @@ filterset; ``get_queryset()`` through a selector that knows partner users; permi
 
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.serializers import BaseSerializer
 
-from common.errors import Conflict
 from erp_core.api.filters import PartnerFilterSet
 from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import RESOURCE_PERMISSIONS
-from erp_core.api.schema import AutoSchema
 from erp_core.api.serializers import PartnerSerializer, PartnerWriteSerializer
 from erp_core.models import Partner
 from erp_core.selectors import partner_list
-from erp_core.services import partner_create, partner_update
+from erp_core.services import partner_create, partner_delete, partner_update
 
 _WRITE_ACTIONS = ("create", "update", "partial_update")
 
@@ -65,7 +62,6 @@ class PartnerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     module_permission = "erp_core.access_erp"
     partner_actions = ("list", "retrieve")
     # Until DEFAULT_SCHEMA_CLASS points at it, each viewset names the schema class itself.
-    schema = AutoSchema()
 
     def get_queryset(self) -> QuerySet[Partner]:
         """The partners the caller may see: all for staff, its own for a partner user."""
@@ -90,9 +86,4 @@ class PartnerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     @transaction.atomic
     def perform_destroy(self, instance: Partner) -> None:
         """Delete a partner nobody signs in for; one with users is refused (409)."""
-        if instance.users.exists():
-            raise Conflict(
-                _("This partner still has users: remove or reassign them first."),
-                code="partner_has_users",
-            )
-        instance.delete()
+        partner_delete(partner=instance)
