@@ -2,30 +2,21 @@
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from config.celery import app as celery_app
-from integration.models import Delivery, Event
+from integration.models import Event
+from integration.tests.factories import make_dead_event
 
 pytestmark = pytest.mark.django_db
 
 
 def _dead_event() -> Event:
-    event = Event.objects.create(
+    return make_dead_event(
         topic="probe.happened",
-        occurred_at=timezone.now(),
         payload={"mode": "ok", "marker": "admin"},
-        status=Event.Status.DEAD,
-        attempts=5,
-    )
-    Delivery.objects.create(
-        event=event,
         receiver="tests.bus_probe.apply_probe",
-        status=Delivery.Status.DEAD,
-        attempts=5,
-        last_error="Traceback: boom",
+        error="Traceback: boom",
     )
-    return event
 
 
 def test_admin_lists_events_and_dead_deliveries(admin_client, probe):

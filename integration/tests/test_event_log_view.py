@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from erp_core.tests.factories import UserFactory
 from integration.models import Delivery, Event
+from integration.tests.factories import make_dead_event
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +25,7 @@ def _event(status: str, topic: str = "wms.stock_moved", **fields) -> Event:
 @pytest.fixture
 def dead_event() -> Event:
     """A dead event with a dead delivery, as the bus leaves one after the last attempt."""
-    event = _event(Event.Status.DEAD, attempts=5)
-    Delivery.objects.create(
-        event=event,
-        receiver="erp_core.handlers.post_stock_move",
-        status=Delivery.Status.DEAD,
-        attempts=5,
-        last_error="Traceback (most recent call last):\nValueError: no such item",
-    )
-    return event
+    return make_dead_event()
 
 
 @pytest.fixture
