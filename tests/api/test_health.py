@@ -10,8 +10,13 @@ from config.celery import app as celery_app
 
 
 @pytest.fixture
-def unreachable_broker():
-    """Point Celery at a closed port for the test, then put the real broker URL back."""
+def unreachable_broker(monkeypatch):
+    """Point Celery at a closed port for the test, then put the real broker URL back.
+
+    Celery reads the CELERY_BROKER_URL environment variable before its configuration, so the
+    variable is pointed there too.
+    """
+    monkeypatch.setenv("CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     saved = celery_app.conf.broker_url
     celery_app.conf.broker_url = "redis://127.0.0.1:1/0"
     try:
