@@ -1,6 +1,7 @@
 """ERP core models: users and partners (master data grows here with the ERP issues)."""
 
 import re
+from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -114,6 +115,10 @@ class ModuleAccess(models.Model):  # noqa: DJ008 - never shown, holds a permissi
             ("access_finance", _("Can use finance screens")),
             ("access_integration", _("Can see the event log and replay deliveries")),
         ]
+
+
+# How long an Idempotency-Key is remembered.
+IDEMPOTENCY_TTL = timedelta(hours=24)
 
 
 class IdempotencyRecord(models.Model):

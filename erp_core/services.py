@@ -1,13 +1,16 @@
 """ERP core services: the only code that changes ERP state."""
 
+from datetime import timedelta
+
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
-from erp_core.models import Partner
+from erp_core.models import IDEMPOTENCY_TTL, IdempotencyRecord, Partner
 from erp_core.roles import ROLES
 
 
@@ -73,3 +76,11 @@ def partner_delete(*, partner: Partner) -> None:
             code="partner_has_users",
         )
     partner.delete()
+
+
+def idempotency_records_purge(*, older_than: timedelta = IDEMPOTENCY_TTL) -> int:
+    """Forget Idempotency-Key records past their lifetime; returns how many went."""
+    count, _deleted = IdempotencyRecord.objects.filter(
+        created_at__lt=timezone.now() - older_than
+    ).delete()
+    return count

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from erp_core.api.idempotency import idempotency_records_purge
+from erp_core.services import idempotency_records_purge
 
 
 @shared_task(name="erp_core.tasks.purge_idempotency_records")

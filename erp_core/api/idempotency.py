@@ -9,7 +9,6 @@ or 409 when the winner's transaction is still open.
 
 import hashlib
 import json
-from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.http import QueryDict
@@ -21,10 +20,9 @@ from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
 from common.errors import Conflict, Unprocessable
-from erp_core.models import IdempotencyRecord
+from erp_core.models import IDEMPOTENCY_TTL, IdempotencyRecord
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
-IDEMPOTENCY_TTL = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
 REPLAYED_HEADER = "Idempotent-Replayed"
 
@@ -51,14 +49,6 @@ def request_fingerprint(data) -> str:
 def _as_json(data) -> object:
     """The response data as plain JSON values (decimals and dates as strings), for storage."""
     return json.loads(json.dumps(data, cls=_LenientEncoder))
-
-
-def idempotency_records_purge(*, older_than: timedelta = IDEMPOTENCY_TTL) -> int:
-    """Delete the records past their lifetime; returns how many went (for a periodic task)."""
-    count, _deleted = IdempotencyRecord.objects.filter(
-        created_at__lt=timezone.now() - older_than
-    ).delete()
-    return count
 
 
 def _stored(user, key: str) -> IdempotencyRecord | None:

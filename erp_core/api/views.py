@@ -5,7 +5,6 @@ filterset; ``get_queryset()`` through a selector that knows partner users; permi
 ``erp_core.api.permissions``; writes through services; ``Idempotency-Key`` on create.
 """
 
-from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -61,7 +60,6 @@ class PartnerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
     permission_classes = (IsAuthenticated, *RESOURCE_PERMISSIONS)
     module_permission = "erp_core.access_erp"
     partner_actions = ("list", "retrieve")
-    # Until DEFAULT_SCHEMA_CLASS points at it, each viewset names the schema class itself.
 
     def get_queryset(self) -> QuerySet[Partner]:
         """The partners the caller may see: all for staff, its own for a partner user."""
@@ -83,7 +81,6 @@ class PartnerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             partner=serializer.instance, **serializer.validated_data
         )
 
-    @transaction.atomic
     def perform_destroy(self, instance: Partner) -> None:
         """Delete a partner nobody signs in for; one with users is refused (409)."""
         partner_delete(partner=instance)

@@ -8,6 +8,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from common.testing import api_client, assert_error_body, staff_user, token_for
+from erp_core import services
 from erp_core.api import idempotency
 from erp_core.models import IdempotencyRecord, Partner
 
@@ -84,7 +85,7 @@ def test_purge_deletes_only_expired_records():
     IdempotencyRecord.objects.filter(key="old").update(
         created_at=timezone.now() - timedelta(days=2)
     )
-    assert idempotency.idempotency_records_purge() == 1
+    assert services.idempotency_records_purge() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
 
 
