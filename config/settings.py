@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "simple_history",
     "integration.apps.IntegrationConfig",
     "erp_core.apps.ErpCoreConfig",
+    "erp_core.ledger.apps.LedgerConfig",
     *(app for app in _FRONT_APPS if app.split(".")[0] in ZHONGTAI_MODULES),
 ]
 

@@ -1,4 +1,4 @@
-"""ERP core models: users and partners (master data grows here with the ERP issues)."""
+"""Users, partners, module access and idempotency records."""
 
 import re
 from datetime import timedelta
