@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "simple_history",
+    "import_export",
     "integration.apps.IntegrationConfig",
     "erp_core.apps.ErpCoreConfig",
     "erp_core.ledger.apps.LedgerConfig",
