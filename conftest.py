@@ -9,6 +9,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connection
 
 from tests import bus_probe
 
@@ -39,9 +40,20 @@ def pytest_collection_modifyitems(config, items) -> None:
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """After the test database is made, add the bus probe's plain tables."""
+    """After the test database is made, add the bus probe's plain tables.
+
+    At the end, on PostgreSQL, end the sessions other threads left open (the live server's
+    request threads), so that the test database can be dropped.
+    """
     with django_db_blocker.unblock():
         bus_probe.create_tables()
+    yield
+    if _database_is_postgres():
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
 
 
 @pytest.fixture
