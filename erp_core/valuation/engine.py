@@ -56,15 +56,15 @@ class NegativeStockError(ValueError):
 class Move:
     """A stock move of one item in one warehouse, in the order the ledger books them.
 
-    ``quantity`` is positive for a receipt and negative for an issue. A receipt carries its
-    ``unit_cost`` (what it cost); an issue leaves it None and is valued by the method. An issue
-    may carry a ``unit_cost`` too (a transfer out at a given cost is still valued by the method:
-    the cost is ignored).
+    ``quantity`` is positive for a receipt and negative for an issue. A receipt carries what it
+    cost: its ``unit_cost``, or its exact ``value`` (a transfer in takes the value that left the
+    other warehouse to the cent). An issue carries neither: the method values it.
     """
 
     id: int
     quantity: Decimal
     unit_cost: Decimal | None = None
+    value: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -104,9 +104,12 @@ class ValuedMove:
 
 
 def _receive(method: CostingMethod, state: State, move: Move, standard_cost: Decimal) -> ValuedMove:
-    if move.unit_cost is None or move.unit_cost < 0:
-        raise ValueError(f"Receipt {move.id} needs a unit cost of zero or more.")
-    actual = money(move.quantity * move.unit_cost)
+    if move.value is not None and move.value >= 0:
+        actual, cost = move.value, unit_cost(move.value, move.quantity)
+    elif move.unit_cost is not None and move.unit_cost >= 0:
+        actual, cost = money(move.quantity * move.unit_cost), move.unit_cost
+    else:
+        raise ValueError(f"Receipt {move.id} needs a unit cost or value of zero or more.")
     quantity = state.quantity + move.quantity
     variance = ZERO
     revaluation = ZERO
@@ -118,7 +121,7 @@ def _receive(method: CostingMethod, state: State, move: Move, standard_cost: Dec
     elif state.quantity < 0:
         # Covering a shortfall: what remains is worth the receipt's cost.
         value = actual
-        value_after = money(quantity * move.unit_cost) if quantity > 0 else state.value + actual
+        value_after = money(quantity * cost) if quantity > 0 else state.value + actual
         revaluation = value_after - (state.value + actual)
         layers = (Layer(quantity, value_after),) if quantity > 0 else ()
     else:
@@ -134,7 +137,7 @@ def _receive(method: CostingMethod, state: State, move: Move, standard_cost: Dec
         unit_cost=unit_cost(value, move.quantity),
         variance=variance,
         revaluation=revaluation,
-        state=State(quantity, value_after, layers, move.unit_cost),
+        state=State(quantity, value_after, layers, cost),
     )
 
 

@@ -57,6 +57,14 @@ def test_standard_cost_books_the_price_difference_as_variance():
     assert valued[1].state.value == D("15.00")
 
 
+def test_a_receipt_may_carry_its_exact_value():
+    valued = value_moves(
+        method="moving_average", moves=[Move(1, D("3"), value=D("10.00")), Move(2, D("-3"))]
+    )
+    assert valued[0].value == D("10.00")
+    assert valued[1].value == D("-10.00")
+
+
 def test_negative_stock_is_refused_unless_allowed():
     with pytest.raises(NegativeStockError, match="only 5"):
         _run("moving_average", [("5", "1"), ("-6", None)])
@@ -75,7 +83,7 @@ def test_negative_stock_where_allowed_is_settled_by_the_next_receipt():
 def test_a_zero_quantity_or_a_receipt_without_cost_is_refused():
     with pytest.raises(ValueError, match="no quantity"):
         _run("fifo", [("0", "1")])
-    with pytest.raises(ValueError, match="unit cost"):
+    with pytest.raises(ValueError, match="unit cost or value"):
         _run("fifo", [("1", None)])
 
 
