@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "integration.apps.IntegrationConfig",
     "erp_core.apps.ErpCoreConfig",
     "erp_core.ledger.apps.LedgerConfig",
+    "erp_core.stock.apps.StockConfig",
     *(app for app in _FRONT_APPS if app.split(".")[0] in ZHONGTAI_MODULES),
 ]
 

@@ -14,6 +14,7 @@ handler500 = "config.api.handler500"
 api_v1 = [
     path("erp/", include("erp_core.api.urls")),
     path("erp/", include("erp_core.ledger.api.urls")),
+    path("erp/", include("erp_core.stock.api.urls")),
     *(
         path(f"{m}/", include(f"{m}.api.urls"))
         for m in ("mes", "wms", "crm")
@@ -24,6 +25,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("erp_core.urls")),
     path("finance/", include("erp_core.ledger.urls")),
+    path("stock/", include("erp_core.stock.urls")),
     path("integration/", include("integration.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

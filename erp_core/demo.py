@@ -1,10 +1,32 @@
-"""Demo data for a try-out: partners and one user per role. Each module's issue extends it."""
+"""Demo data for a try-out: master data, partners and one user per role. Each module's issue
+extends it; every part is created only when missing, so loading twice changes nothing."""
+
+from datetime import date
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from erp_core.models import Partner, User
+from erp_core import services
+from erp_core.ledger.services import ledger_demo_load
+from erp_core.models import (
+    BillOfMaterials,
+    Currency,
+    ExchangeRate,
+    Item,
+    ItemCategory,
+    Partner,
+    Routing,
+    TaxCode,
+    UnitConversion,
+    UnitOfMeasure,
+    User,
+    Warehouse,
+    WorkCenter,
+)
 from erp_core.services import partner_create
+from erp_core.stock.models import StockMove
+from erp_core.stock.services import Source, stock_issue, stock_receipt
 
 DEMO_PASSWORD = "zhongtai-demo"
 
@@ -25,10 +47,213 @@ DEMO_USERS = (
 )
 
 
+DEMO_UNITS = (
+    ("PCS", "件", UnitOfMeasure.Category.COUNT),
+    ("BOX", "箱", UnitOfMeasure.Category.COUNT),
+    ("KG", "千克", UnitOfMeasure.Category.MASS),
+    ("G", "克", UnitOfMeasure.Category.MASS),
+    ("M", "米", UnitOfMeasure.Category.LENGTH),
+    ("H", "小时", UnitOfMeasure.Category.TIME),
+)
+
+DEMO_CATEGORIES = (
+    ("RM", "原材料", None),
+    ("RM-STEEL", "钢材", "RM"),
+    ("PURCH", "外购件", None),
+    ("SEMI", "半成品", None),
+    ("FG", "成品", None),
+    ("SERV", "服务", None),
+)
+
+DEMO_WAREHOUSES = (
+    ("WH-RM", "原材料仓", "上海市嘉定区工业路 88 号 A 栋"),
+    ("WH-FG", "成品仓", "上海市嘉定区工业路 88 号 C 栋"),
+)
+
+DEMO_WORK_CENTERS = (
+    # code, name, machines, shifts, hours/shift, machine rate, labour rate
+    ("WC-CUT", "激光切割", 2, 2, Decimal(8), Decimal("120.00"), Decimal("45.00")),
+    ("WC-WELD", "焊接", 3, 1, Decimal(8), Decimal("60.00"), Decimal("55.00")),
+    ("WC-ASSY", "装配线", 1, 2, Decimal(8), Decimal("30.00"), Decimal("50.00")),
+)
+
+# code, name, specification, category, type, make/buy, unit, tracking, standard cost, barcode
+DEMO_ITEMS = (
+    ("RM-STEEL", "钢板", "Q235 δ10mm", "RM-STEEL", "raw", "buy", "KG", "lot", "5.20", ""),
+    ("RM-ROUND", "圆钢", "45# Φ60", "RM-STEEL", "raw", "buy", "KG", "lot", "6.10", ""),
+    (
+        "PC-BEARING",
+        "轴承",
+        "6204-2RS",
+        "PURCH",
+        "raw",
+        "buy",
+        "PCS",
+        "none",
+        "8.50",
+        "6901234567892",
+    ),
+    ("PC-SEAL", "油封", "TC 25×47×7", "PURCH", "raw", "buy", "PCS", "none", "1.20", ""),
+    ("PC-MOTOR", "电机", "Y2-90L-4 1.5kW", "PURCH", "raw", "buy", "PCS", "serial", "680.00", ""),
+    ("PC-BOLT", "螺栓", "M10×30 8.8级", "PURCH", "consumable", "buy", "PCS", "none", "0.35", ""),
+    ("SF-FRAME", "机架", "R80 焊接件", "SEMI", "semi", "make", "PCS", "none", "95.00", ""),
+    ("SF-GEAR", "齿轮", "m2 z40", "SEMI", "semi", "make", "PCS", "none", "42.00", ""),
+    ("KIT-BEARING", "轴承组件", "虚拟件", "SEMI", "semi", "make", "PCS", "none", "0", ""),
+    ("FG-GEARBOX", "减速机", "R80 i=20", "FG", "finished", "make", "PCS", "serial", "1250.00", ""),
+    ("SV-INSTALL", "安装调试服务", "", "SERV", "service", "buy", "H", "none", "0", ""),
+)
+
+DEMO_START = date(2025, 1, 1)
+
+# parent: [(component, quantity per, scrap %, phantom)]
+DEMO_BOMS = {
+    "SF-FRAME": [("RM-STEEL", "12.5", "5", False), ("PC-BOLT", "8", "0", False)],
+    "SF-GEAR": [("RM-ROUND", "1.2", "10", False)],
+    "KIT-BEARING": [("PC-BEARING", "2", "0", False), ("PC-SEAL", "1", "0", False)],
+    "FG-GEARBOX": [
+        ("SF-FRAME", "1", "0", False),
+        ("PC-MOTOR", "1", "0", False),
+        ("SF-GEAR", "2", "0", False),
+        ("KIT-BEARING", "1", "0", True),
+        ("PC-BOLT", "12", "2", False),
+    ],
+}
+
+# item: [(work center, setup minutes, run minutes per unit, description)]
+DEMO_ROUTINGS = {
+    "SF-FRAME": [
+        ("WC-CUT", "20", "6", "激光下料"),
+        ("WC-WELD", "30", "25", "焊接机架"),
+    ],
+    "FG-GEARBOX": [("WC-ASSY", "15", "40", "总装"), ("WC-ASSY", "0", "10", "试车检验")],
+}
+
+
+def _master_data_load(created: dict[str, int]) -> None:
+    """Units, categories, taxes, currencies, warehouses, work centers, items, BOMs, routings."""
+    units = {}
+    for code, name, category in DEMO_UNITS:
+        units[code] = UnitOfMeasure.objects.filter(code=code).first() or services.unit_create(
+            code=code, name=name, category=category
+        )
+    if not UnitConversion.objects.filter(from_unit=units["KG"], to_unit=units["G"]).exists():
+        services.unit_conversion_create(
+            from_unit=units["KG"], to_unit=units["G"], factor=Decimal(1000)
+        )
+    categories: dict[str, ItemCategory] = {}
+    for code, name, parent in DEMO_CATEGORIES:
+        categories[code] = ItemCategory.objects.filter(
+            code=code
+        ).first() or services.item_category_create(
+            code=code, name=name, parent=categories.get(parent)
+        )
+    before = TaxCode.objects.count()
+    services.tax_codes_seed()
+    created["tax codes"] = TaxCode.objects.count() - before
+    vat13 = TaxCode.objects.get(code="VAT13")
+    vat6 = TaxCode.objects.get(code="VAT6")
+    if not Currency.objects.filter(code="CNY").exists():
+        services.currency_create(code="CNY", name="人民币")
+    usd = Currency.objects.filter(code="USD").first() or services.currency_create(
+        code="USD", name="US Dollar"
+    )
+    if not ExchangeRate.objects.filter(currency=usd, date=DEMO_START).exists():
+        services.exchange_rate_create(currency=usd, date=DEMO_START, rate=Decimal("7.1884"))
+    for code, name, address in DEMO_WAREHOUSES:
+        if not Warehouse.objects.filter(code=code).exists():
+            services.warehouse_create(code=code, name=name, address=address)
+            created["warehouses"] += 1
+    for code, name, machines, shifts, hours, machine_rate, labour_rate in DEMO_WORK_CENTERS:
+        if not WorkCenter.objects.filter(code=code).exists():
+            services.work_center_create(
+                code=code,
+                name=name,
+                machines=machines,
+                shifts_per_day=shifts,
+                hours_per_shift=hours,
+                machine_rate_per_hour=machine_rate,
+                labour_rate_per_hour=labour_rate,
+            )
+            created["work centers"] += 1
+    for code, name, spec, category, kind, make, unit, tracking, cost, barcode in DEMO_ITEMS:
+        if Item.objects.filter(code=code).exists():
+            continue
+        services.item_create(
+            code=code,
+            name=name,
+            specification=spec,
+            category=categories[category],
+            item_type=kind,
+            make_or_buy=make,
+            unit=units[unit],
+            tracking=tracking,
+            standard_cost=Decimal(cost),
+            list_price=(Decimal(cost) * Decimal("1.6")).quantize(Decimal("0.01")),
+            vat=vat6 if kind == "service" else vat13,
+            purchase_lead_time_days=7 if make == "buy" else 0,
+            production_lead_time_days=3 if make == "make" else 0,
+            barcode=barcode,
+        )
+        created["items"] += 1
+    items = {item.code: item for item in Item.objects.filter(code__in=[i[0] for i in DEMO_ITEMS])}
+    bearing = items["PC-BEARING"]
+    if not UnitConversion.objects.filter(item=bearing).exists():
+        services.unit_conversion_create(
+            from_unit=units["BOX"], to_unit=units["PCS"], factor=Decimal(12), item=bearing
+        )
+    # Components first, so that each BOM's structure below it already exists.
+    for parent in ("SF-FRAME", "SF-GEAR", "KIT-BEARING", "FG-GEARBOX"):
+        if BillOfMaterials.objects.filter(item=items[parent]).exists():
+            continue
+        services.bom_create(
+            item=items[parent],
+            version="1",
+            valid_from=DEMO_START,
+            lines=[
+                {
+                    "component": items[component],
+                    "quantity_per": Decimal(quantity),
+                    "scrap_percent": Decimal(scrap),
+                    "is_phantom": phantom,
+                }
+                for component, quantity, scrap, phantom in DEMO_BOMS[parent]
+            ],
+        )
+        created["boms"] += 1
+    centers = {center.code: center for center in WorkCenter.objects.all()}
+    for code, operations in DEMO_ROUTINGS.items():
+        if Routing.objects.filter(item=items[code]).exists():
+            continue
+        services.routing_create(
+            item=items[code],
+            version="1",
+            valid_from=DEMO_START,
+            operations=[
+                {
+                    "work_center": centers[center],
+                    "setup_minutes": Decimal(setup),
+                    "run_minutes_per_unit": Decimal(run),
+                    "description": description,
+                }
+                for center, setup, run, description in operations
+            ],
+        )
+        created["routings"] += 1
+
+
 @transaction.atomic
 def demo_load() -> dict[str, int]:
     """Create what is missing of the demo data; running it again changes nothing."""
-    created = {"partners": 0, "users": 0}
+    created = {
+        "partners": 0,
+        "users": 0,
+        "items": 0,
+        "warehouses": 0,
+        "work centers": 0,
+        "boms": 0,
+        "routings": 0,
+    }
+    _master_data_load(created)
     for code, name, kind, tax_id in DEMO_PARTNERS:
         if not Partner.objects.filter(code=code).exists():
             partner_create(code=code, name=name, kind=kind, tax_id=tax_id)
@@ -40,7 +265,69 @@ def demo_load() -> dict[str, int]:
         user.groups.add(Group.objects.get(name=role))
         created["users"] += 1
     customer = Partner.objects.get(code="C001")
+    if not customer.addresses.exists():
+        services.partner_address_add(
+            partner=customer,
+            kind="billing",
+            address="上海市浦东新区张江路 100 号",
+            contact="王芳",
+            phone="021-5080 1234",
+            is_default=True,
+        )
+        services.partner_address_add(
+            partner=customer,
+            kind="shipping",
+            address="上海市浦东新区川沙路 2000 号 3 号门",
+            contact="李强",
+            phone="138 0000 1234",
+            is_default=True,
+        )
+        services.partner_contact_add(
+            partner=customer, name="王芳", role="采购经理", phone="021-5080 1234"
+        )
     if not User.objects.filter(username="customer-c001").exists():
         User.objects.create_user(username="customer-c001", password=DEMO_PASSWORD, partner=customer)
         created["users"] += 1
+    created.update({f"ledger {key}": value for key, value in ledger_demo_load().items()})
+    created["stock moves"] = _stock_load()
     return created
+
+
+def _stock_load() -> int:
+    """Opening stock of the bought items in the raw-material warehouse, and one issue of steel.
+
+    Booked through the stock services, so each move has its valuation and journal entry.
+    """
+    warehouse = Warehouse.objects.get(code="WH-RM")
+    booked = 0
+    bought = Item.objects.filter(
+        code__in=[row[0] for row in DEMO_ITEMS if row[5] == "buy" and row[4] != "service"]
+    ).order_by("code")
+    for item in bought:
+        if StockMove.objects.filter(item=item).exists():
+            continue
+        stock_receipt(
+            item=item,
+            warehouse=warehouse,
+            quantity=Decimal(500),
+            unit_cost=item.standard_cost or Decimal(1),
+            source=Source(type="demo", id="opening"),
+        )
+        booked += 1
+        if item.code == "RM-STEEL":
+            stock_receipt(
+                item=item,
+                warehouse=warehouse,
+                quantity=Decimal(300),
+                unit_cost=item.standard_cost * Decimal("1.08"),
+                source=Source(type="demo", id="purchase"),
+            )
+            stock_issue(
+                item=item,
+                warehouse=warehouse,
+                quantity=Decimal(120),
+                reason=StockMove.Reason.PRODUCTION_CONSUMPTION,
+                source=Source(type="demo", id="consumption"),
+            )
+            booked += 2
+    return booked

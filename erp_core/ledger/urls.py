@@ -1,5 +1,23 @@
 """Staff pages of the ledgers (finance), under /finance/."""
 
+from django.urls import path
+
+from erp_core.ledger import views
+
 app_name = "ledger"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("entries/", views.entry_list, name="entry-list"),
+    path("entries/new/", views.entry_create, name="entry-create"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry-detail"),
+    path("entries/<int:pk>/post/", views.entry_post, name="entry-post"),
+    path("entries/<int:pk>/reverse/", views.entry_reverse, name="entry-reverse"),
+    path("accounts/", views.account_tree, name="account-tree"),
+    path("periods/", views.period_list, name="period-list"),
+    path("periods/<int:pk>/close/", views.period_close, name="period-close"),
+    path("periods/<int:pk>/reopen/", views.period_reopen, name="period-reopen"),
+    path("trial-balance/", views.trial_balance, name="trial-balance"),
+    path("trial-balance.xlsx", views.trial_balance_export, name="trial-balance-export"),
+    path("general-ledger/", views.general_ledger, name="general-ledger"),
+    path("reconcile/", views.reconcile, name="reconcile"),
+]

@@ -1,5 +1,6 @@
 """ERP core models, one module per sub-domain; everything is importable from ``erp_core.models``."""
 
+from erp_core.models.bom import BillOfMaterials, BomLine, Routing, RoutingOperation
 from erp_core.models.core import (
     IDEMPOTENCY_TTL,
     IdempotencyRecord,
@@ -7,5 +8,41 @@ from erp_core.models.core import (
     Partner,
     User,
 )
+from erp_core.models.masterdata import (
+    BASE_CURRENCY_CODE,
+    Currency,
+    ExchangeRate,
+    Item,
+    ItemCategory,
+    PartnerAddress,
+    PartnerContact,
+    TaxCode,
+    UnitConversion,
+    UnitOfMeasure,
+    Warehouse,
+    WorkCenter,
+)
 
-__all__ = ["IDEMPOTENCY_TTL", "IdempotencyRecord", "ModuleAccess", "Partner", "User"]
+__all__ = [
+    "BASE_CURRENCY_CODE",
+    "IDEMPOTENCY_TTL",
+    "BillOfMaterials",
+    "BomLine",
+    "Currency",
+    "ExchangeRate",
+    "IdempotencyRecord",
+    "Item",
+    "ItemCategory",
+    "ModuleAccess",
+    "Partner",
+    "PartnerAddress",
+    "PartnerContact",
+    "Routing",
+    "RoutingOperation",
+    "TaxCode",
+    "UnitConversion",
+    "UnitOfMeasure",
+    "User",
+    "Warehouse",
+    "WorkCenter",
+]

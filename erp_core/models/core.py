@@ -2,6 +2,7 @@
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -31,6 +32,27 @@ class Partner(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    payment_terms_days = models.PositiveIntegerField(_("payment terms (days)"), default=30)
+    credit_limit = models.DecimalField(
+        _("credit limit"), max_digits=18, decimal_places=2, default=Decimal(0)
+    )
+    currency = models.ForeignKey(
+        "erp_core.Currency",
+        verbose_name=_("currency"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partners",
+        help_text=_("Empty means the base currency, CNY."),
+    )
+    bank_name = models.CharField(_("bank name"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=64, blank=True)
+    invoice_title = models.CharField(
+        _("invoice title"), max_length=200, blank=True, help_text=_("Name on VAT invoices.")
+    )
+    invoice_address_phone = models.CharField(
+        _("invoice address and phone"), max_length=300, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -45,6 +67,9 @@ class Partner(models.Model):
                 condition=Q(kind__in=["customer", "supplier", "both"]),
                 name="partner_kind_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(credit_limit__gte=0), name="partner_credit_limit_non_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -52,6 +77,8 @@ class Partner(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        if self.credit_limit is not None and self.credit_limit < 0:
+            raise ValidationError({"credit_limit": _("Must not be negative.")})
         if self.tax_id and not _TAX_ID_RE.fullmatch(self.tax_id):
             raise ValidationError(
                 {"tax_id": _("A unified social credit code has 18 digits or capital letters.")}

@@ -235,9 +235,19 @@ def value_moves(
     return results
 
 
+def stock_effect(valued: ValuedMove) -> tuple[Decimal, Decimal]:
+    """What a move did to the stock's value, and the part of its cost that went elsewhere.
+
+    The first is ``value + revaluation`` (what the balance moved by); the second is a receipt's
+    cost beyond that (``variance − revaluation``): a standard item's price difference, or what
+    settled a negative balance.
+    """
+    return valued.value + valued.revaluation, valued.variance - valued.revaluation
+
+
 @dataclass(frozen=True)
 class Correction:
-    """A move whose value changed because an earlier move was inserted or changed."""
+    """A move whose stock effect changed because an earlier move was inserted or changed."""
 
     move_id: int
     old_value: Decimal
@@ -265,17 +275,9 @@ def revaluation(
         old = before.get(new.move_id)
         if old is None:
             continue
-        if (old.value, old.variance + old.revaluation) != (
-            new.value,
-            new.variance + new.revaluation,
-        ):
+        (old_value, old_variance), (new_value, new_variance) = stock_effect(old), stock_effect(new)
+        if (old_value, old_variance) != (new_value, new_variance):
             corrections.append(
-                Correction(
-                    move_id=new.move_id,
-                    old_value=old.value,
-                    new_value=new.value,
-                    old_variance=old.variance + old.revaluation,
-                    new_variance=new.variance + new.revaluation,
-                )
+                Correction(new.move_id, old_value, new_value, old_variance, new_variance)
             )
     return corrections

@@ -2,8 +2,21 @@
 
 from rest_framework.routers import SimpleRouter
 
+from erp_core.ledger.api.views import (
+    AccountViewSet,
+    FiscalPeriodViewSet,
+    JournalEntryViewSet,
+    JournalViewSet,
+    TrialBalanceViewSet,
+)
+
 app_name = "ledger-api"
 
 router = SimpleRouter()
+router.register("accounts", AccountViewSet, basename="account")
+router.register("journals", JournalViewSet, basename="journal")
+router.register("journal-entries", JournalEntryViewSet, basename="journal-entry")
+router.register("fiscal-periods", FiscalPeriodViewSet, basename="fiscal-period")
+router.register("reports/trial-balance", TrialBalanceViewSet, basename="trial-balance")
 
 urlpatterns = router.urls

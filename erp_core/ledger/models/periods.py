@@ -1,0 +1,135 @@
+"""The company's accounting settings and its fiscal calendar (years of twelve monthly periods)."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+SINGLETON_PK = 1
+
+
+class CompanySettings(models.Model):
+    """The one row of the company's accounting settings: name, base currency, fiscal calendar.
+
+    Read it through ``selectors.company_settings()``, which creates the default row on first use.
+    """
+
+    name = models.CharField(_("company name"), max_length=200, default="Zhongtai")
+    base_currency = models.CharField(
+        _("base currency"),
+        max_length=3,
+        default="CNY",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("An ISO 4217 code, e.g. CNY."))],
+    )
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        _("fiscal year start month"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("1 for a fiscal year that is the calendar year (the rule in China)."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("company settings")
+        verbose_name_plural = _("company settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(id=SINGLETON_PK), name="ledger_company_settings_singleton"
+            ),
+            models.CheckConstraint(
+                condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
+                name="ledger_company_settings_start_month_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            zoneinfo.ZoneInfo(self.time_zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValidationError({"time_zone": _("Unknown time zone.")}) from exc
+
+
+class FiscalYear(models.Model):
+    """A fiscal year: twelve monthly periods from ``start`` to ``end``; ``year`` is its label."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+
+    class Meta:
+        verbose_name = _("fiscal year")
+        verbose_name_plural = _("fiscal years")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="ledger_fy_end_after"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class FiscalPeriod(models.Model):
+    """A month of a fiscal year; entries post only into an open period."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    fiscal_year = models.ForeignKey(
+        FiscalYear, verbose_name=_("fiscal year"), on_delete=models.CASCADE, related_name="periods"
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.OPEN
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("fiscal period")
+        verbose_name_plural = _("fiscal periods")
+        ordering = ["start"]
+        permissions = [("close_fiscalperiod", _("Can close and reopen fiscal periods"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year", "number"], name="ledger_period_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=12), name="ledger_period_number_valid"
+            ),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="ledger_period_dates"),
+            models.CheckConstraint(
+                condition=Q(status__in=["open", "closed"]), name="ledger_period_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["start", "end"], name="ledger_period_dates_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.fiscal_year.year}-{self.number:02d}"
+
+    @property
+    def is_open(self) -> bool:
+        """True while entries may be posted into the period."""
+        return self.status == self.Status.OPEN

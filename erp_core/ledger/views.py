@@ -1,0 +1,265 @@
+"""Staff pages of finance: journal entries, the chart of accounts, periods, reports, reconcile.
+
+Views only call selectors, reports and services; forms validate and display errors.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from common.errors import DomainError
+from common.htmx import wants_partial
+from erp_core.ledger import reports, selectors, services
+from erp_core.ledger.forms import (
+    GeneralLedgerForm,
+    JournalEntryForm,
+    JournalLineFormSet,
+    ReverseForm,
+    TrialBalanceForm,
+)
+from erp_core.ledger.models import JournalEntry
+from erp_core.ledger.reconcile import run_checks
+
+FINANCE = "erp_core.access_finance"
+ENTRIES_PER_PAGE = 25
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    return str(exc)
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_journalentry"], raise_exception=True)
+@vary_on_headers("HX-Request")
+def entry_list(request: HttpRequest) -> HttpResponse:
+    """Journal entries, newest first, filtered by status and searched by number or memo."""
+    search = request.GET.get("q", "").strip()
+    status = request.GET.get("status", "")
+    if status not in JournalEntry.Status.values:
+        status = ""
+    entries = selectors.journal_entry_list(status=status or None, search=search)
+    page_obj = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+    template = (
+        "ledger/partials/entry_table.html" if wants_partial(request) else "ledger/entry_list.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "page_obj": page_obj,
+            "q": search,
+            "status": status,
+            "statuses": JournalEntry.Status.choices,
+        },
+    )
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_journalentry"], raise_exception=True)
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One entry with its lines, totals and reversal links; post and reverse buttons."""
+    entry = get_object_or_404(selectors.journal_entry_detail_list(), pk=pk)
+    lines = list(entry.lines.all())
+    return render(
+        request,
+        "ledger/entry_detail.html",
+        {
+            "entry": entry,
+            "lines": lines,
+            "total_debit": sum(line.debit for line in lines),
+            "total_credit": sum(line.credit for line in lines),
+            "reversal": getattr(entry, "reversal", None),
+            "reverse_form": ReverseForm(initial={"date": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+@permission_required([FINANCE, "ledger.add_journalentry"], raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def entry_create(request: HttpRequest) -> HttpResponse:
+    """Create a draft entry: a head form and a formset of lines; the service checks balance."""
+    if request.method == "POST":
+        form = JournalEntryForm(request.POST)
+        formset = JournalLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            lines = [
+                line
+                for line in formset.cleaned_data
+                if line and (line.get("debit") or line.get("credit"))
+            ]
+            try:
+                entry = services.journal_entry_create_draft(
+                    **form.cleaned_data, lines=lines, actor=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Draft entry %(entry)s was saved.") % {"entry": entry})
+                return redirect("ledger:entry-detail", pk=entry.pk)
+    else:
+        form = JournalEntryForm(initial={"date": timezone.localdate()})
+        formset = JournalLineFormSet(prefix="lines")
+    return render(request, "ledger/entry_form.html", {"form": form, "formset": formset})
+
+
+@login_required
+@permission_required([FINANCE, "ledger.post_journalentry"], raise_exception=True)
+@require_POST
+def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post a draft; a refusal is shown as a message."""
+    entry = get_object_or_404(JournalEntry, pk=pk)
+    try:
+        entry = services.journal_entry_post(entry=entry, actor=request.user)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Entry %(entry)s was posted.") % {"entry": entry})
+    return redirect("ledger:entry-detail", pk=pk)
+
+
+@login_required
+@permission_required([FINANCE, "ledger.reverse_journalentry"], raise_exception=True)
+@require_POST
+def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reverse a posted entry on the date given; shows the reversal."""
+    entry = get_object_or_404(JournalEntry, pk=pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reversal's date."))
+        return redirect("ledger:entry-detail", pk=pk)
+    try:
+        reversal = services.journal_entry_reverse(
+            entry=entry, date=form.cleaned_data["date"], actor=request.user
+        )
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("ledger:entry-detail", pk=pk)
+    messages.success(request, _("Reversal %(entry)s was posted.") % {"entry": reversal})
+    return redirect("ledger:entry-detail", pk=reversal.pk)
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+def account_tree(request: HttpRequest) -> HttpResponse:
+    """The chart of accounts as a tree (indented by level), with balances as of today."""
+    as_of = timezone.localdate()
+    balances = reports.account_balances(as_of=as_of)
+    accounts = list(selectors.account_list())
+    rows = []
+    for account in accounts:
+        balance = sum(
+            (amount for code, amount in balances.items() if code.startswith(account.code)), 0
+        )
+        rows.append({"account": account, "balance": balance, "indent": account.level - 1})
+    return render(request, "ledger/account_tree.html", {"rows": rows, "as_of": as_of})
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_fiscalperiod"], raise_exception=True)
+def period_list(request: HttpRequest) -> HttpResponse:
+    """Fiscal periods with close and reopen buttons."""
+    return render(request, "ledger/period_list.html", {"periods": selectors.fiscal_period_list()})
+
+
+def _period_action(request: HttpRequest, pk: int, *, close: bool) -> HttpResponse:
+    period = get_object_or_404(selectors.fiscal_period_list(), pk=pk)
+    service = services.fiscal_period_close if close else services.fiscal_period_reopen
+    try:
+        period = service(period=period, actor=request.user)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        text = _("Period %(period)s was closed.") if close else _("Period %(period)s was reopened.")
+        messages.success(request, text % {"period": period})
+    return redirect("ledger:period-list")
+
+
+@login_required
+@permission_required([FINANCE, "ledger.close_fiscalperiod"], raise_exception=True)
+@require_POST
+def period_close(request: HttpRequest, pk: int) -> HttpResponse:
+    """Close a period."""
+    return _period_action(request, pk, close=True)
+
+
+@login_required
+@permission_required([FINANCE, "ledger.close_fiscalperiod"], raise_exception=True)
+@require_POST
+def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a period."""
+    return _period_action(request, pk, close=False)
+
+
+def _trial_balance_form(request: HttpRequest) -> TrialBalanceForm:
+    """The range asked for, or the current period when nothing was asked."""
+    if "period_from" in request.GET:
+        return TrialBalanceForm(request.GET)
+    current = selectors.period_for_date(date=timezone.localdate())
+    if current is None:
+        return TrialBalanceForm()
+    return TrialBalanceForm({"period_from": current.pk, "period_to": current.pk})
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+def trial_balance(request: HttpRequest) -> HttpResponse:
+    """The trial balance of a period range, with totals and an Excel download."""
+    form = _trial_balance_form(request)
+    report = None
+    if form.is_bound and form.is_valid():
+        report = reports.trial_balance_for_periods(
+            period_from=form.cleaned_data["period_from"], period_to=form.cleaned_data["period_to"]
+        )
+    return render(request, "ledger/trial_balance.html", {"form": form, "report": report})
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+def trial_balance_export(request: HttpRequest) -> HttpResponse:
+    """The trial balance of a period range as an Excel workbook."""
+    form = _trial_balance_form(request)
+    if not (form.is_bound and form.is_valid()):
+        messages.error(request, _("Choose a valid period range."))
+        return redirect("ledger:trial-balance")
+    report = reports.trial_balance_for_periods(
+        period_from=form.cleaned_data["period_from"], period_to=form.cleaned_data["period_to"]
+    )
+    response = HttpResponse(
+        reports.trial_balance_workbook(report),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    filename = f"trial-balance-{report.date_from}-{report.date_to}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+def general_ledger(request: HttpRequest) -> HttpResponse:
+    """The general ledger of one account: opening balance, lines, running balance."""
+    report = None
+    if "account" in request.GET:
+        form = GeneralLedgerForm(request.GET)
+        if form.is_valid():
+            report = reports.general_ledger(**form.cleaned_data)
+    else:
+        today = timezone.localdate()
+        form = GeneralLedgerForm(initial={"date_from": today.replace(day=1), "date_to": today})
+    return render(request, "ledger/general_ledger.html", {"form": form, "report": report})
+
+
+@login_required
+@permission_required([FINANCE, "ledger.view_journalentry"], raise_exception=True)
+def reconcile(request: HttpRequest) -> HttpResponse:
+    """The result of the reconciliation checks, as ``manage.py reconcile`` prints it."""
+    return render(request, "ledger/reconcile.html", {"breaches": run_checks()})

@@ -1,0 +1,126 @@
+"""Stock ledger rows and the balance per item × warehouse kept with them."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+QUANTITY = {"max_digits": 18, "decimal_places": 6}
+MONEY = {"max_digits": 18, "decimal_places": 2}
+UNIT_COST = {"max_digits": 18, "decimal_places": 6}
+
+
+class StockMove(models.Model):
+    """One booked move of an item in a warehouse: quantity (+ in, − out) and what it was worth.
+
+    Rows are immutable once written: a move whose value changes because an earlier move was
+    backdated gets a revaluation row (quantity 0) that corrects it, with its own journal entry.
+    """
+
+    class Reason(models.TextChoices):
+        RECEIPT = "receipt", _("Receipt")
+        ISSUE = "issue", _("Issue")
+        PRODUCTION_CONSUMPTION = "production_consumption", _("Production consumption")
+        PRODUCTION_OUTPUT = "production_output", _("Production output")
+        SHIPMENT = "shipment", _("Shipment")
+        ADJUSTMENT = "adjustment", _("Adjustment")
+        TRANSFER = "transfer", _("Transfer")
+        REVALUATION = "revaluation", _("Revaluation")
+
+    item = models.ForeignKey(
+        "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    warehouse = models.ForeignKey(
+        "erp_core.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    moved_at = models.DateTimeField(_("moved at"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=32, choices=Reason.choices)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    unit_cost = models.DecimalField(_("unit cost"), **UNIT_COST)
+    value = models.DecimalField(_("value"), **MONEY)
+    receipt_value = models.DecimalField(
+        _("receipt cost"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("What a receipt cost; re-valuing later moves starts from it."),
+    )
+    variance = models.DecimalField(
+        _("variance"),
+        **MONEY,
+        default=0,
+        help_text=_("Actual cost minus standard value (standard-cost items), or a revaluation."),
+    )
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    source_type = models.CharField(_("source document type"), max_length=50, blank=True)
+    source_id = models.CharField(_("source document"), max_length=50, blank=True)
+    source_event_id = models.UUIDField(_("source event"), null=True, blank=True)
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        verbose_name=_("journal entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stock move")
+        verbose_name_plural = _("stock moves")
+        ordering = ["item", "warehouse", "moved_at", "pk"]
+        indexes = [
+            models.Index(fields=["item", "warehouse", "moved_at", "id"], name="stockmove_seq_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(reason="revaluation", quantity=0, corrects__isnull=False))
+                | (~Q(reason="revaluation") & ~Q(quantity=0) & Q(corrects__isnull=True)),
+                name="stockmove_quantity_or_revaluation",
+            ),
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="stockmove_unit_cost_gte_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.quantity} × {self.item_id} @ {self.warehouse_id}"
+
+
+class StockBalance(models.Model):
+    """Quantity and value of an item in a warehouse, kept in step with the ledger.
+
+    ``layers`` holds the open FIFO layers as ``[[quantity, value], …]`` decimal strings.
+    """
+
+    item = models.ForeignKey(
+        "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    warehouse = models.ForeignKey(
+        "erp_core.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, default=0)
+    value = models.DecimalField(_("value"), **MONEY, default=0)
+    layers = models.JSONField(_("FIFO layers"), default=list, blank=True)
+    last_unit_cost = models.DecimalField(_("last unit cost"), **UNIT_COST, default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock balance")
+        verbose_name_plural = _("stock balances")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "warehouse"], name="stockbalance_item_wh_uniq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.warehouse_id}: {self.quantity} = {self.value}"

@@ -1,0 +1,143 @@
+"""Journal entries of stock moves: the general ledger follows the stock ledger, move by move.
+
+One formula serves every move. For a move of value ``v`` (signed like its quantity):
+
+- the inventory account moves by ``v``;
+- the counter account of the move's kind takes the document amount ``d`` the other way — what a
+  receipt cost (``receipt_value``) on the kind's credit side, what an issue took (``−v``) on the
+  kind's debit side;
+- the variance account takes the difference ``d − v`` of a receipt (a standard-cost item's price
+  difference, or the correction a receipt makes to a negative balance).
+
+Accounts come from the posting rules (``erp_core.ledger``) by kind and item category. A transfer
+between warehouses posts nothing: it stays on the same inventory account. (When a backdated
+move re-values a transfer's outgoing leg, the difference goes to the stock-issue account: the
+incoming leg keeps the value it was booked with.)
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils import timezone
+
+from erp_core.ledger.models import PostingKind
+from erp_core.ledger.selectors import posting_accounts
+from erp_core.ledger.services import LineInput, journal_entry_post_lines
+from erp_core.stock.models import StockMove
+
+JOURNAL = "STK"
+ZERO = Decimal("0")
+Reason = StockMove.Reason
+
+# Which rule's counter account a move of each reason posts against, by direction.
+_RECEIPT_KIND = {
+    Reason.RECEIPT: PostingKind.STOCK_RECEIPT,
+    Reason.PRODUCTION_OUTPUT: PostingKind.PRODUCTION_OUTPUT,
+    Reason.ADJUSTMENT: PostingKind.ADJUSTMENT_GAIN,
+}
+_ISSUE_KIND = {
+    Reason.ISSUE: PostingKind.STOCK_ISSUE,
+    Reason.SHIPMENT: PostingKind.COGS,
+    Reason.PRODUCTION_CONSUMPTION: PostingKind.PRODUCTION_CONSUMPTION,
+    Reason.ADJUSTMENT: PostingKind.ADJUSTMENT_LOSS,
+    # Only a transfer's re-valuation posts: its other leg keeps the value it was booked with.
+    Reason.TRANSFER: PostingKind.STOCK_ISSUE,
+}
+
+
+def _category_code(move: StockMove) -> str | None:
+    category = move.item.category
+    return category.code if category is not None else None
+
+
+def _amounts(move: StockMove, *, reason: str, value: Decimal, document: Decimal) -> dict:
+    """Signed amounts per account (debit positive) for a move of ``value`` against ``document``."""
+    category = _category_code(move)
+    inventory = posting_accounts(kind=PostingKind.INVENTORY, category_code=category).debit
+    amounts: dict = defaultdict(lambda: ZERO)
+    amounts[inventory] += value
+    if move.quantity > 0:
+        counter = posting_accounts(kind=_RECEIPT_KIND[reason], category_code=category).credit
+        amounts[counter] -= document
+        if document != value:
+            variance = posting_accounts(
+                kind=PostingKind.PURCHASE_PRICE_VARIANCE, category_code=category
+            ).debit
+            amounts[variance] += document - value
+    else:
+        counter = posting_accounts(kind=_ISSUE_KIND[reason], category_code=category).debit
+        amounts[counter] -= value
+    return amounts
+
+
+def _lines(amounts: dict, memo: str) -> list[LineInput]:
+    lines = []
+    for account, amount in sorted(amounts.items(), key=lambda pair: pair[0].code):
+        if amount > 0:
+            lines.append(LineInput(account=account, debit=amount, memo=memo))
+        elif amount < 0:
+            lines.append(LineInput(account=account, credit=-amount, memo=memo))
+    return lines
+
+
+def _post(*, lines: list[LineInput], date, memo: str, source_id: int, actor) -> object | None:
+    if not lines:
+        return None
+    return journal_entry_post_lines(
+        journal_code=JOURNAL,
+        date=date,
+        memo=memo,
+        lines=lines,
+        source_type="stock.move",
+        source_id=source_id,
+        # The stock row keeps the event; one event may book several moves, each its own entry.
+        source_event_id=None,
+        actor=actor,
+    )
+
+
+def post_move(move: StockMove, *, actor=None) -> None:
+    """Post the journal entry of a freshly booked move and link it to the move."""
+    if move.reason == Reason.TRANSFER:
+        return
+    document = move.receipt_value if move.quantity > 0 else move.value
+    memo = f"{move.get_reason_display()} {move.item.code} {move.quantity}"
+    entry = _post(
+        lines=_lines(_amounts(move, reason=move.reason, value=move.value, document=document), memo),
+        date=timezone.localdate(move.moved_at),
+        memo=memo,
+        source_id=move.pk,
+        actor=actor,
+    )
+    if entry is not None:
+        StockMove.objects.filter(pk=move.pk).update(journal_entry=entry)
+        move.journal_entry = entry
+
+
+def post_revaluations(
+    fixes: Iterable[StockMove], *, originals: dict, backdated: StockMove, actor=None
+) -> None:
+    """Post one correcting entry for every later move a backdated move re-valued.
+
+    Dated today: the correction is made now, in the open period, whatever the moves' dates.
+    """
+    amounts: dict = defaultdict(lambda: ZERO)
+    reasons = {pk: row["reason"] for pk, row in originals.items()}
+    directions = {pk: row["quantity"] for pk, row in originals.items()}
+    for fix in fixes:
+        probe = StockMove(item=backdated.item, quantity=directions[fix.corrects_id])
+        # A corrected receipt's cost stands (document 0 change); an issue's counter follows.
+        document = ZERO if directions[fix.corrects_id] > 0 else fix.value
+        for account, amount in _amounts(
+            probe, reason=reasons[fix.corrects_id], value=fix.value, document=document
+        ).items():
+            amounts[account] += amount
+    memo = f"Revaluation after backdated move {backdated.pk} ({backdated.item.code})"
+    _post(
+        lines=_lines(amounts, memo),
+        date=timezone.localdate(),
+        memo=memo,
+        source_id=backdated.pk,
+        actor=actor,
+    )

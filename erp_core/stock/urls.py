@@ -1,0 +1,12 @@
+"""Staff pages of the stock ledger, under /stock/."""
+
+from django.urls import path
+
+from erp_core.stock import views
+
+app_name = "stock"
+
+urlpatterns = [
+    path("", views.balance_list, name="balance-list"),
+    path("<int:item_id>/<int:warehouse_id>/", views.move_list, name="move-list"),
+]

@@ -1,0 +1,22 @@
+"""Every permission a role names exists, so a typo never silently drops a right."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from erp_core.roles import ROLES
+from erp_core.services import roles_sync
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_role_permission_exists_and_is_granted():
+    existing = {
+        f"{p.content_type.app_label}.{p.codename}"
+        for p in Permission.objects.select_related("content_type")
+    }
+    missing = {perm for perms in ROLES.values() for perm in perms} - existing
+    assert missing == set()
+    counts = roles_sync()
+    for name, perms in ROLES.items():
+        assert counts[name] == len(set(perms))
+        assert Group.objects.get(name=name).permissions.count() == len(set(perms))
