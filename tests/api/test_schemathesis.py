@@ -6,6 +6,8 @@ covered without touching this file. Each operation runs as a staff Admin and as 
 the schema (errors included: every operation documents them with the Error component).
 """
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -58,9 +60,14 @@ def auth_headers(request, db) -> dict[str, str]:
     return {"Authorization": f"Token {token_for(user)}"}
 
 
+# Examples per operation and caller: enough to hit every parameter's edges in CI's time; raise
+# it for a deeper run (SCHEMATHESIS_MAX_EXAMPLES=100 python3.11 dev.py test tests/api).
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "6"))
+
+
 @schema.parametrize()
 @settings(
-    max_examples=25,
+    max_examples=MAX_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

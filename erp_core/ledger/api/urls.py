@@ -7,7 +7,7 @@ from erp_core.ledger.api.views import (
     FiscalPeriodViewSet,
     JournalEntryViewSet,
     JournalViewSet,
-    TrialBalanceViewSet,
+    ReportViewSet,
 )
 
 app_name = "ledger-api"
@@ -17,6 +17,6 @@ router.register("accounts", AccountViewSet, basename="account")
 router.register("journals", JournalViewSet, basename="journal")
 router.register("journal-entries", JournalEntryViewSet, basename="journal-entry")
 router.register("fiscal-periods", FiscalPeriodViewSet, basename="fiscal-period")
-router.register("reports/trial-balance", TrialBalanceViewSet, basename="trial-balance")
+router.register("reports", ReportViewSet, basename="report")
 
 urlpatterns = router.urls

@@ -285,8 +285,8 @@ class FiscalPeriodViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(FiscalPeriodSerializer(period).data)
 
 
-class TrialBalanceViewSet(viewsets.GenericViewSet):
-    """The trial balance of a range of periods (or dates), read-only."""
+class ReportViewSet(viewsets.GenericViewSet):
+    """The ledger's reports, read-only: ``reports/trial-balance/``."""
 
     queryset = Account.objects.all()  # the model permission: ledger.view_account
     serializer_class = TrialBalanceSerializer
@@ -306,7 +306,8 @@ class TrialBalanceViewSet(viewsets.GenericViewSet):
         parameters=[TrialBalanceQuerySerializer],
         responses={200: TrialBalanceSerializer},
     )
-    def list(self, request: Request) -> Response:
+    @action(detail=False, methods=["get"], url_path="trial-balance")
+    def trial_balance(self, request: Request) -> Response:
         """Compute the trial balance of the range asked."""
         query = TrialBalanceQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

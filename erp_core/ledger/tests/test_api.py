@@ -3,10 +3,12 @@
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db.models import Q
 
 from common.testing import (
     APIResourceTests,
     PartnerFactory,
+    UserFactory,
     api_client,
     assert_error_body,
     partner_user,
@@ -221,11 +223,15 @@ def test_reverse_needs_a_valid_date(books):
 
 @pytest.mark.django_db
 def test_posting_needs_the_post_permission(books):
-    user = staff_user("Finance")
+    # A clerk who may enter drafts but not post them (the Finance role may post).
+    user = UserFactory()
     user.user_permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="ledger",
-            codename__in=["view_journalentry", "add_journalentry"],
+            Q(
+                content_type__app_label="ledger",
+                codename__in=["view_journalentry", "add_journalentry"],
+            )
+            | Q(content_type__app_label="erp_core", codename="access_finance")
         )
     )
     entry = draft()

@@ -60,7 +60,7 @@ def _replay(item, warehouse) -> tuple[D, D]:
 
 @pytest.mark.parametrize("method", ["moving_average", "fifo", "standard"])
 @settings(
-    max_examples=12,
+    max_examples=8,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
