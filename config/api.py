@@ -124,3 +124,37 @@ def handler500(request: HttpRequest) -> HttpResponse:
             status=500,
         )
     return defaults.server_error(request)
+
+
+# Integer bounds Django derives from the database's column types (SQLite's are 64-bit for every
+# integer field, PostgreSQL's follow the column), minimum first.
+_DATABASE_INTEGER_BOUNDS = {
+    32767: -32768,
+    2147483647: -2147483648,
+    9223372036854775807: -9223372036854775808,
+}
+
+
+def strip_database_integer_bounds(result: dict, generator, request, public) -> dict:
+    """drf-spectacular hook: leave out integer bounds that only reflect the database's types.
+
+    They differ between SQLite and PostgreSQL, so the committed schema would depend on where it
+    was generated. The bounds are still enforced: a value out of range answers 400.
+    """
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "integer" and node.get("maximum") in _DATABASE_INTEGER_BOUNDS:
+                maximum = node.pop("maximum")
+                if node.get("minimum") == _DATABASE_INTEGER_BOUNDS[maximum]:
+                    node.pop("minimum")
+                if node.get("format") in ("int32", "int64"):
+                    node.pop("format")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result

@@ -62,7 +62,7 @@ def auth_headers(request, db) -> dict[str, str]:
 
 # Examples per operation and caller: enough to hit every parameter's edges in CI's time; raise
 # it for a deeper run (SCHEMATHESIS_MAX_EXAMPLES=100 python3.11 dev.py test tests/api).
-MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "6"))
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "3"))
 
 
 @schema.parametrize()
