@@ -122,15 +122,19 @@ def post_revaluations(
 
     Dated today: the correction is made now, in the open period, whatever the moves' dates.
     """
-    amounts: dict = defaultdict(lambda: ZERO)
-    reasons = {pk: row["reason"] for pk, row in originals.items()}
-    directions = {pk: row["quantity"] for pk, row in originals.items()}
+    # Sum the differences per reason and direction first: the amounts are linear in them, so
+    # the accounts are looked up once per group, not once per corrected move.
+    groups: dict[tuple[str, bool], Decimal] = defaultdict(lambda: ZERO)
     for fix in fixes:
-        probe = StockMove(item=backdated.item, quantity=directions[fix.corrects_id])
-        # A corrected receipt's cost stands (document 0 change); an issue's counter follows.
-        document = ZERO if directions[fix.corrects_id] > 0 else fix.value
+        original = originals[fix.corrects_id]
+        groups[(original["reason"], original["quantity"] > 0)] += fix.value
+    amounts: dict = defaultdict(lambda: ZERO)
+    for (reason, incoming), value in groups.items():
+        probe = StockMove(item=backdated.item, quantity=1 if incoming else -1)
+        # A corrected receipt's cost stands (no document change); an issue's counter follows.
+        document = ZERO if incoming else value
         for account, amount in _amounts(
-            probe, reason=reasons[fix.corrects_id], value=fix.value, document=document
+            probe, reason=reason, value=value, document=document
         ).items():
             amounts[account] += amount
     memo = f"Revaluation after backdated move {backdated.pk} ({backdated.item.code})"
