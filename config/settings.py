@@ -55,6 +55,11 @@ INSTALLED_APPS = [
     "erp_core.apps.ErpCoreConfig",
     "erp_core.ledger.apps.LedgerConfig",
     "erp_core.stock.apps.StockConfig",
+    "erp_core.documents.apps.DocumentsConfig",
+    "erp_core.sales.apps.SalesConfig",
+    "erp_core.purchasing.apps.PurchasingConfig",
+    "erp_core.production.apps.ProductionConfig",
+    "erp_core.billing.apps.BillingConfig",
     *(app for app in _FRONT_APPS if app.split(".")[0] in ZHONGTAI_MODULES),
 ]
 

@@ -15,6 +15,10 @@ api_v1 = [
     path("erp/", include("erp_core.api.urls")),
     path("erp/", include("erp_core.ledger.api.urls")),
     path("erp/", include("erp_core.stock.api.urls")),
+    path("erp/", include("erp_core.sales.api.urls")),
+    path("erp/", include("erp_core.purchasing.api.urls")),
+    path("erp/", include("erp_core.production.api.urls")),
+    path("erp/", include("erp_core.billing.api.urls")),
     *(
         path(f"{m}/", include(f"{m}.api.urls"))
         for m in ("mes", "wms", "crm")
@@ -26,6 +30,10 @@ urlpatterns = [
     path("", include("erp_core.urls")),
     path("finance/", include("erp_core.ledger.urls")),
     path("stock/", include("erp_core.stock.urls")),
+    path("sales/", include("erp_core.sales.urls")),
+    path("purchasing/", include("erp_core.purchasing.urls")),
+    path("production/", include("erp_core.production.urls")),
+    path("billing/", include("erp_core.billing.urls")),
     path("integration/", include("integration.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

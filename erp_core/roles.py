@@ -1,8 +1,14 @@
 """The staff roles (auth groups) and the permissions each holds.
 
 Kept in code so that every installation has the same roles; ``roles_sync`` brings the groups in
-line after each migrate. Each module adds its permissions here as it lands.
+line after each migrate. Each module adds its permissions here as it lands; the document apps
+of the ERP core keep theirs in their own ``roles.py``, merged at the end.
 """
+
+from erp_core.billing.roles import ROLE_PERMISSIONS as BILLING
+from erp_core.production.roles import ROLE_PERMISSIONS as PRODUCTION
+from erp_core.purchasing.roles import ROLE_PERMISSIONS as PURCHASING
+from erp_core.sales.roles import ROLE_PERMISSIONS as SALES
 
 ROLES: dict[str, tuple[str, ...]] = {
     "Sales": (
@@ -237,3 +243,12 @@ ROLES: dict[str, tuple[str, ...]] = {
         "stock.view_stockbalance",
     ),
 }
+
+
+def _merge(*extras: dict[str, tuple[str, ...]]) -> None:
+    for extra in extras:
+        for role, permissions in extra.items():
+            ROLES[role] = (*ROLES[role], *(p for p in permissions if p not in ROLES[role]))
+
+
+_merge(SALES, PURCHASING, PRODUCTION, BILLING)

@@ -44,6 +44,11 @@ sales_order_confirmed = declare(
     },
     description="A sales order was confirmed; WMS plans the delivery, CRM updates the deal.",
 )
+sales_order_cancelled = declare(
+    "erp.sales_order_cancelled",
+    fields={"sales_order_id": "int", "customer_id": "int", "lines": "list"},
+    description="A confirmed sales order was cancelled; WMS releases what it reserved for it.",
+)
 production_order_released = declare(
     "erp.production_order_released",
     fields={

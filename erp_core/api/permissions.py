@@ -61,5 +61,18 @@ class ModelPermissions(DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
+class HasActionPermission(BasePermission):
+    """Staff need ``view.action_permissions[action]`` (if any) on top of the model permission."""
+
+    message = "You may not do this to the object."
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """Check the action's own permission, e.g. ``ledger.post_journalentry`` to post."""
+        if is_partner_user(request.user):
+            return True  # partner users are gated by ``partner_actions`` instead
+        needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
+        return needed is None or request.user.has_perm(needed)
+
+
 # The permission classes of every resource: authenticated, the module, then the model.
 RESOURCE_PERMISSIONS = (HasModulePermission, ModelPermissions)

@@ -318,6 +318,8 @@ JOURNALS: tuple[tuple[str, str, str], ...] = (
     ("STK", "Inventory", "存货"),
     ("SAL", "Sales", "销售"),
     ("PUR", "Purchases", "采购"),
+    ("BNK", "Cash and bank", "收付款"),
+    ("PRD", "Production", "生产"),
 )
 
 
@@ -357,6 +359,14 @@ DEFAULT_POSTING_RULES: dict[str, tuple[str, str, str]] = {
     PostingKind.PRODUCTION_OUTPUT: ("1405", "500101", "Finished goods out of WIP"),
     PostingKind.PURCHASE_PRICE_VARIANCE: ("1404", "1401", "Actual above standard purchase price"),
     PostingKind.STANDARD_COST_VARIANCE: ("1404", "500101", "Actual above standard production cost"),
+    PostingKind.SALES_REVENUE: ("1122", "6001", "Revenue on a customer invoice"),
+    PostingKind.OUTPUT_VAT: ("1122", "22210102", "Output VAT (销项税额) on a customer invoice"),
+    PostingKind.PURCHASE_BILL: ("1401", "2202", "A supplier bill clears 材料采购 into payables"),
+    PostingKind.INPUT_VAT: ("22210101", "2202", "Input VAT (进项税额) on a supplier bill"),
+    PostingKind.CUSTOMER_PAYMENT: ("1002", "1122", "A customer's payment into the bank"),
+    PostingKind.SUPPLIER_PAYMENT: ("2202", "1002", "A payment to a supplier from the bank"),
+    PostingKind.PRODUCTION_LABOUR: ("500102", "2211", "Labour time applied to production"),
+    PostingKind.PRODUCTION_MACHINE: ("500103", "5101", "Machine time applied to production"),
 }
 
 

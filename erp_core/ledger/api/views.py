@@ -10,14 +10,13 @@ from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
-from rest_framework.views import APIView
 
 from erp_core.api.idempotency import IdempotentCreateMixin
-from erp_core.api.permissions import RESOURCE_PERMISSIONS
+from erp_core.api.permissions import RESOURCE_PERMISSIONS, HasActionPermission
 from erp_core.ledger import reports, selectors, services
 from erp_core.ledger.api.filters import (
     AccountFilterSet,
@@ -39,17 +38,6 @@ from erp_core.ledger.api.serializers import (
 from erp_core.ledger.models import Account, FiscalPeriod, Journal, JournalEntry
 
 FINANCE = "erp_core.access_finance"
-
-
-class HasActionPermission(BasePermission):
-    """Staff need ``view.action_permissions[action]`` (if any) on top of the model permission."""
-
-    message = "You may not do this to the object."
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        """Check the action's own permission, e.g. ``ledger.post_journalentry`` to post."""
-        needed = getattr(view, "action_permissions", {}).get(getattr(view, "action", None))
-        return needed is None or request.user.has_perm(needed)
 
 
 PERMISSIONS = (IsAuthenticated, *RESOURCE_PERMISSIONS, HasActionPermission)

@@ -117,6 +117,14 @@ class PostingKind(models.TextChoices):
     PRODUCTION_OUTPUT = "production_output", _("Production output")
     PURCHASE_PRICE_VARIANCE = "purchase_price_variance", _("Purchase price variance")
     STANDARD_COST_VARIANCE = "standard_cost_variance", _("Standard cost variance")
+    SALES_REVENUE = "sales_revenue", _("Sales revenue")
+    OUTPUT_VAT = "output_vat", _("Output VAT")
+    PURCHASE_BILL = "purchase_bill", _("Supplier bill")
+    INPUT_VAT = "input_vat", _("Input VAT")
+    CUSTOMER_PAYMENT = "customer_payment", _("Customer payment")
+    SUPPLIER_PAYMENT = "supplier_payment", _("Supplier payment")
+    PRODUCTION_LABOUR = "production_labour", _("Production labour")
+    PRODUCTION_MACHINE = "production_machine", _("Production machine time")
 
 
 class PostingRule(models.Model):

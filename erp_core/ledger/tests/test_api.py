@@ -351,5 +351,5 @@ def test_trial_balance_wrong_role_is_403(books):
 @pytest.mark.django_db
 def test_journal_list_is_read_only(books):
     client = api_client(ledger_user())
-    assert client.get(f"{BASE}journals/").json()["count"] == 4
+    assert client.get(f"{BASE}journals/").json()["count"] == 6
     assert client.post(f"{BASE}journals/", {"code": "X"}, format="json").status_code == 405

@@ -431,4 +431,6 @@ def test_seed_books_helper_gives_the_standard_journals():
         "STK",
         "SAL",
         "PUR",
+        "BNK",
+        "PRD",
     }

@@ -1,0 +1,57 @@
+"""The amounts of a priced line and of a document: net, VAT and gross, rounded to the cent.
+
+Pure functions over ``Decimal``: quantity × unit price less the discount is the net amount,
+rounded half-up to the cent; VAT is the net amount × the rate, rounded the same way; gross is
+their sum. Totals are sums of the rounded line amounts, so lines always add up to the total.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+HUNDRED = Decimal("100")
+
+
+def cents(value: Decimal) -> Decimal:
+    """``value`` rounded half-up to the cent."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    """Net, VAT and gross of one line."""
+
+    net: Decimal
+    tax: Decimal
+    gross: Decimal
+
+
+def line_amounts(
+    *, quantity: Decimal, unit_price: Decimal, discount_percent: Decimal, tax_rate: Decimal
+) -> LineAmounts:
+    """The amounts of ``quantity`` at ``unit_price`` (excl. VAT), less ``discount_percent`` %."""
+    net = cents(quantity * unit_price * (HUNDRED - discount_percent) / HUNDRED)
+    tax = cents(net * tax_rate)
+    return LineAmounts(net=net, tax=tax, gross=net + tax)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The sums of a document's lines."""
+
+    net: Decimal = ZERO
+    tax: Decimal = ZERO
+    gross: Decimal = ZERO
+
+
+def totals(lines: Iterable) -> Totals:
+    """Sum ``net_amount``, ``tax_amount`` and ``gross_amount`` of lines (objects or dicts)."""
+    net = tax = gross = ZERO
+    for line in lines:
+        get = line.get if isinstance(line, dict) else lambda name, line=line: getattr(line, name)
+        net += get("net_amount")
+        tax += get("tax_amount")
+        gross += get("gross_amount")
+    return Totals(net=net, tax=tax, gross=gross)

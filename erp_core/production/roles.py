@@ -1,0 +1,3 @@
+"""The permissions of production orders that each staff role holds (merged into erp_core.roles)."""
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {}

@@ -1,0 +1,12 @@
+"""App configuration: purchasing."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PurchasingConfig(AppConfig):
+    """Purchase requisitions, purchase orders and receipts."""
+
+    name = "erp_core.purchasing"
+    label = "purchasing"
+    verbose_name = _("Purchasing")

@@ -1,0 +1,5 @@
+"""Staff pages of purchasing, under /purchasing/."""
+
+app_name = "purchasing"
+
+urlpatterns: list = []

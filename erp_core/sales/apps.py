@@ -1,0 +1,12 @@
+"""App configuration: sales."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SalesConfig(AppConfig):
+    """Price lists, sales orders and deliveries."""
+
+    name = "erp_core.sales"
+    label = "sales"
+    verbose_name = _("Sales")

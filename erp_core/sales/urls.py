@@ -1,0 +1,5 @@
+"""Staff pages of sales, under /sales/."""
+
+app_name = "sales"
+
+urlpatterns: list = []
