@@ -1,12 +1,14 @@
 """Stock ledger benchmark on PostgreSQL: posting throughput and a backdated move's revaluation.
 
 1. Posting: N receipts and issues through the services, each with its valuation, balance update
-   and journal entry (numbered, in one transaction) — moves per second.
+   and journal entry (numbered, in one transaction) — moves per second and SQL statements per
+   move; then the same moves booked ``--batch`` to a transaction, as a handler books the lines
+   of one shipment (the posting rules are read once per transaction).
 2. Backdated: an item with H later moves (the history is bulk-loaded, valued by the engine), then
    one receipt dated before all of them through ``stock_receipt`` — the time to replay the
    history, write the revaluation rows and post the correcting entry.
 
-    .venv/bin/python benchmarks/stock_posting.py [--moves 2000] [--history 50000]
+    .venv/bin/python benchmarks/stock_posting.py [--moves 2000] [--batch 10] [--history 50000]
 """
 
 import argparse
@@ -24,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
 parser.add_argument("--moves", type=int, default=2000)
+parser.add_argument("--batch", type=int, default=10, help="moves per transaction in the 2nd run")
 parser.add_argument("--history", type=int, default=50_000)
 parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
 args = parser.parse_args()
@@ -44,6 +47,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from erp_core.ledger.services import ledger_seed  # noqa: E402
@@ -66,20 +70,48 @@ def new_item(code: str, method: str) -> Item:
 
 
 # --- 1. Posting throughput --------------------------------------------------------------------
-rng = random.Random(3)
-item = new_item("POST", "moving_average")
-started = time.perf_counter()
-for n in range(args.moves):
+class StatementCounter:
+    """Counts the SQL statements sent (savepoints included)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
+def post_move(item: Item, n: int, rng: random.Random) -> None:
+    """The n-th move: receipts and issues alternate."""
     if n % 2 == 0:
         services.stock_receipt(item=item, warehouse=warehouse, quantity=Decimal(rng.randint(5, 50)),
                                unit_cost=Decimal(rng.randint(100, 9999)) / 100)  # fmt: skip
     else:
         services.stock_issue(item=item, warehouse=warehouse, quantity=Decimal(rng.randint(1, 5)))
-elapsed = time.perf_counter() - started
-print(f"posting: {args.moves} moves with journal entries in {elapsed:.1f} s "
-      f"= {args.moves / elapsed:.0f} moves/s (moving average, one item)")  # fmt: skip
+
+
+for batch in (1, args.batch):
+    rng = random.Random(3)
+    item = new_item(f"POST-{batch}", "moving_average")
+    counter = StatementCounter()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    with connection.execute_wrapper(counter):
+        for first in range(0, args.moves, batch):
+            if batch == 1:
+                post_move(item, first, rng)
+                continue
+            with transaction.atomic():
+                for n in range(first, min(first + batch, args.moves)):
+                    post_move(item, n, rng)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    label = "one move a transaction" if batch == 1 else f"{batch} moves a transaction"
+    print(f"posting ({label}): {args.moves} moves with journal entries in {elapsed:.1f} s "
+          f"= {args.moves / elapsed:.0f} moves/s; per move {counter.count / args.moves:.1f} SQL "
+          f"statements, {cpu * 1000 / args.moves:.1f} ms of this process's CPU "
+          f"(moving average, one item)")  # fmt: skip
 
 # --- 2. Backdated move before a long history --------------------------------------------------
+rng = random.Random(3)
 for method in ("moving_average", "fifo"):
     item = new_item(f"HIST-{method}", method)
     start = timezone.now() - dt.timedelta(days=20)

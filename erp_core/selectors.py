@@ -5,7 +5,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from erp_core.masterdata.bom import BomCycleError, BomVersion, GraphLine, explode, where_used
@@ -57,13 +57,18 @@ def unit_list(*, search: str = "") -> QuerySet[UnitOfMeasure]:
     return qs
 
 
-def unit_conversion_list(*, item: Item | None = None) -> QuerySet[UnitConversion]:
-    """Unit conversions with their units and item; only those of ``item`` (and general) if given."""
+def unit_conversion_list(
+    *, item: Item | None = None, unit: UnitOfMeasure | None = None
+) -> QuerySet[UnitConversion]:
+    """Unit conversions with their units and item; only those of ``item`` (and general) if given,
+    only those from or to ``unit`` if given."""
     qs = UnitConversion.objects.select_related("from_unit", "to_unit", "item").order_by(
         "from_unit__code", "to_unit__code", "pk"
     )
     if item is not None:
         qs = qs.filter(Q(item=item) | Q(item__isnull=True))
+    if unit is not None:
+        qs = qs.filter(Q(from_unit=unit) | Q(to_unit=unit))
     return qs
 
 
@@ -114,19 +119,28 @@ def item_category_list(*, search: str = "") -> QuerySet[ItemCategory]:
     return qs
 
 
-def tax_code_list() -> QuerySet[TaxCode]:
-    """Tax codes by code."""
-    return TaxCode.objects.all().order_by("code")
+def tax_code_list(*, search: str = "") -> QuerySet[TaxCode]:
+    """Tax codes by code, optionally searched by code or name."""
+    qs = TaxCode.objects.all().order_by("code")
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    return qs
 
 
-def currency_list() -> QuerySet[Currency]:
-    """Currencies by ISO code."""
-    return Currency.objects.all().order_by("code")
+def currency_list(*, search: str = "") -> QuerySet[Currency]:
+    """Currencies by ISO code, optionally searched by code or name."""
+    qs = Currency.objects.all().order_by("code")
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search))
+    return qs
 
 
-def exchange_rate_list() -> QuerySet[ExchangeRate]:
-    """Exchange rates with their currency, newest first per currency."""
-    return ExchangeRate.objects.select_related("currency").order_by("currency__code", "-date")
+def exchange_rate_list(*, currency: Currency | None = None) -> QuerySet[ExchangeRate]:
+    """Exchange rates with their currency, newest first per currency; one currency's if given."""
+    qs = ExchangeRate.objects.select_related("currency").order_by("currency__code", "-date")
+    if currency is not None:
+        qs = qs.filter(currency=currency)
+    return qs
 
 
 def exchange_rate_on(currency: Currency, on_date: date) -> Decimal:
@@ -426,3 +440,61 @@ def item_where_used(*, item: Item, on_date: date | None = None) -> list[WhereUse
         )
         for row in rows
     ]
+
+
+# --- Lists of the staff pages ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryNode:
+    """A category of the tree with its depth (0 for a root), in depth-first order."""
+
+    category: ItemCategory
+    depth: int
+
+
+def item_category_tree() -> list[CategoryNode]:
+    """The category tree depth-first, children by code (one query)."""
+    categories = list(ItemCategory.objects.select_related("parent").order_by("code"))
+    children: dict[int | None, list[ItemCategory]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    nodes: list[CategoryNode] = []
+    seen: set[int] = set()
+    stack = [(category, 0) for category in reversed(children.get(None, []))]
+    while stack:
+        category, depth = stack.pop()
+        if category.pk in seen:
+            continue
+        seen.add(category.pk)
+        nodes.append(CategoryNode(category=category, depth=depth))
+        stack.extend((child, depth + 1) for child in reversed(children.get(category.pk, [])))
+    return nodes
+
+
+def bom_header_list(*, search: str = "", active: bool | None = None) -> QuerySet[BillOfMaterials]:
+    """BOM versions with their item and a line count (no lines loaded), searched by item."""
+    qs = (
+        BillOfMaterials.objects.select_related("item", "item__unit")
+        .annotate(line_count=Count("lines"))
+        .order_by("item__code", "-valid_from", "version")
+    )
+    if search:
+        qs = qs.filter(Q(item__code__icontains=search) | Q(item__name__icontains=search))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs
+
+
+def routing_header_list(*, search: str = "", active: bool | None = None) -> QuerySet[Routing]:
+    """Routing versions with their item and an operation count, searched by item."""
+    qs = (
+        Routing.objects.select_related("item")
+        .annotate(operation_count=Count("operations"))
+        .order_by("item__code", "-valid_from", "version")
+    )
+    if search:
+        qs = qs.filter(Q(item__code__icontains=search) | Q(item__name__icontains=search))
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs

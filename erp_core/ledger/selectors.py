@@ -3,10 +3,13 @@
 The reports (trial balance, general ledger, balances) live in ``erp_core.ledger.reports``.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date as Date
 
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
@@ -106,6 +109,16 @@ def journal_get(*, code: str) -> Journal:
 
 
 # --- Posting rules -----------------------------------------------------------------------------
+#
+# A stock move asks for two or three rules (inventory, counter account, variance) and a document
+# for several more; each lookup was a query joining two accounts. Inside a database transaction
+# the rules are now read once: ``posting_accounts_for`` fetches every kind a posting needs in one
+# query, and later lookups in the same transaction are answered from memory. Nothing outlives the
+# transaction, so a rule edited by another process is seen by the next transaction; an edit
+# inside the transaction (a PostingRule or an Account saved or deleted) empties the cache
+# through the receivers below.
+
+_RULES_CACHE = "_ledger_posting_rules"
 
 
 @dataclass(frozen=True)
@@ -117,27 +130,124 @@ class PostingAccounts:
     rule: PostingRule
 
 
+@dataclass
+class _RulesCache:
+    """The rules read in one transaction by (kind, category code); ``None``: there is none."""
+
+    transaction: list
+    rules: dict[tuple[str, str], PostingRule | None] = field(default_factory=dict)
+
+
+def _transaction_rules() -> _RulesCache | None:
+    """The rules cache of the transaction in progress; ``None`` outside a transaction."""
+    connection = connections[router.db_for_read(PostingRule)]
+    if not connection.in_atomic_block:
+        return None
+    cache = getattr(connection, _RULES_CACHE, None)
+    # Django gives the connection a new ``run_on_commit`` list whenever a transaction ends
+    # (commit, rollback, a savepoint rolled back, the connection closed): the list the rules were
+    # read under tells whether they were read in this transaction.
+    if cache is None or cache.transaction is not connection.run_on_commit:
+        cache = _RulesCache(transaction=connection.run_on_commit)
+        setattr(connection, _RULES_CACHE, cache)
+    return cache
+
+
+def _read_rules(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], PostingRule | None]:
+    """The rules of these (kind, category code) pairs, in one query; ``None`` for a missing one."""
+    found: dict[tuple[str, str], PostingRule | None] = dict.fromkeys(pairs)
+    rules = PostingRule.objects.select_related("debit_account", "credit_account").filter(
+        kind__in=sorted({kind for kind, _category in pairs}),
+        category_code__in=sorted({category for _kind, category in pairs}),
+    )
+    for rule in rules:
+        if (rule.kind, rule.category_code) in found:
+            found[(rule.kind, rule.category_code)] = rule
+    return found
+
+
+def posting_rules_forget(*, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Drop the posting rules read in the current transaction; the next lookup reads them again.
+
+    Called when a posting rule or an account is saved or deleted (a change made with
+    ``QuerySet.update()`` or ``bulk_create`` sends no signal: call this after it).
+    """
+    if hasattr(connections[using], _RULES_CACHE):
+        delattr(connections[using], _RULES_CACHE)
+
+
+def _forget_on_change(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
+    posting_rules_forget(using=using)
+
+
+for _model in (PostingRule, Account):
+    post_save.connect(
+        _forget_on_change, sender=_model, dispatch_uid=f"ledger.rules_forget_save.{_model.__name__}"
+    )
+    post_delete.connect(
+        _forget_on_change,
+        sender=_model,
+        dispatch_uid=f"ledger.rules_forget_delete.{_model.__name__}",
+    )
+
+
+def posting_accounts_for(
+    *, kinds: Iterable[str], category_code: str | None = None
+) -> dict[str, PostingAccounts]:
+    """The debit and credit accounts of several event kinds for one item category, by kind.
+
+    Per kind the category's own rule wins; without one, the default rule of the kind (no
+    category). One query at most; inside a transaction the rules already read are not read
+    again. Raises ``NotFound`` for an unknown kind or a kind with no rule (seed the rules with
+    ``posting_rules_seed``).
+    """
+    kinds = list(dict.fromkeys(kinds))
+    for kind in kinds:
+        if kind not in PostingKind.values:
+            raise NotFound(
+                _("Unknown posting kind %(kind)s.") % {"kind": kind}, code="unknown_kind"
+            )
+    category = category_code or ""
+    pairs = {(kind, code) for kind in kinds for code in {category, ""}}
+    cache = _transaction_rules()
+    if cache is None:
+        known = _read_rules(pairs)
+    else:
+        missing = pairs - cache.rules.keys()
+        if missing:
+            cache.rules.update(_read_rules(missing))
+        # A kind without any rule is read again before it is refused: a rule may have been
+        # added since without a signal (bulk_create).
+        unruled = {
+            (kind, code)
+            for kind in kinds
+            for code in {category, ""}
+            if cache.rules[(kind, category)] is None and cache.rules[(kind, "")] is None
+        }
+        if unruled - missing:
+            cache.rules.update(_read_rules(unruled))
+        known = cache.rules
+    result = {}
+    for kind in kinds:
+        rule = known[(kind, category)] or known[(kind, "")]
+        if rule is None:
+            raise NotFound(
+                _("No posting rule for %(kind)s.") % {"kind": kind}, code="posting_rule_missing"
+            )
+        result[kind] = PostingAccounts(
+            debit=rule.debit_account, credit=rule.credit_account, rule=rule
+        )
+    return result
+
+
 def posting_accounts(*, kind: str, category_code: str | None = None) -> PostingAccounts:
     """The debit and credit accounts of an event kind for an item category.
 
     The category's own rule wins; without one, the default rule of the kind (no category).
     Raises ``NotFound`` when neither exists (seed the rules with ``posting_rules_seed``).
+    Inside a transaction a rule is read once (see ``posting_accounts_for``).
     """
-    if kind not in PostingKind.values:
-        raise NotFound(_("Unknown posting kind %(kind)s.") % {"kind": kind}, code="unknown_kind")
-    categories = [category_code, ""] if category_code else [""]
-    rules = {
-        rule.category_code: rule
-        for rule in PostingRule.objects.select_related("debit_account", "credit_account").filter(
-            kind=kind, category_code__in=categories
-        )
-    }
-    rule = rules.get(category_code or "") or rules.get("")
-    if rule is None:
-        raise NotFound(
-            _("No posting rule for %(kind)s.") % {"kind": kind}, code="posting_rule_missing"
-        )
-    return PostingAccounts(debit=rule.debit_account, credit=rule.credit_account, rule=rule)
+    return posting_accounts_for(kinds=[kind], category_code=category_code)[kind]
 
 
 # --- Journal entries ---------------------------------------------------------------------------

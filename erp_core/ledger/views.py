@@ -92,14 +92,9 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         form = JournalEntryForm(request.POST)
         formset = JournalLineFormSet(request.POST, prefix="lines")
         if form.is_valid() and formset.is_valid():
-            lines = [
-                line
-                for line in formset.cleaned_data
-                if line and (line.get("debit") or line.get("credit"))
-            ]
             try:
                 entry = services.journal_entry_create_draft(
-                    **form.cleaned_data, lines=lines, actor=request.user
+                    **form.cleaned_data, lines=_draft_lines(formset), actor=request.user
                 )
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
@@ -110,6 +105,85 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         form = JournalEntryForm(initial={"date": timezone.localdate()})
         formset = JournalLineFormSet(prefix="lines")
     return render(request, "ledger/entry_form.html", {"form": form, "formset": formset})
+
+
+def _draft_lines(formset) -> list[dict]:
+    """The filled lines of the formset (a line without an amount is ignored)."""
+    return [
+        line for line in formset.cleaned_data if line and (line.get("debit") or line.get("credit"))
+    ]
+
+
+@login_required
+@permission_required([FINANCE, "ledger.change_journalentry"], raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a draft: its head and its lines (replaced as a whole by the service).
+
+    A posted entry cannot change: the page says so and goes back to the entry (reverse it).
+    """
+    entry = get_object_or_404(selectors.journal_entry_detail_list(), pk=pk)
+    if not entry.is_draft:
+        messages.error(
+            request,
+            _("Entry %(entry)s is posted: it cannot change; reverse it instead.")
+            % {"entry": entry},
+        )
+        return redirect("ledger:entry-detail", pk=pk)
+    if request.method == "POST":
+        form = JournalEntryForm(request.POST)
+        formset = JournalLineFormSet(request.POST, prefix="lines")
+        if form.is_valid() and formset.is_valid():
+            try:
+                entry = services.journal_entry_update_draft(
+                    entry=entry,
+                    actor=request.user,
+                    **form.cleaned_data,
+                    lines=_draft_lines(formset),
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            except DomainError as exc:
+                messages.error(request, _error_text(exc))
+                return redirect("ledger:entry-detail", pk=pk)
+            else:
+                messages.success(request, _("Draft entry %(entry)s was saved.") % {"entry": entry})
+                return redirect("ledger:entry-detail", pk=entry.pk)
+    else:
+        form = JournalEntryForm(
+            initial={"journal": entry.journal, "date": entry.date, "memo": entry.memo}
+        )
+        formset = JournalLineFormSet(
+            prefix="lines",
+            initial=[
+                {
+                    "account": line.account,
+                    "debit": line.debit or None,
+                    "credit": line.credit or None,
+                    "partner": line.partner,
+                    "memo": line.memo,
+                }
+                for line in entry.lines.all()
+            ],
+        )
+    return render(
+        request, "ledger/entry_form.html", {"form": form, "formset": formset, "entry": entry}
+    )
+
+
+@login_required
+@permission_required([FINANCE, "ledger.delete_journalentry"], raise_exception=True)
+@require_POST
+def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft and its lines; a posted entry is refused with a message."""
+    entry = get_object_or_404(JournalEntry, pk=pk)
+    try:
+        services.journal_entry_delete_draft(entry=entry)
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("ledger:entry-detail", pk=pk)
+    messages.success(request, _("Draft entry %(entry)s was deleted.") % {"entry": entry})
+    return redirect("ledger:entry-list")
 
 
 @login_required

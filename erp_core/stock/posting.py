@@ -9,7 +9,8 @@ One formula serves every move. For a move of value ``v`` (signed like its quanti
 - the variance account takes the difference ``d − v`` of a receipt (a standard-cost item's price
   difference, or the correction a receipt makes to a negative balance).
 
-Accounts come from the posting rules (``erp_core.ledger``) by kind and item category. A transfer
+Accounts come from the posting rules (``erp_core.ledger``) by kind and item category, all the
+kinds of a move in one read, and none again later in the same transaction. A transfer
 between warehouses posts nothing: it stays on the same inventory account. (When a backdated
 move re-values a transfer's outgoing leg, the difference goes to the stock-issue account: the
 incoming leg keeps the value it was booked with.)
@@ -22,7 +23,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from erp_core.ledger.models import PostingKind
-from erp_core.ledger.selectors import posting_accounts
+from erp_core.ledger.selectors import posting_accounts_for
 from erp_core.ledger.services import LineInput, journal_entry_post_lines
 from erp_core.stock.models import StockMove
 
@@ -53,21 +54,22 @@ def _category_code(move: StockMove) -> str | None:
 
 def _amounts(move: StockMove, *, reason: str, value: Decimal, document: Decimal) -> dict:
     """Signed amounts per account (debit positive) for a move of ``value`` against ``document``."""
-    category = _category_code(move)
-    inventory = posting_accounts(kind=PostingKind.INVENTORY, category_code=category).debit
+    incoming = move.quantity > 0
+    counter_kind = _RECEIPT_KIND[reason] if incoming else _ISSUE_KIND[reason]
+    kinds = [PostingKind.INVENTORY, counter_kind]
+    if incoming and document != value:
+        kinds.append(PostingKind.PURCHASE_PRICE_VARIANCE)
+    # The rules of every kind the move needs come in one read (none when read already in the
+    # transaction).
+    accounts = posting_accounts_for(kinds=kinds, category_code=_category_code(move))
     amounts: dict = defaultdict(lambda: ZERO)
-    amounts[inventory] += value
-    if move.quantity > 0:
-        counter = posting_accounts(kind=_RECEIPT_KIND[reason], category_code=category).credit
-        amounts[counter] -= document
+    amounts[accounts[PostingKind.INVENTORY].debit] += value
+    if incoming:
+        amounts[accounts[counter_kind].credit] -= document
         if document != value:
-            variance = posting_accounts(
-                kind=PostingKind.PURCHASE_PRICE_VARIANCE, category_code=category
-            ).debit
-            amounts[variance] += document - value
+            amounts[accounts[PostingKind.PURCHASE_PRICE_VARIANCE].debit] += document - value
     else:
-        counter = posting_accounts(kind=_ISSUE_KIND[reason], category_code=category).debit
-        amounts[counter] -= value
+        amounts[accounts[counter_kind].debit] -= value
     return amounts
 
 
