@@ -1,6 +1,6 @@
 """Which modules a user may open, and their entry points: one table for the menu and home page."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
 from django.utils.functional import Promise
@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 
 @dataclass(frozen=True)
 class Entry:
-    """A link in a module's menu."""
+    """A link in a module's menu, shown to those holding its permission (if it names one)."""
 
     label: str | Promise
     url_name: str
+    permission: str = ""
+    group: str | Promise = ""
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,14 @@ class Module:
     entries: tuple[Entry, ...] = field(default_factory=tuple)
 
 
+_SALES = _("Sales")
+_PURCHASING = _("Purchasing")
+_PRODUCTION = _("Production")
+_MASTER_DATA = _("Master data")
+_STOCK = _("Stock")
+_RECEIVABLES = _("Receivables and payables")
+_LEDGER = _("General ledger")
+
 MODULES: tuple[Module, ...] = (
     Module(
         "erp",
@@ -33,11 +43,58 @@ MODULES: tuple[Module, ...] = (
         "erp_core.access_erp",
         _("Master data, orders, planning and ledgers."),
         (
-            Entry(_("Partners"), "erp_core:partner-list"),
-            Entry(_("Items"), "erp_core:item-list"),
-            Entry(_("Warehouses"), "erp_core:warehouse-list"),
-            Entry(_("Work centers"), "erp_core:work-center-list"),
-            Entry(_("Stock"), "stock:balance-list"),
+            Entry(_("Sales orders"), "sales:order-list", "sales.view_salesorder", _SALES),
+            Entry(_("Deliveries"), "sales:delivery-list", "sales.view_delivery", _SALES),
+            Entry(_("Price lists"), "sales:price-list-list", "sales.view_pricelist", _SALES),
+            Entry(
+                _("Purchase requisitions"),
+                "purchasing:requisition-list",
+                "purchasing.view_purchaserequisition",
+                _PURCHASING,
+            ),
+            Entry(
+                _("Purchase orders"),
+                "purchasing:order-list",
+                "purchasing.view_purchaseorder",
+                _PURCHASING,
+            ),
+            Entry(
+                _("Goods receipts"),
+                "purchasing:receipt-list",
+                "purchasing.view_purchasereceipt",
+                _PURCHASING,
+            ),
+            Entry(
+                _("Production orders"),
+                "production:order-list",
+                "production.view_productionorder",
+                _PRODUCTION,
+            ),
+            Entry(_("Partners"), "erp_core:partner-list", "erp_core.view_partner", _MASTER_DATA),
+            Entry(_("Items"), "erp_core:item-list", "erp_core.view_item", _MASTER_DATA),
+            Entry(_("Bills of materials"), "erp_core:bom-list", "erp_core.view_billofmaterials", _MASTER_DATA),
+            Entry(_("Routings"), "erp_core:routing-list", "erp_core.view_routing", _MASTER_DATA),
+            Entry(_("Units"), "erp_core:unit-list", "erp_core.view_unitofmeasure", _MASTER_DATA),
+            Entry(
+                _("Item categories"),
+                "erp_core:category-list",
+                "erp_core.view_itemcategory",
+                _MASTER_DATA,
+            ),
+            Entry(
+                _("Warehouses"), "erp_core:warehouse-list", "erp_core.view_warehouse", _MASTER_DATA
+            ),
+            Entry(
+                _("Work centers"),
+                "erp_core:work-center-list",
+                "erp_core.view_workcenter",
+                _MASTER_DATA,
+            ),
+            Entry(_("Tax codes"), "erp_core:tax-code-list", "erp_core.view_taxcode", _MASTER_DATA),
+            Entry(
+                _("Currencies"), "erp_core:currency-list", "erp_core.view_currency", _MASTER_DATA
+            ),
+            Entry(_("Stock"), "stock:balance-list", "stock.view_stockbalance", _STOCK),
         ),
     ),
     Module(
@@ -46,12 +103,20 @@ MODULES: tuple[Module, ...] = (
         "erp_core.access_finance",
         _("Journals, receivables, payables and reconciliation."),
         (
-            Entry(_("Journal entries"), "ledger:entry-list"),
-            Entry(_("Chart of accounts"), "ledger:account-tree"),
-            Entry(_("Fiscal periods"), "ledger:period-list"),
-            Entry(_("Trial balance"), "ledger:trial-balance"),
-            Entry(_("General ledger"), "ledger:general-ledger"),
-            Entry(_("Reconciliation"), "ledger:reconcile"),
+            Entry(_("Invoices"), "billing:invoice-list", "billing.view_invoice", _RECEIVABLES),
+            Entry(_("Supplier bills"), "billing:bill-list", "billing.view_invoice", _RECEIVABLES),
+            Entry(_("Payments"), "billing:payment-list", "billing.view_payment", _RECEIVABLES),
+            Entry(_("Receivables aging"), "billing:ar-aging", "billing.view_invoice", _RECEIVABLES),
+            Entry(_("Payables aging"), "billing:ap-aging", "billing.view_invoice", _RECEIVABLES),
+            Entry(
+                _("Partner statement"), "billing:statement", "billing.view_invoice", _RECEIVABLES
+            ),
+            Entry(_("Journal entries"), "ledger:entry-list", "ledger.view_journalentry", _LEDGER),
+            Entry(_("Chart of accounts"), "ledger:account-tree", "ledger.view_account", _LEDGER),
+            Entry(_("Fiscal periods"), "ledger:period-list", "ledger.view_fiscalperiod", _LEDGER),
+            Entry(_("Trial balance"), "ledger:trial-balance", "ledger.view_account", _LEDGER),
+            Entry(_("General ledger"), "ledger:general-ledger", "ledger.view_account", _LEDGER),
+            Entry(_("Reconciliation"), "ledger:reconcile", "ledger.view_journalentry", _LEDGER),
         ),
     ),
     Module("mes", _("MES"), "mes.access_mes", _("Machines, work orders and shop-floor reports.")),
@@ -73,5 +138,16 @@ def module_enabled(key: str) -> bool:
 
 
 def modules_for(user) -> list[Module]:
-    """The enabled modules whose permission the user holds, in menu order."""
-    return [m for m in MODULES if module_enabled(m.key) and user.has_perm(m.permission)]
+    """The enabled modules whose permission the user holds, in menu order, each with the entries
+    the user may open."""
+    perms = user.get_all_permissions() if user.is_active else set()
+    allowed = user.is_superuser or None
+
+    def may(permission: str) -> bool:
+        return not permission or bool(allowed) or permission in perms
+
+    return [
+        replace(m, entries=tuple(e for e in m.entries if may(e.permission)))
+        for m in MODULES
+        if module_enabled(m.key) and may(m.permission)
+    ]

@@ -13,7 +13,8 @@ from config.api import ErrorSerializer
 class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema plus the error responses every operation can give.
 
-    Each operation documents 400/401/403/404/429 with ``ErrorSerializer``; writes also 409.
+    Each operation documents 400/401/403/404/429 with ``ErrorSerializer``; writes also 409,
+    and those with a body 415.
     A view listing an action in ``idempotent_actions`` gets the ``Idempotency-Key`` header and
     the 422 answer for a key reused with another body.
     """
@@ -25,6 +26,7 @@ class AutoSchema(SpectacularAutoSchema):
         "403": "Authenticated, but the caller's role or partner may not do this.",
         "404": "No such object, or not one the caller may see.",
         "409": "The object's state forbids the change (e.g. still referenced).",
+        "415": "The request body's content type is missing, not one listed, or malformed.",
         "422": "The Idempotency-Key was already used with a different request.",
         "429": "Too many requests: retry after the `Retry-After` header's seconds.",
     }
@@ -58,6 +60,8 @@ class AutoSchema(SpectacularAutoSchema):
         codes = ["400", "401", "403", "404", "429"]
         if self.method in self._WRITE_METHODS:
             codes.append("409")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes.append("415")
         if self._is_idempotent_action():
             codes.append("422")
         return codes

@@ -13,13 +13,14 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from weasyprint import HTML
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_pdf(template_name: str, context: dict, *, request: HttpRequest | None = None) -> bytes:
     """Render a template to PDF bytes (links and static files resolve against the request)."""
+    from weasyprint import HTML  # imported on first print: loading it parses its stylesheets
+
     html = render_to_string(template_name, context, request=request)
     base_url = request.build_absolute_uri("/") if request is not None else None
     return HTML(string=html, base_url=base_url).write_pdf()

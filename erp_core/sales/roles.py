@@ -1,3 +1,60 @@
 """The permissions of sales that each staff role holds (merged into erp_core.roles)."""
 
-ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {}
+_VIEW_ALL = (
+    "sales.view_pricelist",
+    "sales.view_pricelistitem",
+    "sales.view_salesorder",
+    "sales.view_salesorderline",
+    "sales.view_delivery",
+    "sales.view_deliveryline",
+)
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    "Sales": (
+        *_VIEW_ALL,
+        "sales.add_salesorder",
+        "sales.change_salesorder",
+        "sales.approve_salesorder",
+        "sales.add_delivery",
+        "sales.change_delivery",
+        "sales.add_pricelist",
+        "sales.change_pricelist",
+        "sales.add_pricelistitem",
+        "sales.change_pricelistitem",
+        "sales.delete_pricelistitem",
+    ),
+    "Warehouse": (
+        "sales.view_salesorder",
+        "sales.view_salesorderline",
+        "sales.view_delivery",
+        "sales.view_deliveryline",
+        "sales.add_delivery",
+        "sales.change_delivery",
+        "sales.ship_delivery",
+    ),
+    "Finance": (*_VIEW_ALL, "sales.override_credit_limit"),
+    "Admin": (
+        *_VIEW_ALL,
+        "sales.add_pricelist",
+        "sales.change_pricelist",
+        "sales.delete_pricelist",
+        "sales.add_pricelistitem",
+        "sales.change_pricelistitem",
+        "sales.delete_pricelistitem",
+        "sales.add_salesorder",
+        "sales.change_salesorder",
+        "sales.delete_salesorder",
+        "sales.approve_salesorder",
+        "sales.override_credit_limit",
+        "sales.add_salesorderline",
+        "sales.change_salesorderline",
+        "sales.delete_salesorderline",
+        "sales.add_delivery",
+        "sales.change_delivery",
+        "sales.delete_delivery",
+        "sales.ship_delivery",
+        "sales.add_deliveryline",
+        "sales.change_deliveryline",
+        "sales.delete_deliveryline",
+    ),
+}

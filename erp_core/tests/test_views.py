@@ -94,6 +94,32 @@ def test_admin_sees_every_module_with_its_entries(client, login):
     assert reverse("integration:event-log") in response.text
 
 
+def _entries(response, key: str) -> list[str]:
+    module = next(m for m in response.context["nav_modules"] if m.key == key)
+    return [entry.url_name for entry in module.entries]
+
+
+def test_menu_entries_follow_each_page_permission(client, login):
+    login("Sales")
+    erp = _entries(client.get(reverse("erp_core:home")), "erp")
+    assert "sales:order-list" in erp
+    assert "production:order-list" not in erp  # sales staff do not see production orders
+
+    login("Finance")
+    response = client.get(reverse("erp_core:home"))
+    finance = _entries(response, "finance")
+    assert {"billing:invoice-list", "billing:payment-list", "ledger:entry-list"} <= set(finance)
+    assert 'class="dropdown-header"' in response.text
+
+
+def test_every_menu_entry_opens_for_the_admin(client, login):
+    login("Admin")
+    home = client.get(reverse("erp_core:home"))
+    for module in home.context["nav_modules"]:
+        for entry in module.entries:
+            assert client.get(reverse(entry.url_name)).status_code == 200, entry.url_name
+
+
 def test_user_without_role_is_told_so(client, login):
     login()
     response = client.get(reverse("erp_core:home"))

@@ -1,0 +1,440 @@
+"""Serializers of the billing API: a read serializer per resource, input serializers for writes.
+
+Input serializers only validate shapes; the views hand ``validated_data`` to
+``erp_core.billing.services``, where the rules live.
+"""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from erp_core.billing.selectors import SIDES, gross_in_words
+from erp_core.ledger.models import Account
+from erp_core.models import Item, Partner, TaxCode
+from erp_core.purchasing.models import PurchaseReceiptLine
+from erp_core.sales.models import DeliveryLine
+
+QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0.000001")}
+PRICE = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0")}
+AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0.01")}
+MONEY = {"max_digits": 20, "decimal_places": 2}
+
+
+class _AnswersWith:
+    """An input serializer that answers with the read serializer, so writes and reads match."""
+
+    read_serializer: type[serializers.Serializer]
+
+    def to_representation(self, instance) -> dict:
+        """The read representation of the saved object."""
+        return self.read_serializer(instance, context=getattr(self, "context", {})).data
+
+    def create(self, validated_data: dict):
+        """Never used: the view calls a service."""
+        raise NotImplementedError("The view calls a service.")
+
+    def update(self, instance, validated_data: dict):
+        """Never used: the view calls a service."""
+        raise NotImplementedError("The view calls a service.")
+
+
+# --- Invoices ----------------------------------------------------------------------------------
+
+
+class InvoiceLineSerializer(serializers.ModelSerializer):
+    """A line as the API shows it, with its source and (bills) its three-way match."""
+
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    unit = serializers.CharField(source="unit_name", read_only=True)
+    tax_code_code = serializers.CharField(source="tax_code.code", read_only=True, default=None)
+    account_code = serializers.CharField(source="account.code", read_only=True, default=None)
+
+    class Meta:
+        model = InvoiceLine
+        fields = (
+            "id",
+            "line_no",
+            "item",
+            "item_code",
+            "description",
+            "unit",
+            "quantity",
+            "unit_price",
+            "discount_percent",
+            "tax_code",
+            "tax_code_code",
+            "tax_rate",
+            "net_amount",
+            "tax_amount",
+            "gross_amount",
+            "delivery_line",
+            "receipt_line",
+            "credited_line",
+            "account",
+            "account_code",
+            "order_unit_price",
+            "order_amount",
+            "variance_amount",
+            "match_status",
+        )
+        read_only_fields = fields
+
+
+class InvoiceSerializer(serializers.ModelSerializer):
+    """An invoice, bill or credit note with its lines, VAT parties, totals and open amount."""
+
+    partner_code = serializers.CharField(source="partner.code", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    credit_note_of_number = serializers.CharField(
+        source="credit_note_of.number", read_only=True, default=None
+    )
+    journal_entry_number = serializers.CharField(
+        source="journal_entry.number", read_only=True, default=None
+    )
+    open_amount = serializers.DecimalField(read_only=True, **MONEY)
+    gross_in_words = serializers.SerializerMethodField(help_text="价税合计 in capital numerals.")
+    lines = InvoiceLineSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Invoice
+        fields = (
+            "id",
+            "number",
+            "kind",
+            "status",
+            "revision",
+            "partner",
+            "partner_code",
+            "partner_name",
+            "date",
+            "due_date",
+            "currency",
+            "memo",
+            "credit_note_of",
+            "credit_note_of_number",
+            "supplier_invoice_number",
+            "buyer_name",
+            "buyer_tax_id",
+            "buyer_address_phone",
+            "buyer_bank",
+            "seller_name",
+            "seller_tax_id",
+            "seller_address_phone",
+            "seller_bank",
+            "net_amount",
+            "tax_amount",
+            "gross_amount",
+            "gross_in_words",
+            "amount_allocated",
+            "open_amount",
+            "match_status",
+            "journal_entry",
+            "journal_entry_number",
+            "created_at",
+            "approved_at",
+            "voided_at",
+            "void_reason",
+            "lines",
+        )
+        read_only_fields = fields
+
+    def get_gross_in_words(self, invoice: Invoice) -> str:
+        """价税合计 (大写)."""
+        return gross_in_words(invoice)
+
+
+class InvoiceLineInputSerializer(serializers.Serializer):
+    """A line to write: exactly one source — a delivery line (customer invoice), a receipt line
+    (bill), a line of the credited document (credit note) or an item (a free line)."""
+
+    delivery_line = serializers.PrimaryKeyRelatedField(
+        queryset=DeliveryLine.objects.all(), required=False, allow_null=True
+    )
+    receipt_line = serializers.PrimaryKeyRelatedField(
+        queryset=PurchaseReceiptLine.objects.all(), required=False, allow_null=True
+    )
+    credited_line = serializers.PrimaryKeyRelatedField(
+        queryset=InvoiceLine.objects.all(), required=False, allow_null=True
+    )
+    item = serializers.PrimaryKeyRelatedField(
+        queryset=Item.objects.all(), required=False, allow_null=True
+    )
+    description = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    quantity = serializers.DecimalField(
+        **QUANTITY, required=False, help_text="Default: what is left to invoice, bill or credit."
+    )
+    unit_price = serializers.DecimalField(
+        **PRICE, required=False, help_text="Bills: the supplier's price (default the order's)."
+    )
+    discount_percent = serializers.DecimalField(
+        max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("100"),
+        required=False,
+    )  # fmt: skip
+    tax_code = serializers.PrimaryKeyRelatedField(
+        queryset=TaxCode.objects.all(), required=False, allow_null=True
+    )
+    account = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.all(), required=False, allow_null=True
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        """Exactly one source per line."""
+        sources = [
+            name
+            for name in ("delivery_line", "receipt_line", "credited_line", "item")
+            if attrs.get(name) is not None
+        ]
+        if len(sources) != 1:
+            raise serializers.ValidationError(
+                "Give exactly one of delivery_line, receipt_line, credited_line or item."
+            )
+        return {name: value for name, value in attrs.items() if value is not None}
+
+
+class InvoiceWriteSerializer(_AnswersWith, serializers.Serializer):
+    """Input to save a document: an invoice or a bill (partner and lines), or a credit note of
+    a posted one (``credit_note_of`` and optional lines — none credits everything left)."""
+
+    read_serializer = InvoiceSerializer
+
+    # The values only: the read serializer documents the labels (one enum per component).
+    kind = serializers.ChoiceField(choices=Invoice.Kind.values)
+    partner = serializers.PrimaryKeyRelatedField(
+        queryset=Partner.objects.all(), required=False, allow_null=True
+    )
+    credit_note_of = serializers.PrimaryKeyRelatedField(
+        queryset=Invoice.objects.all(), required=False, allow_null=True
+    )
+    date = serializers.DateField()
+    due_date = serializers.DateField(required=False, allow_null=True)
+    memo = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    supplier_invoice_number = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
+    lines = InvoiceLineInputSerializer(many=True, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        """A credit note names what it credits; any other kind its partner and lines."""
+        if attrs["kind"] in Invoice.CREDIT_NOTE_KINDS:
+            if attrs.get("credit_note_of") is None:
+                raise serializers.ValidationError(
+                    {"credit_note_of": "A credit note names the invoice or bill it credits."}
+                )
+        else:
+            errors = {}
+            if attrs.get("partner") is None:
+                errors["partner"] = "This field is required."
+            if not attrs.get("lines"):
+                errors["lines"] = "A document has at least one line."
+            if errors:
+                raise serializers.ValidationError(errors)
+        return attrs
+
+
+class InvoiceUpdateSerializer(_AnswersWith, serializers.Serializer):
+    """Input to change a saved document; lines, when given, replace them all."""
+
+    read_serializer = InvoiceSerializer
+
+    revision = serializers.IntegerField(required=False, min_value=1)
+    date = serializers.DateField(required=False)
+    due_date = serializers.DateField(required=False)
+    memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    supplier_invoice_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    lines = InvoiceLineInputSerializer(many=True, required=False, allow_empty=False)
+
+
+# --- Payments ----------------------------------------------------------------------------------
+
+
+class PaymentAllocationSerializer(serializers.ModelSerializer):
+    """An allocation as the API shows it."""
+
+    invoice_number = serializers.CharField(source="invoice.number", read_only=True)
+
+    class Meta:
+        model = PaymentAllocation
+        fields = ("id", "invoice", "invoice_number", "amount", "created_at")
+        read_only_fields = fields
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    """A payment with its allocations and unapplied cash."""
+
+    partner_code = serializers.CharField(source="partner.code", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+    bank_account_code = serializers.CharField(source="bank_account.code", read_only=True)
+    journal_entry_number = serializers.CharField(
+        source="journal_entry.number", read_only=True, default=None
+    )
+    # The values only, so that the schema does not merge it with the invoice's status enum.
+    status = serializers.ChoiceField(choices=Payment.Status.values, read_only=True)
+    unapplied_amount = serializers.DecimalField(read_only=True, **MONEY)
+    allocations = PaymentAllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Payment
+        fields = (
+            "id",
+            "number",
+            "direction",
+            "status",
+            "revision",
+            "partner",
+            "partner_code",
+            "partner_name",
+            "date",
+            "amount",
+            "currency",
+            "bank_account",
+            "bank_account_code",
+            "reference",
+            "memo",
+            "amount_allocated",
+            "unapplied_amount",
+            "journal_entry",
+            "journal_entry_number",
+            "created_at",
+            "approved_at",
+            "voided_at",
+            "void_reason",
+            "allocations",
+        )
+        read_only_fields = fields
+
+
+class AllocationInputSerializer(serializers.Serializer):
+    """Part of a payment for a posted invoice or bill of the same partner."""
+
+    invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
+    amount = serializers.DecimalField(**AMOUNT)
+
+
+class PaymentWriteSerializer(_AnswersWith, serializers.Serializer):
+    """Input to save a payment, with planned allocations."""
+
+    read_serializer = PaymentSerializer
+
+    direction = serializers.ChoiceField(choices=Payment.Direction.choices)
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
+    date = serializers.DateField()
+    amount = serializers.DecimalField(**AMOUNT)
+    bank_account = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.all(), required=False, allow_null=True
+    )
+    reference = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+    memo = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    currency = serializers.CharField(max_length=3, required=False, allow_blank=True)
+    allocations = AllocationInputSerializer(many=True, required=False)
+
+
+class PaymentUpdateSerializer(_AnswersWith, serializers.Serializer):
+    """Input to change a saved payment; allocations, when given, replace the planned ones."""
+
+    read_serializer = PaymentSerializer
+
+    revision = serializers.IntegerField(required=False, min_value=1)
+    date = serializers.DateField(required=False)
+    amount = serializers.DecimalField(**AMOUNT, required=False)
+    bank_account = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.all(), required=False
+    )
+    reference = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    allocations = AllocationInputSerializer(many=True, required=False)
+
+
+class PaymentAllocateInputSerializer(serializers.Serializer):
+    """Allocations to add to a payment."""
+
+    allocations = AllocationInputSerializer(many=True, allow_empty=False)
+
+
+class PaymentUnallocateInputSerializer(serializers.Serializer):
+    """The invoice or bill whose allocation is taken back."""
+
+    invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
+
+
+# --- Reports -----------------------------------------------------------------------------------
+
+
+class AgingQuerySerializer(serializers.Serializer):
+    """Which side and on which date."""
+
+    kind = serializers.ChoiceField(choices=SIDES, help_text="receivable or payable")
+    as_of = serializers.DateField(required=False, help_text="Default: today.")
+
+
+class AgingRowSerializer(serializers.Serializer):
+    """A partner's open amounts by days past due."""
+
+    partner_id = serializers.IntegerField()
+    partner_code = serializers.CharField()
+    partner_name = serializers.CharField()
+    current = serializers.DecimalField(**MONEY, help_text="0-30 days past due, or not yet due.")
+    days_31_60 = serializers.DecimalField(**MONEY)
+    days_61_90 = serializers.DecimalField(**MONEY)
+    over_90 = serializers.DecimalField(**MONEY)
+    unapplied = serializers.DecimalField(**MONEY, help_text="Unapplied cash, deducted.")
+    total = serializers.DecimalField(**MONEY)
+
+
+class AgingSerializer(serializers.Serializer):
+    """The aging of receivables or payables on a date."""
+
+    kind = serializers.CharField(source="side")
+    as_of = serializers.DateField()
+    rows = AgingRowSerializer(many=True)
+    totals = AgingRowSerializer()
+
+
+class StatementQuerySerializer(serializers.Serializer):
+    """Whose statement, which side and which range."""
+
+    partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all(), required=False)
+    kind = serializers.ChoiceField(
+        choices=SIDES, required=False, help_text="Default: receivable for a customer."
+    )
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+
+    def validate(self, attrs: dict) -> dict:
+        """An ordered range."""
+        if attrs["date_from"] > attrs["date_to"]:
+            raise serializers.ValidationError({"date_to": "The range ends before it starts."})
+        return attrs
+
+
+class StatementLineSerializer(serializers.Serializer):
+    """A document on a statement, with the balance after it."""
+
+    date = serializers.DateField()
+    kind = serializers.CharField()
+    kind_label = serializers.CharField()
+    number = serializers.CharField()
+    reference = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    increase = serializers.DecimalField(**MONEY)
+    decrease = serializers.DecimalField(**MONEY)
+    balance = serializers.DecimalField(**MONEY)
+    document_type = serializers.CharField()
+    document_id = serializers.IntegerField()
+
+
+class StatementSerializer(serializers.Serializer):
+    """A partner's statement of account: opening balance, documents, closing balance."""
+
+    partner = serializers.IntegerField(source="partner.pk")
+    partner_code = serializers.CharField(source="partner.code")
+    partner_name = serializers.CharField(source="partner.name")
+    kind = serializers.CharField(source="side")
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+    opening = serializers.DecimalField(**MONEY)
+    lines = StatementLineSerializer(many=True)
+    total_increase = serializers.DecimalField(**MONEY)
+    total_decrease = serializers.DecimalField(**MONEY)
+    closing = serializers.DecimalField(**MONEY)

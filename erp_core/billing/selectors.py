@@ -1,0 +1,532 @@
+"""Reads of billing: invoices and payments lists, open items, aging and partner statements.
+
+Used by the views, the API, the services and the reconcile checks alike; list querysets carry
+their related rows so that a list never issues a query per row, and the reports aggregate in
+the database (grouped queries, never a query per partner).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Case, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from erp_core.documents.words import amount_in_words
+from erp_core.ledger.money import ZERO, money
+from erp_core.ledger.selectors import company_settings
+from erp_core.models import Partner
+from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
+from erp_core.sales.models import Delivery, DeliveryLine
+
+AMOUNT = DecimalField(max_digits=20, decimal_places=2)
+RECEIVABLE = "receivable"
+PAYABLE = "payable"
+SIDES = (RECEIVABLE, PAYABLE)
+
+# --- Invoices ----------------------------------------------------------------------------------
+
+
+def invoice_kinds_for(*, side: str) -> tuple[str, ...]:
+    """The kinds of document of the receivable or payable side."""
+    return Invoice.CUSTOMER_KINDS if side == RECEIVABLE else Invoice.SUPPLIER_KINDS
+
+
+def partner_visible_kinds(partner: Partner) -> tuple[str, ...]:
+    """What a partner's own user may see: a customer its invoices and credit notes, a supplier
+    its bills and credit notes, a partner that is both all four."""
+    kinds: tuple[str, ...] = ()
+    if partner.is_customer:
+        kinds += Invoice.CUSTOMER_KINDS
+    if partner.is_supplier:
+        kinds += Invoice.SUPPLIER_KINDS
+    return kinds
+
+
+def partner_visible_directions(partner: Partner) -> tuple[str, ...]:
+    """A customer sees the payments it made to us (received), a supplier those we made to it."""
+    directions: tuple[str, ...] = ()
+    if partner.is_customer:
+        directions += (Payment.Direction.RECEIVED,)
+    if partner.is_supplier:
+        directions += (Payment.Direction.MADE,)
+    return directions
+
+
+def invoice_list(
+    *,
+    kinds: tuple[str, ...] | None = None,
+    status: str | None = None,
+    partner: Partner | int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    search: str = "",
+    open_only: bool = False,
+) -> QuerySet[Invoice]:
+    """Invoices newest first with their partner and journal entry; filtered as asked."""
+    qs = Invoice.objects.select_related(
+        "partner", "credit_note_of", "journal_entry", "created_by"
+    ).order_by("-date", "-id")
+    if kinds:
+        qs = qs.filter(kind__in=kinds)
+    if status:
+        qs = qs.filter(status=status)
+    if partner:
+        qs = qs.filter(partner=partner)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if search:
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(supplier_invoice_number__icontains=search)
+            | Q(partner__name__icontains=search)
+            | Q(partner__code__icontains=search)
+            | Q(memo__icontains=search)
+        )
+    if open_only:
+        qs = qs.filter(status=Invoice.Status.APPROVED, amount_allocated__lt=F("gross_amount"))
+    return qs
+
+
+def invoice_detail_list() -> QuerySet[Invoice]:
+    """Invoices with their lines (item, unit, VAT code, source lines) and allocations."""
+    lines = InvoiceLine.objects.select_related(
+        "item__unit",
+        "tax_code",
+        "account",
+        "delivery_line__delivery",
+        "receipt_line__receipt__purchase_order",
+        "credited_line",
+    ).order_by("line_no")
+    allocations = PaymentAllocation.objects.select_related("payment").order_by("id")
+    return Invoice.objects.select_related(
+        "partner", "credit_note_of", "journal_entry", "created_by", "approved_by", "voided_by"
+    ).prefetch_related(
+        Prefetch("lines", queryset=lines), Prefetch("allocations", queryset=allocations)
+    )
+
+
+def invoice_credit_notes(invoice: Invoice) -> QuerySet[Invoice]:
+    """The credit notes made from ``invoice``, oldest first."""
+    return Invoice.objects.filter(credit_note_of=invoice).order_by("date", "id")
+
+
+def company_vat_party() -> dict[str, str]:
+    """Our own VAT invoice fields: the company's name from the ledger settings, the rest from
+    ``settings.ZHONGTAI_COMPANY`` (``tax_id``, ``address_phone``, ``bank``) when set."""
+    extra = getattr(settings, "ZHONGTAI_COMPANY", None) or {}
+    return {
+        "name": company_settings().name,
+        "tax_id": str(extra.get("tax_id", "")),
+        "address_phone": str(extra.get("address_phone", "")),
+        "bank": str(extra.get("bank", "")),
+    }
+
+
+def partner_vat_party(partner: Partner) -> dict[str, str]:
+    """A partner's VAT invoice fields: 名称 (invoice title or name), 纳税人识别号, 地址电话,
+    开户行及账号."""
+    return {
+        "name": partner.invoice_title or partner.name,
+        "tax_id": partner.tax_id,
+        "address_phone": partner.invoice_address_phone or partner.phone,
+        "bank": " ".join(part for part in (partner.bank_name, partner.bank_account) if part),
+    }
+
+
+def credited_quantities(invoice: Invoice) -> dict[int, Decimal]:
+    """Per line of ``invoice``, the quantity its posted credit notes have credited."""
+    return dict(
+        InvoiceLine.objects.filter(
+            credited_line__invoice=invoice, invoice__status=Invoice.Status.APPROVED
+        )
+        .values("credited_line_id")
+        .annotate(total=Sum("quantity"))
+        .order_by()
+        .values_list("credited_line_id", "total")
+    )
+
+
+@dataclass(frozen=True)
+class VatParty:
+    """One side of a VAT invoice: 名称, 纳税人识别号, 地址电话, 开户行及账号."""
+
+    name: str
+    tax_id: str
+    address_phone: str
+    bank: str
+
+
+def vat_parties(invoice: Invoice) -> tuple[VatParty, VatParty]:
+    """(buyer 购买方, seller 销售方): as copied at posting, or as they stand for a draft."""
+    if invoice.status == Invoice.Status.APPROVED or invoice.buyer_name:
+        buyer = VatParty(
+            invoice.buyer_name,
+            invoice.buyer_tax_id,
+            invoice.buyer_address_phone,
+            invoice.buyer_bank,
+        )
+        seller = VatParty(
+            invoice.seller_name,
+            invoice.seller_tax_id,
+            invoice.seller_address_phone,
+            invoice.seller_bank,
+        )
+        return buyer, seller
+    ours = VatParty(**company_vat_party())
+    theirs = VatParty(**partner_vat_party(invoice.partner))
+    return (theirs, ours) if invoice.is_customer_side else (ours, theirs)
+
+
+def gross_in_words(invoice: Invoice) -> str:
+    """价税合计 in capital numerals (大写); a credit note's is negative."""
+    amount = -invoice.gross_amount if invoice.is_credit_note else invoice.gross_amount
+    return amount_in_words(amount)
+
+
+def uninvoiced_delivery_lines(*, partner: Partner) -> QuerySet[DeliveryLine]:
+    """Shipped delivery lines of a customer with a quantity not yet invoiced."""
+    return (
+        DeliveryLine.objects.filter(
+            delivery__customer=partner,
+            delivery__status=Delivery.Status.APPROVED,
+            invoiced_quantity__lt=F("quantity"),
+        )
+        .select_related("delivery__sales_order", "sales_order_line", "item__unit")
+        .order_by("delivery__date", "delivery_id", "line_no")
+    )
+
+
+def unbilled_receipt_lines(*, partner: Partner) -> QuerySet[PurchaseReceiptLine]:
+    """Received receipt lines of a supplier with a quantity not yet billed."""
+    return (
+        PurchaseReceiptLine.objects.filter(
+            receipt__supplier=partner,
+            receipt__status=PurchaseReceipt.Status.APPROVED,
+            billed_quantity__lt=F("quantity"),
+        )
+        .select_related("receipt__purchase_order", "order_line", "item__unit")
+        .order_by("receipt__date", "receipt_id", "line_no")
+    )
+
+
+# --- Payments ----------------------------------------------------------------------------------
+
+
+def payment_list(
+    *,
+    direction: str | None = None,
+    status: str | None = None,
+    partner: Partner | int | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    search: str = "",
+) -> QuerySet[Payment]:
+    """Payments newest first with their partner and bank account; filtered as asked."""
+    qs = Payment.objects.select_related("partner", "bank_account", "journal_entry").order_by(
+        "-date", "-id"
+    )
+    if direction:
+        qs = qs.filter(direction=direction)
+    if status:
+        qs = qs.filter(status=status)
+    if partner:
+        qs = qs.filter(partner=partner)
+    if date_from:
+        qs = qs.filter(date__gte=date_from)
+    if date_to:
+        qs = qs.filter(date__lte=date_to)
+    if search:
+        qs = qs.filter(
+            Q(number__icontains=search)
+            | Q(reference__icontains=search)
+            | Q(partner__name__icontains=search)
+            | Q(partner__code__icontains=search)
+        )
+    return qs
+
+
+def payment_detail_list() -> QuerySet[Payment]:
+    """Payments with their allocations (and each allocation's invoice)."""
+    allocations = PaymentAllocation.objects.select_related("invoice").order_by("id")
+    return Payment.objects.select_related(
+        "partner", "bank_account", "journal_entry", "created_by", "approved_by", "voided_by"
+    ).prefetch_related(Prefetch("allocations", queryset=allocations))
+
+
+def open_invoices_for(payment: Payment) -> QuerySet[Invoice]:
+    """The posted invoices (or bills) with an open amount the payment may settle."""
+    kind = (
+        Invoice.Kind.CUSTOMER_INVOICE
+        if payment.direction == Payment.Direction.RECEIVED
+        else Invoice.Kind.SUPPLIER_BILL
+    )
+    return invoice_list(kinds=(kind,), partner=payment.partner_id, open_only=True).order_by(
+        "due_date", "id"
+    )
+
+
+# --- Aging -------------------------------------------------------------------------------------
+
+#: The buckets of days past the due date; a document not yet due counts in the first.
+BUCKETS = (
+    ("current", gettext_lazy("0-30")),
+    ("days_31_60", gettext_lazy("31-60")),
+    ("days_61_90", gettext_lazy("61-90")),
+    ("over_90", gettext_lazy("90+")),
+)
+
+
+def _signed_open() -> Case:
+    """An invoice's open amount as it counts in a balance: negative for a credit note."""
+    return Case(
+        When(
+            kind__in=Invoice.CREDIT_NOTE_KINDS,
+            then=F("amount_allocated") - F("gross_amount"),
+        ),
+        default=F("gross_amount") - F("amount_allocated"),
+        output_field=AMOUNT,
+    )
+
+
+@dataclass
+class AgingRow:
+    """A partner's open items by days past due, less its unapplied cash."""
+
+    partner_id: int
+    partner_code: str
+    partner_name: str
+    current: Decimal = ZERO
+    days_31_60: Decimal = ZERO
+    days_61_90: Decimal = ZERO
+    over_90: Decimal = ZERO
+    unapplied: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        """What the partner owes (receivable) or is owed (payable), net of unapplied cash."""
+        return self.current + self.days_31_60 + self.days_61_90 + self.over_90 - self.unapplied
+
+
+@dataclass
+class AgingReport:
+    """The aging of receivables or payables on a date, one row per partner, with totals."""
+
+    side: str
+    as_of: dt.date
+    rows: list[AgingRow] = field(default_factory=list)
+    totals: AgingRow | None = None
+
+
+def aging(*, kind: str, as_of: dt.date) -> AgingReport:
+    """Open posted documents dated up to ``as_of`` per partner in buckets of days past due:
+    0-30 (also not yet due), 31-60, 61-90, 90+; credit notes count negative (in the bucket of
+    their date); unapplied cash of posted payments is a column of its own, deducted in the total.
+
+    Open amounts are as they stand now (later settlements included). Two grouped queries.
+    """
+    side = kind
+    if side not in SIDES:
+        raise ValueError(f"Unknown side {side!r}")
+    d30, d60, d90 = (as_of - dt.timedelta(days=days) for days in (30, 60, 90))
+    signed = _signed_open()
+    bucket_filters = {
+        "current": Q(due_date__gte=d30),
+        "days_31_60": Q(due_date__lt=d30, due_date__gte=d60),
+        "days_61_90": Q(due_date__lt=d60, due_date__gte=d90),
+        "over_90": Q(due_date__lt=d90),
+    }
+    invoices = (
+        Invoice.objects.filter(
+            kind__in=invoice_kinds_for(side=side),
+            status=Invoice.Status.APPROVED,
+            date__lte=as_of,
+            amount_allocated__lt=F("gross_amount"),
+        )
+        .values("partner_id", "partner__code", "partner__name")
+        .annotate(
+            **{
+                name: Coalesce(Sum(signed, filter=condition), Value(ZERO), output_field=AMOUNT)
+                for name, condition in bucket_filters.items()
+            }
+        )
+        .order_by()
+    )
+    direction = Payment.Direction.RECEIVED if side == RECEIVABLE else Payment.Direction.MADE
+    payments = (
+        Payment.objects.filter(
+            direction=direction,
+            status=Payment.Status.APPROVED,
+            date__lte=as_of,
+            amount_allocated__lt=F("amount"),
+        )
+        .values("partner_id", "partner__code", "partner__name")
+        .annotate(unapplied=Sum(F("amount") - F("amount_allocated"), output_field=AMOUNT))
+        .order_by()
+    )
+    rows: dict[int, AgingRow] = {}
+
+    def row_for(values: dict) -> AgingRow:
+        pk = values["partner_id"]
+        if pk not in rows:
+            rows[pk] = AgingRow(pk, values["partner__code"], values["partner__name"])
+        return rows[pk]
+
+    for values in invoices:
+        row = row_for(values)
+        for name in bucket_filters:
+            setattr(row, name, money(values[name]))
+    for values in payments:
+        row_for(values).unapplied = money(values["unapplied"])
+    ordered = sorted(rows.values(), key=lambda row: row.partner_code)
+    totals = AgingRow(0, "", _("Total"))
+    for row in ordered:
+        for name in (*bucket_filters, "unapplied"):
+            setattr(totals, name, getattr(totals, name) + getattr(row, name))
+    return AgingReport(side=side, as_of=as_of, rows=ordered, totals=totals)
+
+
+# --- Statements --------------------------------------------------------------------------------
+
+
+@dataclass
+class StatementLine:
+    """One document on a statement: what it adds to or takes from the balance, and after."""
+
+    date: dt.date
+    kind: str
+    kind_label: str
+    number: str
+    reference: str
+    due_date: dt.date | None
+    increase: Decimal
+    decrease: Decimal
+    balance: Decimal
+    document_type: str
+    document_id: int
+
+
+@dataclass
+class Statement:
+    """A partner's statement of account (对账单) over a date range."""
+
+    partner: Partner
+    side: str
+    date_from: dt.date
+    date_to: dt.date
+    opening: Decimal = ZERO
+    lines: list[StatementLine] = field(default_factory=list)
+
+    @property
+    def total_increase(self) -> Decimal:
+        """What the documents of the range added."""
+        return sum((line.increase for line in self.lines), ZERO)
+
+    @property
+    def total_decrease(self) -> Decimal:
+        """What the documents of the range took away."""
+        return sum((line.decrease for line in self.lines), ZERO)
+
+    @property
+    def closing(self) -> Decimal:
+        """The balance at the end of the range: opening + increases − decreases."""
+        return self.opening + self.total_increase - self.total_decrease
+
+
+def default_side(partner: Partner) -> str:
+    """Receivable for a customer (or a partner that is both), payable for a supplier."""
+    return RECEIVABLE if partner.is_customer else PAYABLE
+
+
+def partner_sides(partner: Partner) -> tuple[str, ...]:
+    """The sides a partner has with us: receivable as a customer, payable as a supplier."""
+    sides: tuple[str, ...] = ()
+    if partner.is_customer:
+        sides += (RECEIVABLE,)
+    if partner.is_supplier:
+        sides += (PAYABLE,)
+    return sides
+
+
+def statement(
+    *, partner: Partner, date_from: dt.date, date_to: dt.date, kind: str | None = None
+) -> Statement:
+    """The posted documents of a partner on one side, with a running balance.
+
+    Receivable: invoices add, credit notes and payments received take away (the balance is what
+    the customer owes). Payable: bills add, credit notes and payments made take away (what we
+    owe the supplier). The opening balance sums everything dated before ``date_from``.
+    """
+    side = kind or default_side(partner)
+    if side not in SIDES:
+        raise ValueError(f"Unknown side {side!r}")
+    kinds = invoice_kinds_for(side=side)
+    direction = Payment.Direction.RECEIVED if side == RECEIVABLE else Payment.Direction.MADE
+    signed_gross = Case(
+        When(kind__in=Invoice.CREDIT_NOTE_KINDS, then=-F("gross_amount")),
+        default=F("gross_amount"),
+        output_field=AMOUNT,
+    )
+    invoices = Invoice.objects.filter(
+        partner=partner, kind__in=kinds, status=Invoice.Status.APPROVED
+    )
+    payments = Payment.objects.filter(
+        partner=partner, direction=direction, status=Payment.Status.APPROVED
+    )
+    opening = money(
+        invoices.filter(date__lt=date_from).aggregate(total=Sum(signed_gross))["total"]
+    ) - money(payments.filter(date__lt=date_from).aggregate(total=Sum("amount"))["total"])
+    result = Statement(partner=partner, side=side, date_from=date_from, date_to=date_to)
+    result.opening = opening
+    entries = []
+    for invoice in invoices.filter(date__gte=date_from, date__lte=date_to).order_by("date", "id"):
+        credit = invoice.is_credit_note
+        entries.append(
+            (
+                invoice.date,
+                0,
+                invoice.pk,
+                {
+                    "kind": invoice.kind,
+                    "kind_label": invoice.get_kind_display(),
+                    "number": invoice.number,
+                    "reference": invoice.supplier_invoice_number or invoice.memo,
+                    "due_date": None if credit else invoice.due_date,
+                    "increase": ZERO if credit else invoice.gross_amount,
+                    "decrease": invoice.gross_amount if credit else ZERO,
+                    "document_type": "invoice",
+                    "document_id": invoice.pk,
+                },
+            )
+        )
+    for payment in payments.filter(date__gte=date_from, date__lte=date_to).order_by("date", "id"):
+        entries.append(
+            (
+                payment.date,
+                1,
+                payment.pk,
+                {
+                    "kind": f"payment_{payment.direction}",
+                    "kind_label": _("Payment %(direction)s")
+                    % {"direction": payment.get_direction_display().lower()},
+                    "number": payment.number,
+                    "reference": payment.reference or payment.memo,
+                    "due_date": None,
+                    "increase": ZERO,
+                    "decrease": payment.amount,
+                    "document_type": "payment",
+                    "document_id": payment.pk,
+                },
+            )
+        )
+    balance = opening
+    for day, _order, _pk, values in sorted(entries, key=lambda entry: entry[:3]):
+        balance += values["increase"] - values["decrease"]
+        result.lines.append(StatementLine(date=day, balance=balance, **values))
+    return result

@@ -1,0 +1,44 @@
+"""Billing services: the only code that changes invoices, bills, credit notes and payments.
+
+Each service is keyword-only and typed and runs in one transaction; a refusal
+(``ValidationError`` for bad input, ``common.errors.Conflict`` for a state that forbids it)
+writes nothing.
+"""
+
+from erp_core.billing.services.invoices import (
+    credit_note_create,
+    customer_invoice_create_from_deliveries,
+    invoice_approve,
+    invoice_create,
+    invoice_unapprove,
+    invoice_update,
+    invoice_void,
+    supplier_bill_create_from_receipts,
+)
+from erp_core.billing.services.payments import (
+    allocation_remove,
+    payment_allocate,
+    payment_approve,
+    payment_create,
+    payment_unapprove,
+    payment_update,
+    payment_void,
+)
+
+__all__ = [
+    "allocation_remove",
+    "credit_note_create",
+    "customer_invoice_create_from_deliveries",
+    "invoice_approve",
+    "invoice_create",
+    "invoice_unapprove",
+    "invoice_update",
+    "invoice_void",
+    "payment_allocate",
+    "payment_approve",
+    "payment_create",
+    "payment_unapprove",
+    "payment_update",
+    "payment_void",
+    "supplier_bill_create_from_receipts",
+]

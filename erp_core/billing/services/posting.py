@@ -1,0 +1,230 @@
+"""What posting a billing document does besides its status: the journal lines, the invoiced
+or billed quantities on the source lines (locked in primary-key order), the three-way match at
+posting time and a credit note's settlement against its original.
+"""
+
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from common.errors import Conflict
+from erp_core.billing.models import Invoice, InvoiceLine
+from erp_core.billing.services.common import entry_lines, store
+from erp_core.billing.services.lines import bill_match_status, credited_quantity, matched
+from erp_core.ledger.models import Account, PostingKind
+from erp_core.ledger.selectors import posting_accounts
+from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
+from erp_core.sales.models import Delivery, DeliveryLine
+
+
+def _default_rule(kind: str):
+    return posting_accounts(kind=kind)
+
+
+def _category(line: InvoiceLine) -> str | None:
+    return line.item.category.code if line.item.category_id else None
+
+
+def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
+    """The journal lines of a document, debit-positive amounts per account then the partner's.
+
+    Customer invoice: Dr receivable gross (partner) / Cr revenue net / Cr output VAT tax.
+    Supplier bill: Dr 材料采购 at the order's value / Dr or Cr the price variance / Dr input VAT /
+    Cr payable gross (partner). A credit note posts the mirror of its kind.
+    """
+    amounts: dict[Account, Decimal] = defaultdict(Decimal)
+    customer = invoice.is_customer_side
+    sign = Decimal(-1) if invoice.is_credit_note else Decimal(1)
+    if customer:
+        receivable = _default_rule(PostingKind.SALES_REVENUE).debit
+        vat = _default_rule(PostingKind.OUTPUT_VAT).credit
+        for line in lines:
+            revenue = (
+                line.account
+                or posting_accounts(
+                    kind=PostingKind.SALES_REVENUE, category_code=_category(line)
+                ).credit
+            )
+            amounts[revenue] -= sign * line.net_amount
+            amounts[vat] -= sign * line.tax_amount
+        partner_lines = [(receivable, sign * invoice.gross_amount, invoice.partner)]
+    else:
+        payable = _default_rule(PostingKind.PURCHASE_BILL).credit
+        vat = _default_rule(PostingKind.INPUT_VAT).debit
+        for line in lines:
+            category = _category(line)
+            if line.order_unit_price is not None and not line.account_id:
+                clearing = posting_accounts(
+                    kind=PostingKind.PURCHASE_BILL, category_code=category
+                ).debit
+                variance = posting_accounts(
+                    kind=PostingKind.PURCHASE_PRICE_VARIANCE, category_code=category
+                ).debit
+                amounts[clearing] += sign * line.order_amount
+                amounts[variance] += sign * line.variance_amount
+            else:
+                account = (
+                    line.account
+                    or posting_accounts(
+                        kind=PostingKind.PURCHASE_BILL, category_code=category
+                    ).debit
+                )
+                amounts[account] += sign * line.net_amount
+            amounts[vat] += sign * line.tax_amount
+        partner_lines = [(payable, -sign * invoice.gross_amount, invoice.partner)]
+    return entry_lines(amounts, partner_amounts=partner_lines)
+
+
+def take_delivered(lines: list[InvoiceLine], *, give_back: bool = False) -> None:
+    """Count the invoiced quantities on the delivery lines (locked in pk order)."""
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.delivery_line_id:
+            wanted[line.delivery_line_id] += line.quantity
+    if not wanted:
+        return
+    rows = {
+        row.pk: row
+        for row in DeliveryLine.objects.select_for_update(of=("self",))
+        .select_related("delivery")
+        .filter(pk__in=sorted(wanted))
+        .order_by("pk")
+    }
+    for pk, quantity in sorted(wanted.items()):
+        row = rows[pk]
+        if give_back:
+            DeliveryLine.objects.filter(pk=pk).update(
+                invoiced_quantity=F("invoiced_quantity") - quantity
+            )
+            continue
+        if row.delivery.status != Delivery.Status.APPROVED:
+            raise Conflict(
+                _("Delivery %(number)s is no longer shipped.") % {"number": row.delivery.number},
+                code="source_not_approved",
+            )
+        if quantity > row.uninvoiced_quantity:
+            raise Conflict(
+                _(
+                    "Delivery %(number)s line %(line)s: %(wanted)s is more than the %(left)s "
+                    "shipped and not yet invoiced."
+                )
+                % {
+                    "number": row.delivery.number,
+                    "line": row.line_no,
+                    "wanted": quantity.normalize(),
+                    "left": row.uninvoiced_quantity.normalize(),
+                },
+                code="over_invoiced",
+            )
+        DeliveryLine.objects.filter(pk=pk).update(
+            invoiced_quantity=F("invoiced_quantity") + quantity
+        )
+
+
+def take_received(lines: list[InvoiceLine], *, give_back: bool = False) -> None:
+    """Count the billed quantities on the receipt lines (locked in pk order)."""
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if line.receipt_line_id:
+            wanted[line.receipt_line_id] += line.quantity
+    if not wanted:
+        return
+    rows = {
+        row.pk: row
+        for row in PurchaseReceiptLine.objects.select_for_update(of=("self",))
+        .select_related("receipt")
+        .filter(pk__in=sorted(wanted))
+        .order_by("pk")
+    }
+    for pk, quantity in sorted(wanted.items()):
+        row = rows[pk]
+        if give_back:
+            PurchaseReceiptLine.objects.filter(pk=pk).update(
+                billed_quantity=F("billed_quantity") - quantity
+            )
+            continue
+        if row.receipt.status != PurchaseReceipt.Status.APPROVED:
+            raise Conflict(
+                _("Receipt %(number)s is no longer received.") % {"number": row.receipt.number},
+                code="source_not_approved",
+            )
+        if quantity > row.unbilled_quantity:
+            raise Conflict(
+                _(
+                    "Receipt %(number)s line %(line)s: %(wanted)s is more than the %(left)s "
+                    "received and not yet billed."
+                )
+                % {
+                    "number": row.receipt.number,
+                    "line": row.line_no,
+                    "wanted": quantity.normalize(),
+                    "left": row.unbilled_quantity.normalize(),
+                },
+                code="over_billed",
+            )
+        PurchaseReceiptLine.objects.filter(pk=pk).update(
+            billed_quantity=F("billed_quantity") + quantity
+        )
+
+
+def rematch(invoice: Invoice, lines: list[InvoiceLine]) -> None:
+    """Refresh a bill's three-way match from the order prices as they stand when it posts."""
+    changed = False
+    for line in lines:
+        if not line.receipt_line_id:
+            continue
+        price = line.receipt_line.order_line.net_unit_price.quantize(Decimal("0.000001"))
+        before = (line.order_unit_price, line.order_amount, line.variance_amount)
+        line.order_unit_price = price
+        matched(line)
+        if before != (line.order_unit_price, line.order_amount, line.variance_amount):
+            line.save(
+                update_fields=[
+                    "order_unit_price",
+                    "order_amount",
+                    "variance_amount",
+                    "match_status",
+                ]
+            )
+            changed = True
+    status = bill_match_status(lines)
+    if changed or status != invoice.match_status:
+        store(invoice, match_status=status)
+
+
+def apply_credit_note(credit_note: Invoice, lines: list[InvoiceLine]) -> Decimal:
+    """Check the credited quantities and settle the credit note against its original."""
+    original = Invoice.objects.select_for_update().get(pk=credit_note.credit_note_of_id)
+    if original.status != Invoice.Status.APPROVED:
+        raise Conflict(
+            _("%(number)s is not posted: its credit note cannot be posted.")
+            % {"number": original.number},
+            code="invalid_status",
+        )
+    wanted: dict[int, Decimal] = defaultdict(Decimal)
+    for line in lines:
+        wanted[line.credited_line_id] += line.quantity
+    for credited in InvoiceLine.objects.filter(pk__in=wanted):
+        left = credited.quantity - credited_quantity(credited, exclude_invoice=credit_note.pk)
+        if wanted[credited.pk] > left:
+            raise Conflict(
+                _(
+                    "%(number)s line %(line)s: %(wanted)s is more than the %(left)s not yet "
+                    "credited."
+                )
+                % {
+                    "number": original.number,
+                    "line": credited.line_no,
+                    "wanted": wanted[credited.pk].normalize(),
+                    "left": left.normalize(),
+                },
+                code="over_credited",
+            )
+    applied = min(credit_note.gross_amount, original.open_amount)
+    if applied > 0:
+        Invoice.objects.filter(pk=original.pk).update(
+            amount_allocated=F("amount_allocated") + applied
+        )
+    return applied

@@ -1,0 +1,1 @@
+"""Staff pages of sales under /sales/: orders, deliveries and price lists."""
