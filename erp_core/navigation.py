@@ -72,7 +72,12 @@ MODULES: tuple[Module, ...] = (
             ),
             Entry(_("Partners"), "erp_core:partner-list", "erp_core.view_partner", _MASTER_DATA),
             Entry(_("Items"), "erp_core:item-list", "erp_core.view_item", _MASTER_DATA),
-            Entry(_("Bills of materials"), "erp_core:bom-list", "erp_core.view_billofmaterials", _MASTER_DATA),
+            Entry(
+                _("Bills of materials"),
+                "erp_core:bom-list",
+                "erp_core.view_billofmaterials",
+                _MASTER_DATA,
+            ),
             Entry(_("Routings"), "erp_core:routing-list", "erp_core.view_routing", _MASTER_DATA),
             Entry(_("Units"), "erp_core:unit-list", "erp_core.view_unitofmeasure", _MASTER_DATA),
             Entry(

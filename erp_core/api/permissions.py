@@ -7,7 +7,7 @@ request's method. A partner user holds no permissions: it may run only the view'
 """
 
 from django.core.exceptions import ImproperlyConfigured
-from rest_framework.permissions import BasePermission, DjangoModelPermissions
+from rest_framework.permissions import BasePermission, DjangoModelPermissions, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
@@ -21,7 +21,9 @@ class HasModulePermission(BasePermission):
     """Staff need ``view.module_permission``; partner users only the view's ``partner_actions``.
 
     Set ``module_permission = "erp_core.access_erp"`` on the view, and ``partner_actions`` to the
-    actions a partner user may run (e.g. ``("list", "retrieve")``; empty: none).
+    actions a partner user may run (e.g. ``("list", "retrieve")``; empty: none). A resource
+    several modules work with (orders the warehouse ships) sets ``module_permissions``: any one
+    of them opens it.
     """
 
     message = "You do not have access to this module."
@@ -33,12 +35,14 @@ class HasModulePermission(BasePermission):
             return False
         if is_partner_user(user):
             return getattr(view, "action", None) in getattr(view, "partner_actions", ())
-        module_permission = getattr(view, "module_permission", None)
-        if not module_permission:
+        modules = getattr(view, "module_permissions", None) or (
+            getattr(view, "module_permission", None),
+        )
+        if not all(modules):
             raise ImproperlyConfigured(
                 f"{view.__class__.__name__} must set module_permission, e.g. 'erp_core.access_erp'."
             )
-        return user.has_perm(module_permission)
+        return any(user.has_perm(name) for name in modules)
 
 
 class ModelPermissions(DjangoModelPermissions):
@@ -61,6 +65,29 @@ class ModelPermissions(DjangoModelPermissions):
         return super().has_permission(request, view)
 
 
+class StepModelPermissions(ModelPermissions):
+    """Model permissions, except that a status step needs only the model's ``view`` permission.
+
+    The steps (approve, void, release, report output…) are POSTs, which plain model permissions
+    would read as "add": finance may confirm an order over its credit limit, the shop floor may
+    report output, without being allowed to create documents. A step is an action named in
+    ``view.step_actions`` or in ``view.action_permissions``; ``HasActionPermission`` then checks
+    the step's own permission.
+    """
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        """The view permission for a step; the method's model permission otherwise."""
+        if is_partner_user(request.user):
+            return True
+        action = getattr(view, "action", None)
+        if action in getattr(view, "step_actions", ()) or action in getattr(
+            view, "action_permissions", {}
+        ):
+            opts = self._queryset(view).model._meta
+            return request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        return super().has_permission(request, view)
+
+
 class HasActionPermission(BasePermission):
     """Staff need ``view.action_permissions[action]`` (if any) on top of the model permission."""
 
@@ -76,3 +103,11 @@ class HasActionPermission(BasePermission):
 
 # The permission classes of every resource: authenticated, the module, then the model.
 RESOURCE_PERMISSIONS = (HasModulePermission, ModelPermissions)
+
+# Those of a document resource with status steps (see ``StepModelPermissions``).
+STEP_PERMISSIONS = (
+    IsAuthenticated,
+    HasModulePermission,
+    StepModelPermissions,
+    HasActionPermission,
+)

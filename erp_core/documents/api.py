@@ -10,14 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from erp_core.api.permissions import RESOURCE_PERMISSIONS, HasActionPermission, is_partner_user
+from erp_core.api.permissions import STEP_PERMISSIONS, is_partner_user
 
-# Authenticated, the module, the model, then the action's own permission (approve, void…).
-DOCUMENT_PERMISSIONS = (IsAuthenticated, *RESOURCE_PERMISSIONS, HasActionPermission)
+# Authenticated, the module, the model (a status step: its view permission), then the step's own
+# permission (approve, void…).
+DOCUMENT_PERMISSIONS = STEP_PERMISSIONS
 
 
 class PartnerScopedMixin:

@@ -9,20 +9,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer, Serializer
-from rest_framework.views import APIView
 
 from common.errors import NotFound
 from erp_core.api.idempotency import IdempotentCreateMixin
-from erp_core.api.permissions import (
-    HasActionPermission,
-    HasModulePermission,
-    ModelPermissions,
-    is_partner_user,
-)
+from erp_core.api.permissions import STEP_PERMISSIONS
 from erp_core.documents.api import VoidInputSerializer
 from erp_core.production import selectors, services
 from erp_core.production.api.filters import ProductionOrderFilterSet
@@ -44,26 +37,6 @@ RELEASE = "production.release_productionorder"
 VOID = "production.void_productionorder"
 REPORT = "production.report_productionorder"
 CLOSE = "production.close_productionorder"
-
-
-class OrderModelPermissions(ModelPermissions):
-    """Model permissions, except that an action with its own permission needs only ``view``.
-
-    A POST to ``…/{id}/report-output/`` is not an "add": the shop floor reports without
-    creating orders, finance closes without planning them. ``HasActionPermission`` then checks
-    the action's own permission.
-    """
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        """``view`` for actions listed in ``action_permissions``; the method's otherwise."""
-        if getattr(view, "action", None) in getattr(view, "action_permissions", {}):
-            if is_partner_user(request.user):
-                return True
-            return request.user.has_perm("production.view_productionorder")
-        return super().has_permission(request, view)
-
-
-PERMISSIONS = (IsAuthenticated, HasModulePermission, OrderModelPermissions, HasActionPermission)
 
 
 @extend_schema_view(
@@ -110,7 +83,7 @@ class ProductionOrderViewSet(
     search_fields = ("number", "memo", "item__code", "item__name")
     ordering_fields = ("due_date", "date", "number", "status")
     ordering = ("-due_date", "-id")
-    permission_classes = PERMISSIONS
+    permission_classes = STEP_PERMISSIONS
     module_permission = "erp_core.access_erp"
     partner_actions = ()
     action_permissions = {

@@ -17,14 +17,13 @@ from rest_framework.serializers import BaseSerializer
 
 from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import is_partner_user
-from erp_core.documents.api import DocumentFlowMixin, PartnerScopedMixin
+from erp_core.documents.api import DOCUMENT_PERMISSIONS, DocumentFlowMixin, PartnerScopedMixin
 from erp_core.purchasing import selectors, services
 from erp_core.purchasing.api.filters import (
     PurchaseOrderFilterSet,
     PurchaseReceiptFilterSet,
     PurchaseRequisitionFilterSet,
 )
-from erp_core.purchasing.api.permissions import ERP, ORDER_MODULES, PURCHASING_PERMISSIONS
 from erp_core.purchasing.api.serializers import (
     PurchaseOrderAcknowledgeInputSerializer,
     PurchaseOrderCancelInputSerializer,
@@ -40,6 +39,9 @@ from erp_core.purchasing.api.serializers import (
 )
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseRequisition
 
+ERP = "erp_core.access_erp"
+# Warehouse staff work in WMS without ERP access, yet they read orders and book receipts.
+ORDER_MODULES = (ERP, "wms.access_wms")
 DOCUMENT_METHODS = ("get", "post", "put", "patch", "head", "options")
 
 
@@ -60,9 +62,9 @@ class _DocumentViewSet(
 ):
     """What the three document viewsets share: permissions, methods, answers."""
 
-    # DOCUMENT_PERMISSIONS, with the module gate of ``module_permissions`` (any one) and
-    # status steps that need the model's view permission plus their own.
-    permission_classes = PURCHASING_PERMISSIONS
+    # The module gate of ``module_permissions`` (any one); status steps need the model's view
+    # permission plus their own.
+    permission_classes = DOCUMENT_PERMISSIONS
     module_permission = ERP
     module_permissions: tuple[str, ...] = (ERP,)
     partner_actions: tuple[str, ...] = ()

@@ -23,7 +23,6 @@ from erp_core.documents.api import (
 )
 from erp_core.sales import selectors, services
 from erp_core.sales.api.filters import DeliveryFilterSet, PriceListFilterSet, SalesOrderFilterSet
-from erp_core.sales.api.permissions import ORDER_MODULES, ORDER_PERMISSIONS
 from erp_core.sales.api.serializers import (
     DeliverySerializer,
     DeliveryUpdateSerializer,
@@ -37,6 +36,8 @@ from erp_core.sales.api.serializers import (
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
 
 ERP = "erp_core.access_erp"
+# Warehouse staff work in WMS without ERP access, yet they read orders and ship deliveries.
+ORDER_MODULES = (ERP, "wms.access_wms")
 APPROVE = "sales.approve_salesorder"
 
 
@@ -136,7 +137,7 @@ class SalesOrderViewSet(
     search_fields = ("number", "customer_reference", "customer__name", "customer__code")
     ordering_fields = ("date", "number", "created_at", "promised_date")
     ordering = ("-date", "-id")
-    permission_classes = ORDER_PERMISSIONS
+    permission_classes = DOCUMENT_PERMISSIONS
     module_permission = ERP
     module_permissions = ORDER_MODULES
     partner_field = "customer"
@@ -292,7 +293,7 @@ class DeliveryViewSet(
     search_fields = ("number", "sales_order__number", "shipment_reference", "customer__name")
     ordering_fields = ("date", "number", "created_at")
     ordering = ("-date", "-id")
-    permission_classes = ORDER_PERMISSIONS
+    permission_classes = DOCUMENT_PERMISSIONS
     module_permission = ERP
     module_permissions = ORDER_MODULES
     partner_field = "customer"
