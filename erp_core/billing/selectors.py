@@ -9,7 +9,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Case, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -118,14 +117,14 @@ def invoice_credit_notes(invoice: Invoice) -> QuerySet[Invoice]:
 
 
 def company_vat_party() -> dict[str, str]:
-    """Our own VAT invoice fields: the company's name from the ledger settings, the rest from
-    ``settings.ZHONGTAI_COMPANY`` (``tax_id``, ``address_phone``, ``bank``) when set."""
-    extra = getattr(settings, "ZHONGTAI_COMPANY", None) or {}
+    """Our own VAT invoice fields, from the company settings: 名称, 纳税人识别号, 地址电话,
+    开户行及账号."""
+    company = company_settings()
     return {
-        "name": company_settings().name,
-        "tax_id": str(extra.get("tax_id", "")),
-        "address_phone": str(extra.get("address_phone", "")),
-        "bank": str(extra.get("bank", "")),
+        "name": company.name,
+        "tax_id": company.tax_id,
+        "address_phone": " ".join(part for part in (company.address, company.phone) if part),
+        "bank": " ".join(part for part in (company.bank_name, company.bank_account) if part),
     }
 
 

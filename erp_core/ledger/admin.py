@@ -39,6 +39,13 @@ class CompanySettingsAdmin(SimpleHistoryAdmin):
     """The single row of accounting settings."""
 
     list_display = ("name", "base_currency", "time_zone", "fiscal_year_start_month")
+    fieldsets = (
+        (None, {"fields": ("name", "base_currency", "time_zone", "fiscal_year_start_month")}),
+        (
+            _("VAT invoice fields"),
+            {"fields": ("tax_id", "address", "phone", "bank_name", "bank_account")},
+        ),
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         """One row only: it is created on first use."""

@@ -19,6 +19,7 @@ from erp_core.billing.tests.factories import (
     supplier,
 )
 from erp_core.ledger.models import JournalEntry
+from erp_core.ledger.selectors import company_settings
 from erp_core.models import Currency
 from erp_core.sales.models import Delivery, DeliveryLine
 from integration.models import Event
@@ -95,6 +96,12 @@ def test_posting_an_invoice_books_receivable_revenue_and_output_vat(
 
 
 def test_posting_copies_the_buyers_vat_invoice_fields(books):
+    company = company_settings()
+    company.name, company.tax_id = "众泰机械有限公司", "91310000MA1K000001"
+    company.address, company.phone = "上海市嘉定区工业路 88 号", "021-5999 0000"
+    company.bank_name, company.bank_account = "招商银行上海分行", "1219 0000 0000"
+    company.full_clean()
+    company.save()
     partner = customer()
     invoice = customer_invoice(partner, post=True)
     partner.invoice_title = "改名后的公司"
@@ -103,7 +110,11 @@ def test_posting_copies_the_buyers_vat_invoice_fields(books):
     assert invoice.buyer_name == "上海客户有限公司"
     assert invoice.buyer_tax_id == partner.tax_id
     assert invoice.buyer_bank == "工商银行 6222 0000 1111"
-    assert invoice.seller_name  # the company, from the ledger settings
+    # Ours, from the company settings.
+    assert invoice.seller_name == "众泰机械有限公司"
+    assert invoice.seller_tax_id == "91310000MA1K000001"
+    assert invoice.seller_address_phone == "上海市嘉定区工业路 88 号 021-5999 0000"
+    assert invoice.seller_bank == "招商银行上海分行 1219 0000 0000"
 
 
 def test_invoicing_more_than_shipped_is_refused_and_writes_nothing(books):

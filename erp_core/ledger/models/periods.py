@@ -14,7 +14,8 @@ SINGLETON_PK = 1
 
 
 class CompanySettings(models.Model):
-    """The one row of the company's accounting settings: name, base currency, fiscal calendar.
+    """The one row of the company's settings: name, base currency, fiscal calendar, and the
+    fields its VAT invoices print as seller (销售方) or buyer (购买方).
 
     Read it through ``selectors.company_settings()``, which creates the default row on first use.
     """
@@ -33,6 +34,22 @@ class CompanySettings(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("1 for a fiscal year that is the calendar year (the rule in China)."),
     )
+    tax_id = models.CharField(
+        _("tax id"),
+        max_length=18,
+        blank=True,
+        validators=[
+            RegexValidator(
+                r"^[0-9A-HJ-NPQRTUWXY]{18}$",
+                _("A unified social credit code has 18 digits or capital letters."),
+            )
+        ],
+        help_text=_("Unified social credit code (统一社会信用代码), printed on VAT invoices."),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=100, blank=True)
+    bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
 
     history = HistoricalRecords()
 
