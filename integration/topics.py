@@ -74,6 +74,14 @@ purchase_order_placed = declare(
     },
     description="A purchase order went to a supplier; WMS expects the receipt.",
 )
+purchase_order_cancelled = declare(
+    "erp.purchase_order_cancelled",
+    fields={"purchase_order_id": "int", "supplier_id": "int", "lines": "list"},
+    description=(
+        "What a placed purchase order no longer brings (unplaced, short-closed or cancelled); "
+        "WMS stops expecting it."
+    ),
+)
 shortage_detected = declare(
     "erp.shortage_detected",
     fields={"item_id": "int", "warehouse_id": "int", "quantity": "decimal", "needed_by": "date"},

@@ -3,7 +3,9 @@
 Status flow: saved (draft) → placed (approved, 审核; publishes ``erp.purchase_order_placed``)
 → received (every line within its under-receipt tolerance) → closed; placed → closed
 (short-close what is left after a part was received) or → cancelled (nothing received);
-placed → saved (反审核) while nothing was received; saved → voided (作废).
+placed → saved (反审核) while nothing was received; saved → voided (作废). Unplacing,
+short-closing and cancelling publish ``erp.purchase_order_cancelled`` with what is no longer
+expected.
 """
 
 import datetime as dt
@@ -460,6 +462,28 @@ def _placed_payload(order: PurchaseOrder) -> dict:
     }
 
 
+def _publish_cancelled(order: PurchaseOrder) -> None:
+    """Tell WMS what it should no longer expect: each line's quantity not yet received."""
+    lines = [
+        {
+            "purchase_order_line_id": line.pk,
+            "item_id": line.item_id,
+            "quantity": str(line.quantity - line.received_quantity),
+        }
+        for line in order.lines.order_by("line_no")
+        if line.quantity > line.received_quantity
+    ]
+    if lines:
+        publish(
+            topic=topics.purchase_order_cancelled,
+            payload={
+                "purchase_order_id": order.pk,
+                "supplier_id": order.supplier_id,
+                "lines": lines,
+            },
+        )
+
+
 @transaction.atomic
 def purchase_order_approve(
     *, order: PurchaseOrder, actor: User | None, expected_revision: int | None = None
@@ -501,6 +525,7 @@ def purchase_order_unapprove(
     order.supplier_reference = ""
     order.lines.update(confirmed_date=None)
     order.save(update_fields=["acknowledged_at", "acknowledged_by", "supplier_reference"])
+    _publish_cancelled(order)
     mark_unapproved(order)
     return order
 
@@ -612,6 +637,7 @@ def purchase_order_close(
             % {"number": order.number},
             code="nothing_received",
         )
+    _publish_cancelled(order)
     order.status = Status.CLOSED
     order.closed_at = timezone.now()
     order.closed_by = actor_or_none(actor)
@@ -636,6 +662,7 @@ def purchase_order_cancel(
         raise ValidationError({"reason": _("Say why the order is cancelled.")})
     refuse_if_downstream(order, _live_receipts(order), action=_("cancelled"))
     _release_requisitions(order)
+    _publish_cancelled(order)
     order.status = Status.CANCELLED
     order.cancelled_at = timezone.now()
     order.cancelled_by = actor_or_none(actor)

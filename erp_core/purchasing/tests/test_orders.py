@@ -337,6 +337,48 @@ def test_close_short_closes_a_partly_received_order(books, supplier, warehouse, 
         )
 
 
+def _withdrawn(order: PurchaseOrder) -> list[dict]:
+    """The lines of the ``erp.purchase_order_cancelled`` events of ``order``, in order."""
+    events = Event.objects.filter(topic="erp.purchase_order_cancelled").order_by("occurred_at")
+    return [
+        line
+        for event in events
+        if event.payload["purchase_order_id"] == order.pk
+        for line in event.payload["lines"]
+    ]
+
+
+def test_unplacing_cancelling_and_short_closing_tell_wms_what_not_to_expect(
+    books, supplier, warehouse, item
+):
+    unplaced = placed_order(supplier=supplier, warehouse=warehouse, item=item)
+    services.purchase_order_unapprove(order=unplaced, actor=None)
+    line = unplaced.lines.get()
+    assert _withdrawn(unplaced) == [
+        {"purchase_order_line_id": line.pk, "item_id": item.pk, "quantity": str(line.quantity)}
+    ]
+
+    cancelled = placed_order(supplier=supplier, warehouse=warehouse, item=item)
+    services.purchase_order_cancel(order=cancelled, actor=None, reason="price too high")
+    assert _withdrawn(cancelled)[0]["quantity"] == str(cancelled.lines.get().quantity)
+
+    closed = placed_order(supplier=supplier, warehouse=warehouse, item=item)
+    booked_receipt(order=closed, quantity="4")
+    services.purchase_order_close(order=closed, actor=None)
+    line = closed.lines.get()
+    assert _withdrawn(closed) == [
+        {"purchase_order_line_id": line.pk, "item_id": item.pk, "quantity": str(line.quantity - 4)}
+    ]
+
+
+def test_a_refused_cancel_publishes_nothing(books, supplier, warehouse, item):
+    order = placed_order(supplier=supplier, warehouse=warehouse, item=item)
+    booked_receipt(order=order, quantity="4")
+    with pytest.raises(Conflict):
+        services.purchase_order_cancel(order=order, actor=None, reason="x")
+    assert _withdrawn(order) == []
+
+
 def test_close_with_nothing_received_says_cancel(supplier, warehouse, item):
     order = placed_order(supplier=supplier, warehouse=warehouse, item=item)
     with pytest.raises(Conflict) as excinfo:
