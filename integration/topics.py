@@ -59,6 +59,11 @@ production_order_released = declare(
     },
     description="A production order was released to the shop floor.",
 )
+production_order_unreleased = declare(
+    "erp.production_order_unreleased",
+    fields={"production_order_id": "int", "item_id": "int"},
+    description="A release was taken back before anything was booked; MES drops the work order.",
+)
 schedule_changed = declare(
     "erp.schedule_changed",
     fields={"operations": "list", "slipped_sales_orders?": "list"},

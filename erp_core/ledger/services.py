@@ -21,6 +21,7 @@ from common.errors import Conflict
 from erp_core.ledger import selectors
 from erp_core.ledger.models import (
     Account,
+    CompanySettings,
     FiscalPeriod,
     FiscalYear,
     Journal,
@@ -41,6 +42,35 @@ def _add_months(day: Date, months: int) -> Date:
     """The first of the month ``months`` after ``day``'s month."""
     index = day.month - 1 + months
     return Date(day.year + index // 12, index % 12 + 1, 1)
+
+
+COMPANY_FIELDS = (
+    "name",
+    "time_zone",
+    "tax_id",
+    "address",
+    "phone",
+    "bank_name",
+    "bank_account",
+)
+
+
+@transaction.atomic
+def company_settings_update(**fields) -> CompanySettings:
+    """Change the company's name, time zone or VAT invoice fields (tax id, address, phone, bank).
+
+    The base currency and the fiscal year's start month are set once, before any posting, in
+    the admin. Unknown fields and invalid values are refused (400) and nothing is saved.
+    """
+    unknown = sorted(set(fields) - set(COMPANY_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    company = CompanySettings.objects.select_for_update().get(pk=selectors.company_settings().pk)
+    for name, value in fields.items():
+        setattr(company, name, (value or "").strip())
+    company.full_clean()
+    company.save(update_fields=list(fields))
+    return company
 
 
 @transaction.atomic
@@ -854,14 +884,15 @@ def ledger_seed(*, today: Date | None = None) -> dict[str, int]:
 
 @transaction.atomic
 def ledger_demo_load(*, actor: User | None = None, today: Date | None = None) -> dict[str, int]:
-    """Seed the books and post a few demo entries (capital, a purchase, a sale); idempotent.
+    """Seed the books and post the demo's opening entry (paid-in capital); idempotent.
 
-    The entries carry ``source_type="demo"`` and fixed event ids, so a second run posts nothing.
+    The entry carries ``source_type="demo"`` and a fixed event id, so a second run posts
+    nothing. Purchases, sales and their receivables and payables are not hand-made entries:
+    the demo books them through real documents (``erp_core.demo``), so that the receivables,
+    payables and stock checks of ``manage.py reconcile`` find documents behind every balance.
     """
     today = today or timezone.localdate()
     created = ledger_seed(today=today)
-    supplier = Partner.objects.filter(code="S001").first()
-    customer = Partner.objects.filter(code="C001").first()
     day = today.replace(day=1)
     demo = (
         (
@@ -869,26 +900,6 @@ def ledger_demo_load(*, actor: User | None = None, today: Date | None = None) ->
             "GEN",
             _("Paid-in capital received"),
             [("1002", "1000000.00", "0", None), ("4001", "0", "1000000.00", None)],
-        ),
-        (
-            "demo-purchase",
-            "PUR",
-            _("Steel bought on credit"),
-            [
-                ("1403", "50000.00", "0", None),
-                ("22210101", "6500.00", "0", None),
-                ("2202", "0", "56500.00", supplier),
-            ],
-        ),
-        (
-            "demo-sale",
-            "SAL",
-            _("Motors sold on credit"),
-            [
-                ("1122", "113000.00", "0", customer),
-                ("6001", "0", "100000.00", None),
-                ("22210102", "0", "13000.00", None),
-            ],
         ),
     )
     created["entries"] = 0

@@ -370,7 +370,8 @@ def production_order_release(
 def production_order_unrelease(
     *, order: ProductionOrder, actor: User | None, expected_revision: int | None = None
 ) -> ProductionOrder:
-    """Take the release back (反审核) while nothing was consumed, reported or booked."""
+    """Take the release back (反审核) while nothing was consumed, reported or booked; publishes
+    ``erp.production_order_unreleased`` so that the shop floor drops the work order."""
     order = document_lock(order)
     require_status(order, Status.RELEASED, action=_("unreleased"))
     require_revision(order, expected_revision)
@@ -381,6 +382,10 @@ def production_order_unrelease(
             code="has_downstream",
         )
     mark_unapproved(order)
+    publish(
+        topic=topics.production_order_unreleased,
+        payload={"production_order_id": order.pk, "item_id": order.item_id},
+    )
     return order
 
 

@@ -112,7 +112,11 @@ def _allocation_inputs(
         try:
             if not isinstance(raw, Mapping):
                 raise ValidationError(_("not an allocation."))
-            invoice = require_instance(raw.get("invoice"), Invoice, field="invoice")
+            # Read afresh: an invoice object the caller holds may predate its posting.
+            wanted_invoice = raw.get("invoice")
+            invoice = require_instance(
+                getattr(wanted_invoice, "pk", wanted_invoice), Invoice, field="invoice"
+            )
             amount = positive_amount(raw.get("amount"))
             if invoice.partner_id != payment.partner_id:
                 raise ValidationError(

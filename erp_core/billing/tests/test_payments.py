@@ -87,6 +87,14 @@ def test_partial_allocation_leaves_the_rest_open_and_the_cash_unapplied(books):
     assert received.unapplied_amount == D("387.00")
 
 
+def test_an_invoice_object_held_from_before_its_posting_is_read_afresh(books):
+    partner = customer()
+    held = customer_invoice(partner, quantity="1", price="100")  # saved, then posted elsewhere
+    services.invoice_approve(invoice=Invoice.objects.get(pk=held.pk), actor=None)
+    received = payment(partner, "113.00", allocations=[(held, "113.00")])
+    assert received.allocations.get().invoice_id == held.pk
+
+
 def test_allocating_above_the_open_amount_or_the_unapplied_cash_is_refused(books):
     partner = customer()
     invoice = customer_invoice(partner, quantity="1", price="100", post=True)  # 113.00

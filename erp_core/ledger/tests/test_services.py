@@ -412,7 +412,7 @@ def test_post_lines_refusals_write_nothing(books):
 
 def test_ledger_seed_and_demo_load_are_idempotent():
     first = services.ledger_demo_load(today=TODAY)
-    assert first["entries"] == 3 and first["fiscal_years"] == 2
+    assert first["entries"] == 1 and first["fiscal_years"] == 2
     again = services.ledger_demo_load(today=TODAY)
     assert again == {
         "accounts": 0,
@@ -421,7 +421,7 @@ def test_ledger_seed_and_demo_load_are_idempotent():
         "fiscal_years": 0,
         "entries": 0,
     }
-    assert JournalEntry.objects.filter(status="posted").count() == 3
+    assert JournalEntry.objects.filter(status="posted").count() == 1
 
 
 def test_seed_books_helper_gives_the_standard_journals():
@@ -434,3 +434,21 @@ def test_seed_books_helper_gives_the_standard_journals():
         "BNK",
         "PRD",
     }
+
+
+def test_company_settings_update_changes_the_vat_fields_and_refuses_bad_input():
+    company = services.company_settings_update(
+        tax_id="91310114MA1GT0A001", address=" 上海市嘉定区工业路 88 号 ", bank_name="招商银行"
+    )
+    company.refresh_from_db()
+    assert (company.tax_id, company.address, company.bank_name) == (
+        "91310114MA1GT0A001",
+        "上海市嘉定区工业路 88 号",
+        "招商银行",
+    )
+    for bad in ({"tax_id": "12345"}, {"name": ""}, {"base_currency": "USD"}):
+        with pytest.raises(ValidationError):
+            services.company_settings_update(**bad)
+    company.refresh_from_db()
+    assert (company.tax_id, company.base_currency) == ("91310114MA1GT0A001", "CNY")
+    assert company.name

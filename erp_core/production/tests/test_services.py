@@ -220,6 +220,8 @@ def test_unrelease_goes_back_to_planned_while_nothing_was_booked(plant):
     order = services.production_order_unrelease(order=order, actor=None)
     assert order.status == Status.DRAFT
     assert order.approved_by is None
+    event = Event.objects.get(topic="erp.production_order_unreleased")
+    assert event.payload == {"production_order_id": order.pk, "item_id": order.item_id}
     # ...and once planned it can be edited and voided.
     services.production_order_update(order=order, memo="later")
     order = services.production_order_void(order=order, actor=None, reason="Not needed")
