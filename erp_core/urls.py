@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from erp_core.views import items, masterdata, partners, versions
+from erp_core.views import items, masterdata, options, partners, versions
 
 app_name = "erp_core"
 
@@ -12,7 +12,9 @@ urlpatterns = [
     path("partners/new/", partners.partner_create, name="partner-create"),
     path("partners/<int:pk>/", partners.partner_detail, name="partner-detail"),
     path("partners/<int:pk>/edit/", partners.partner_edit, name="partner-edit"),
+    path("partners/options/", options.partner_options, name="partner-options"),
     path("items/", items.item_list, name="item-list"),
+    path("items/options/", options.item_options, name="item-options"),
     path("items/export.xlsx", items.item_export, name="item-export"),
     path("items/new/", items.item_create, name="item-create"),
     path("items/<int:pk>/", items.item_detail, name="item-detail"),

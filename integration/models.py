@@ -5,6 +5,7 @@ import uuid
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Event(models.Model):
@@ -17,7 +18,7 @@ class Event(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         RETRYING = "retrying", _("Retrying")
-        DELIVERED = "delivered", _("Delivered")
+        DELIVERED = "delivered", pgettext_lazy("event delivery", "Delivered")
         DEAD = "dead", _("Dead")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

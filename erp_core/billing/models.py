@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from erp_core.documents.models import MONEY, PRICE, AmountLine, Document
@@ -319,8 +320,8 @@ class Payment(Document):
     """
 
     class Direction(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        MADE = "made", _("Made")
+        RECEIVED = "received", pgettext_lazy("payment direction", "Received")
+        MADE = "made", pgettext_lazy("payment direction", "Made")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Saved")

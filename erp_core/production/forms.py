@@ -3,13 +3,19 @@
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.forms import BootstrapFormMixin
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import ProductionOrder
+from erp_core.widgets import SearchSelect
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
+MADE_ITEM_SEARCH = reverse_lazy(
+    "erp_core:item-options", query={"make_or_buy": "make", "stocked": 1}
+)
+STOCKED_ITEM_SEARCH = reverse_lazy("erp_core:item-options", query={"stocked": 1})
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -29,7 +35,9 @@ def _warehouses():
 class ProductionOrderForm(BootstrapFormMixin, forms.Form):
     """A planned order's fields; BOM and routing left empty take the versions valid then."""
 
-    item = forms.ModelChoiceField(label=_("Item"), queryset=Item.objects.none())
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=Item.objects.none(), widget=SearchSelect(MADE_ITEM_SEARCH)
+    )
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.000001"), **QUANTITY)
     date = forms.DateField(label=_("Order date"), widget=DATE)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
@@ -91,7 +99,9 @@ class OrderFilterForm(BootstrapFormMixin, forms.Form):
 
     q = forms.CharField(required=False)
     status = forms.ChoiceField(required=False)
-    item = forms.ModelChoiceField(queryset=Item.objects.none(), required=False)
+    item = forms.ModelChoiceField(
+        queryset=Item.objects.none(), required=False, widget=SearchSelect(MADE_ITEM_SEARCH)
+    )
     due_from = forms.DateField(required=False, widget=DATE)
     due_to = forms.DateField(required=False, widget=DATE)
 
@@ -106,7 +116,11 @@ class OrderFilterForm(BootstrapFormMixin, forms.Form):
 class ConsumeForm(BootstrapFormMixin, forms.Form):
     """A component consumed, from the component warehouse unless another is chosen."""
 
-    item = forms.ModelChoiceField(label=_("Component"), queryset=Item.objects.none())
+    item = forms.ModelChoiceField(
+        label=_("Component"),
+        queryset=Item.objects.none(),
+        widget=SearchSelect(STOCKED_ITEM_SEARCH),
+    )
     quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.000001"), **QUANTITY)
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"), queryset=Warehouse.objects.none(), required=False

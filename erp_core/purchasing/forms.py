@@ -4,16 +4,20 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.forms import BootstrapFormMixin
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import PurchaseOrder, PurchaseRequisitionLine
+from erp_core.widgets import SearchSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0.000001")}
 PRICE = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0")}
 PERCENT = {"max_digits": 7, "decimal_places": 4, "min_value": Decimal("0")}
+ITEM_SEARCH = reverse_lazy("erp_core:item-options")
+SUPPLIER_SEARCH = reverse_lazy("erp_core:partner-options", query={"role": "supplier"})
 
 
 def _suppliers():
@@ -57,11 +61,16 @@ class RequisitionForm(BootstrapFormMixin, forms.Form):
 class RequisitionLineForm(BootstrapFormMixin, forms.Form):
     """A requisition line: item, quantity, needed by, suggested supplier."""
 
-    item = forms.ModelChoiceField(label=_("Item"), queryset=_items(), required=False)
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=_items(), required=False, widget=SearchSelect(ITEM_SEARCH)
+    )
     quantity = forms.DecimalField(label=_("Quantity"), required=False, **QUANTITY)
     needed_by = forms.DateField(label=_("Needed by"), widget=DATE, required=False)
     suggested_supplier = forms.ModelChoiceField(
-        label=_("Suggested supplier"), queryset=_suppliers(), required=False
+        label=_("Suggested supplier"),
+        queryset=_suppliers(),
+        required=False,
+        widget=SearchSelect(SUPPLIER_SEARCH),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -86,7 +95,9 @@ RequisitionLineFormSet = forms.formset_factory(
 class RequisitionOrderForm(BootstrapFormMixin, forms.Form):
     """Make an order from a requisition's open lines: to which supplier, into which warehouse."""
 
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=_suppliers())
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"), queryset=_suppliers(), widget=SearchSelect(SUPPLIER_SEARCH)
+    )
     warehouse = forms.ModelChoiceField(label=_("Deliver to"), queryset=_warehouses())
     date = forms.DateField(label=_("Order date"), widget=DATE)
 
@@ -102,7 +113,9 @@ class RequisitionOrderForm(BootstrapFormMixin, forms.Form):
 class OrderForm(BootstrapFormMixin, forms.Form):
     """The head of a purchase order."""
 
-    supplier = forms.ModelChoiceField(label=_("Supplier"), queryset=_suppliers())
+    supplier = forms.ModelChoiceField(
+        label=_("Supplier"), queryset=_suppliers(), widget=SearchSelect(SUPPLIER_SEARCH)
+    )
     date = forms.DateField(label=_("Order date"), widget=DATE)
     warehouse = forms.ModelChoiceField(label=_("Deliver to"), queryset=_warehouses())
     expected_date = forms.DateField(
@@ -138,7 +151,9 @@ class OrderForm(BootstrapFormMixin, forms.Form):
 class OrderLineForm(BootstrapFormMixin, forms.Form):
     """An order line; empty price, VAT code and date take the defaults."""
 
-    item = forms.ModelChoiceField(label=_("Item"), queryset=_items(), required=False)
+    item = forms.ModelChoiceField(
+        label=_("Item"), queryset=_items(), required=False, widget=SearchSelect(ITEM_SEARCH)
+    )
     quantity = forms.DecimalField(label=_("Quantity"), required=False, **QUANTITY)
     unit_price = forms.DecimalField(label=_("Unit price (excl. VAT)"), required=False, **PRICE)
     discount_percent = forms.DecimalField(

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 SINGLETON_PK = 1
@@ -100,8 +101,8 @@ class FiscalPeriod(models.Model):
     """A month of a fiscal year; entries post only into an open period."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
-        CLOSED = "closed", _("Closed")
+        OPEN = "open", pgettext_lazy("fiscal period", "Open")
+        CLOSED = "closed", pgettext_lazy("fiscal period", "Closed")
 
     fiscal_year = models.ForeignKey(
         FiscalYear, verbose_name=_("fiscal year"), on_delete=models.CASCADE, related_name="periods"

@@ -1,0 +1,50 @@
+/* Zhongtai's own behaviour on top of Bootstrap and htmx. */
+(function () {
+  "use strict";
+
+  // Selects marked data-search-url (erp_core.widgets.SearchSelect) search the server as the
+  // user types: the page carries only the chosen option, never the whole list.
+  function searchSelects(root) {
+    if (typeof TomSelect === "undefined") return;
+    root.querySelectorAll("select[data-search-url]").forEach(function (select) {
+      if (select.tomselect) return;
+      var url = select.dataset.searchUrl;
+      new TomSelect(select, {
+        valueField: "value",
+        labelField: "text",
+        searchField: ["text"],
+        maxOptions: 50,
+        loadThrottle: 250,
+        preload: "focus",
+        placeholder: select.dataset.placeholder || "",
+        allowEmptyOption: true,
+        // The server matched by code, name, barcode and pinyin initials: keep its order.
+        score: function () { return function () { return 1; }; },
+        load: function (query, callback) {
+          var sep = url.indexOf("?") === -1 ? "?" : "&";
+          fetch(url + sep + "q=" + encodeURIComponent(query), {
+            headers: { Accept: "application/json" },
+            credentials: "same-origin",
+          })
+            .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+            .then(function (data) { callback(data.results); })
+            .catch(function () { callback(); });
+        },
+        render: {
+          no_results: function () {
+            var div = document.createElement("div");
+            div.className = "no-results";
+            div.textContent = select.dataset.noResults || "";
+            return div;
+          },
+        },
+      });
+    });
+  }
+
+  if (typeof htmx !== "undefined") {
+    htmx.onLoad(searchSelects);  // the page itself, then every fragment htmx swaps in
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { searchSelects(document); });
+  }
+})();
