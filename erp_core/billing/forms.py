@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp_core.billing.models import Invoice, Payment
 from erp_core.billing.selectors import PAYABLE, RECEIVABLE
+from erp_core.documents.amounts import plain
 from erp_core.forms import BootstrapFormMixin
 from erp_core.ledger.models import Account
 from erp_core.models import Partner
@@ -21,6 +22,15 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": 0, "required": False}
 PRICE = {"max_digits": 18, "decimal_places": 6, "min_value": 0, "required": False}
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": False}
+# The inputs inside a table row: small, numbers to the right, wide enough for a quantity with
+# six decimals (a percentage width alone lets the browser squeeze the column to nothing).
+CELL_INPUT = {"class": "form-control form-control-sm text-end", "style": "min-width: 8rem"}
+
+
+def cell_field(**kwargs) -> forms.DecimalField:
+    """A number field of a table row, styled here: the Bootstrap mixin has styled the form's
+    fields before the row fields are added."""
+    return forms.DecimalField(widget=forms.NumberInput(attrs=dict(CELL_INPUT)), **kwargs)
 
 
 class PartnerChoiceForm(BootstrapFormMixin, forms.Form):
@@ -43,12 +53,12 @@ class LineQuantitiesMixin:
         """Add the quantity (and price) fields of ``rows``."""
         self.rows = list(rows)
         for row in self.rows:
-            self.fields[f"qty_{row.pk}"] = forms.DecimalField(
-                label=_("Quantity"), initial=default(row), **QUANTITY
+            self.fields[f"qty_{row.pk}"] = cell_field(
+                label=_("Quantity"), initial=plain(default(row)), **QUANTITY
             )
             if prices is not None:
-                self.fields[f"price_{row.pk}"] = forms.DecimalField(
-                    label=_("Unit price"), initial=prices.get(row.pk), **PRICE
+                self.fields[f"price_{row.pk}"] = cell_field(
+                    label=_("Unit price"), initial=plain(prices.get(row.pk)), **PRICE
                 )
 
     def line_rows(self) -> list[tuple]:
@@ -84,7 +94,9 @@ class InvoiceFromSourcesForm(LineQuantitiesMixin, BootstrapFormMixin, forms.Form
     )
     memo = forms.CharField(label=_("Memo"), max_length=255, required=False)
 
-    def __init__(self, *args, rows, bill: bool, **kwargs) -> None:
+    def __init__(self, *args, rows, bill: bool, only_delivery: int | None = None, **kwargs) -> None:
+        """``only_delivery``: fill in the quantities of that delivery's lines only (the others
+        start empty, so they are skipped unless given one)."""
         kwargs.setdefault("initial", {"date": timezone.localdate()})
         super().__init__(*args, **kwargs)
         self.bill = bill
@@ -96,7 +108,14 @@ class InvoiceFromSourcesForm(LineQuantitiesMixin, BootstrapFormMixin, forms.Form
             self.add_line_fields(rows, default=lambda row: row.unbilled_quantity, prices=prices)
         else:
             del self.fields["supplier_invoice_number"]
-            self.add_line_fields(rows, default=lambda row: row.uninvoiced_quantity)
+            self.add_line_fields(
+                rows,
+                default=lambda row: (
+                    row.uninvoiced_quantity
+                    if only_delivery is None or row.delivery_id == only_delivery
+                    else None
+                ),
+            )
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -196,7 +215,7 @@ class AllocationAmountsMixin:
         """Add an amount field per open document."""
         self.invoices = list(invoices)
         for invoice in self.invoices:
-            self.fields[f"alloc_{invoice.pk}"] = forms.DecimalField(label=_("Allocate"), **AMOUNT)
+            self.fields[f"alloc_{invoice.pk}"] = cell_field(label=_("Allocate"), **AMOUNT)
 
     def allocation_rows(self) -> list[tuple]:
         """(document, amount field) for the template."""

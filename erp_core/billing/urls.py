@@ -1,12 +1,14 @@
 """Staff pages of invoices and payments, under /billing/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from erp_core.billing import views
 
 app_name = "billing"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="billing:invoice-list"), name="index"),
     path("invoices/", views.invoice_list, name="invoice-list"),
     path("invoices.xlsx", views.invoice_export, name="invoice-export"),
     path("invoices/new/", views.invoice_create, name="invoice-create"),

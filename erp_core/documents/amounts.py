@@ -14,6 +14,11 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
+def plain(value: Decimal | None) -> str | None:
+    """A quantity or price as people write it: no trailing zeros, no exponent ("100", "2.5")."""
+    return None if value is None else format(value.normalize(), "f")
+
+
 def cents(value: Decimal) -> Decimal:
     """``value`` rounded half-up to the cent."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

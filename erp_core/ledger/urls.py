@@ -1,12 +1,14 @@
 """Staff pages of the ledgers (finance), under /finance/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from erp_core.ledger import views
 
 app_name = "ledger"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="ledger:entry-list"), name="index"),
     path("entries/", views.entry_list, name="entry-list"),
     path("entries/new/", views.entry_create, name="entry-create"),
     path("entries/<int:pk>/", views.entry_detail, name="entry-detail"),

@@ -1,12 +1,14 @@
 """Staff pages of production orders, under /production/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from erp_core.production import views
 
 app_name = "production"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="production:order-list"), name="index"),
     path("orders/", views.order_list, name="order-list"),
     path("orders/export.xlsx", views.order_export, name="order-export"),
     path("orders/new/", views.order_create, name="order-create"),

@@ -1,12 +1,14 @@
 """Staff pages of purchasing, under /purchasing/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from erp_core.purchasing.views import orders, receipts, requisitions
 
 app_name = "purchasing"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="purchasing:order-list"), name="index"),
     path("requisitions/", requisitions.requisition_list, name="requisition-list"),
     path("requisitions.xlsx", requisitions.requisition_export, name="requisition-export"),
     path("requisitions/new/", requisitions.requisition_create, name="requisition-create"),

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from erp_core.documents.amounts import plain
 from erp_core.forms import BootstrapFormMixin
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
@@ -60,6 +61,7 @@ class OrderForm(BootstrapFormMixin, forms.Form):
         label=_("Price list"),
         required=False,
         queryset=PriceList.objects.filter(is_active=True).order_by("code"),
+        empty_label=_("Default price list"),
         help_text=_("Empty: the default price list valid on the date."),
     )
     customer_reference = forms.CharField(
@@ -96,6 +98,7 @@ class OrderLineForm(BootstrapFormMixin, forms.Form):
         label=_("VAT code"),
         queryset=TaxCode.objects.filter(is_active=True).order_by("code"),
         required=False,
+        empty_label=_("The item's VAT code"),
         help_text=_("Empty: the item's."),
     )
     promised_date = forms.DateField(label=_("Promised date"), required=False, **DATE)
@@ -140,9 +143,15 @@ class DeliveryForm(BootstrapFormMixin, forms.Form):
                 min_value=0,
                 max_value=line.open_quantity,
                 required=False,
-                initial=line.open_quantity,
+                initial=plain(line.open_quantity),
+                # Styled here: the Bootstrap mixin has styled the fields before these are added.
+                widget=forms.NumberInput(
+                    attrs={
+                        "class": "form-control form-control-sm text-end",
+                        "style": "min-width: 8rem",
+                    }
+                ),
             )
-            self.fields[f"line_{line.pk}"].widget.attrs["class"] = "form-control"
 
     def line_fields(self) -> list:
         """(order line, bound field) for each open line."""

@@ -1,12 +1,14 @@
 """Staff pages of sales, under /sales/."""
 
 from django.urls import path
+from django.views.generic import RedirectView
 
 from erp_core.sales.views import deliveries, orders, prices
 
 app_name = "sales"
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="sales:order-list"), name="index"),
     path("orders/", orders.order_list, name="order-list"),
     path("orders/export.xlsx", orders.order_export, name="order-export"),
     path("orders/new/", orders.order_create, name="order-create"),

@@ -353,3 +353,20 @@ def test_partner_edit_needs_the_change_permission(client, login):
     login("Planner")
     partner = PartnerFactory()
     assert client.get(reverse("erp_core:partner-edit", args=[partner.pk])).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [
+        ("/sales/", "sales:order-list"),
+        ("/purchasing/", "purchasing:order-list"),
+        ("/production/", "production:order-list"),
+        ("/billing/", "billing:invoice-list"),
+        ("/finance/", "ledger:entry-list"),
+    ],
+)
+def test_each_area_root_opens_its_main_list(client, login, path, target):
+    login("Admin")
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(target)

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -286,3 +287,59 @@ def test_admin_lists_and_shows_documents_with_history(client, db):
         assert client.get(url).status_code == 200, url
     found = client.get(reverse("admin:billing_invoice_changelist"), {"q": invoice.number})
     assert invoice.number in found.content.decode()
+
+
+def test_invoice_from_deliveries_inputs_are_styled_and_plain_and_say_invoice(finance):
+    partner = customer()
+    first = shipped_delivery(partner, [(item(), "10", "20")])
+    second = shipped_delivery(partner, [(item(), "100", "5")])
+    url = reverse("billing:invoice-create")
+    response = finance.get(url, {"partner": partner.pk})
+    page = response.content.decode()
+    assert "Quantity to invoice" in page and "Quantity to bill" not in page
+    form = response.context["form"]
+    first_field = form[f"qty_{first.lines.get().pk}"]
+    assert first_field.value() == "10" and form[f"qty_{second.lines.get().pk}"].value() == "100"
+    assert 'value="10.000000"' not in page and "1E+2" not in page
+    html = str(first_field)
+    assert 'class="form-control form-control-sm text-end"' in html and "min-width" in html
+    # "Invoice this delivery" fills in that delivery's quantities only.
+    chosen = finance.get(url, {"partner": partner.pk, "delivery": first.pk}).context["form"]
+    assert chosen[f"qty_{first.lines.get().pk}"].value() == "10"
+    assert chosen[f"qty_{second.lines.get().pk}"].value() is None
+
+
+def test_bill_from_receipts_keeps_saying_bill_with_a_plain_price(finance):
+    partner = supplier()
+    receipt = received_receipt(partner, [(item(), "10", "5.00")])
+    line = receipt.lines.get()
+    response = finance.get(reverse("billing:bill-create"), {"partner": partner.pk})
+    assert "Quantity to bill" in response.content.decode()
+    form = response.context["form"]
+    assert (form[f"qty_{line.pk}"].value(), form[f"price_{line.pk}"].value()) == ("10", "5")
+    assert "text-end" in str(form[f"price_{line.pk}"])
+
+
+def test_vat_labels_are_not_doubled_in_chinese(finance):
+    invoice = customer_invoice(post=True)
+    url = reverse("billing:invoice-detail", args=[invoice.pk])
+    english = finance.get(url).content.decode()
+    for chinese, label in (("购买方", "Buyer"), ("纳税人识别号", "Tax id"), ("价税合计", "Total")):
+        assert chinese in english and label in english
+    finance.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+    chinese = finance.get(url).content.decode()
+    # Once per heading (twice for the parties' fields: buyer and seller), never "购买方 购买方".
+    once, twice = ("购买方", "销售方", "价税合计"), ("名称", "纳税人识别号", "开户行及账号")
+    assert [chinese.count(label) for label in once + twice] == [1, 1, 1, 2, 2, 2]
+
+
+def test_payment_heading_and_allocation_inputs(finance):
+    partner = customer()
+    invoice = customer_invoice(partner, post=True)
+    received = payment(partner, "500", post=True)
+    response = finance.get(reverse("billing:payment-detail", args=[received.pk]))
+    page = response.content.decode()
+    assert f'Payment received <span class="zt-monospace">{received.number}' in page
+    assert "Payment Received" not in page
+    field = str(response.context["allocate_form"][f"alloc_{invoice.pk}"])
+    assert 'class="form-control form-control-sm text-end"' in field

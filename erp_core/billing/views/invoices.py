@@ -176,8 +176,14 @@ def _create_from_sources(request: HttpRequest, *, bill: bool) -> HttpResponse:
         if bill
         else selectors.uninvoiced_delivery_lines(partner=partner)
     )
+    # "Invoice this delivery" (the delivery page) offers every uninvoiced line of the customer
+    # but fills in the quantities of that delivery only.
+    delivery = request.GET.get("delivery", "")
     form = InvoiceFromSourcesForm(
-        request.POST if request.method == "POST" else None, rows=rows, bill=bill
+        request.POST if request.method == "POST" else None,
+        rows=rows,
+        bill=bill,
+        only_delivery=int(delivery) if not bill and delivery.isdigit() else None,
     )
     if request.method == "POST" and form.is_valid():
         source = "receipt_line" if bill else "delivery_line"

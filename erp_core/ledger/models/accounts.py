@@ -5,6 +5,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -28,7 +29,7 @@ class Account(models.Model):
         LIABILITY = "liability", _("Liability")
         COMMON = "common", _("Common")
         EQUITY = "equity", _("Equity")
-        COST = "cost", _("Cost")
+        COST = "cost", pgettext_lazy("account type", "Cost")
         INCOME = "income", _("Income")
         EXPENSE = "expense", _("Expense")
 

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erp_core.documents.amounts import plain
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
 
 ZERO = Decimal("0")
@@ -158,4 +159,4 @@ def unit_price(value: Decimal) -> Decimal:
 
 def figure(value: Decimal) -> str:
     """A quantity or percentage as people write it: no trailing zeros, no exponent."""
-    return format(value.normalize(), "f")
+    return plain(value)

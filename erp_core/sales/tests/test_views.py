@@ -240,3 +240,44 @@ def test_create_and_edit_a_price_list(client, login, item):
     price_list.refresh_from_db()
     assert price_list.name == "Retail 2027"
     assert price_list.items.count() == 1
+
+
+def test_order_form_selects_say_what_an_empty_choice_means(client, login, order):
+    login("Sales")
+    page = client.get(reverse("sales:order-create")).text
+    assert "Default price list" in page and "The item&#x27;s VAT code" in page
+    edit = client.get(reverse("sales:order-edit", args=[order.pk]))
+    line = edit.context["formset"].forms[0]
+    assert (line["quantity"].value(), line["unit_price"].value()) == ("3", "100")
+
+
+def test_irreversible_order_steps_ask_first(client, login, customer, warehouse, item):
+    confirmed = make_order(customer, warehouse, [(item, 3)], approve=True)
+    login("Sales")
+    page = client.get(reverse("sales:order-detail", args=[confirmed.pk])).text
+    assert 'data-testid="close">Close order</button>' in page
+    assert page.count('onsubmit="return confirm(') == 3  # unconfirm, cancel, close
+
+
+def test_delivery_form_offers_the_open_quantity_plainly(client, login, customer, warehouse, item):
+    confirmed = make_order(customer, warehouse, [(item, 3)], approve=True)
+    login("Warehouse")
+    form = client.get(reverse("sales:delivery-create", args=[confirmed.pk])).context["form"]
+    field = form[f"line_{confirmed.lines.get().pk}"]
+    assert field.value() == "3"
+    assert 'class="form-control form-control-sm text-end"' in str(field)
+
+
+def test_shipped_delivery_shows_its_cost_and_leads_to_invoicing(client, login, delivery):
+    services.delivery_approve(delivery=delivery, actor=None)
+    url = reverse("sales:delivery-detail", args=[delivery.pk])
+    invoice = f"{reverse('billing:invoice-create')}?partner={delivery.customer_id}"
+    login("Sales")
+    page = client.get(url).text
+    assert "80.00" in page and "-80.00" not in page  # 2 at 40.00
+    assert invoice not in page  # sales may not invoice
+    login("Finance")
+    page = client.get(url).text
+    assert f'href="{invoice}&amp;delivery={delivery.pk}"' in page
+    line = delivery.lines.get()
+    assert reverse("stock:move-list", args=[line.item_id, delivery.warehouse_id]) in page

@@ -93,14 +93,19 @@ def delivery_export(request: HttpRequest) -> HttpResponse:
 
 @staff_required("sales.view_delivery")
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One delivery with its lines and stock moves; ship and void buttons."""
+    """One delivery with its lines and their cost of goods; ship, void and invoice buttons."""
     delivery = get_object_or_404(selectors.delivery_detail_list(), pk=pk)
+    lines = list(delivery.lines.all())
+    # A shipment's stock move is an issue, valued below zero: the cost of goods is its size.
+    costs = [abs(line.stock_move.value) if line.stock_move else None for line in lines]
     return render(
         request,
         "sales/delivery_detail.html",
         {
             "delivery": delivery,
-            "lines": list(delivery.lines.all()),
+            "lines": list(zip(lines, costs, strict=True)),
+            "uninvoiced": delivery.is_approved
+            and any(line.uninvoiced_quantity > 0 for line in lines),
             "void_form": ReasonForm(initial={"revision": delivery.revision}),
             "history": history_rows(delivery),
         },

@@ -26,6 +26,7 @@ from erp_core.sales.forms import (
     OrderForm,
     OrderLineFormSet,
     ReasonForm,
+    plain,
 )
 from erp_core.sales.models import SalesOrder
 from erp_core.sales.services.orders import ORDER_FIELDS
@@ -185,9 +186,9 @@ def _save_order(request: HttpRequest, order: SalesOrder | None) -> HttpResponse:
             initial=[
                 {
                     "item": line.item,
-                    "quantity": line.quantity,
-                    "unit_price": line.unit_price,
-                    "discount_percent": line.discount_percent,
+                    "quantity": plain(line.quantity),
+                    "unit_price": plain(line.unit_price),
+                    "discount_percent": plain(line.discount_percent),
                     "tax_code": line.tax_code,
                     "promised_date": line.promised_date,
                 }

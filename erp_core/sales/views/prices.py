@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from common.errors import DomainError
 from common.history import history_rows
 from erp_core.sales import selectors, services
-from erp_core.sales.forms import PriceListForm, PriceListItemFormSet
+from erp_core.sales.forms import PriceListForm, PriceListItemFormSet, plain
 from erp_core.sales.models import PriceList
 from erp_core.sales.views.common import ERP, error_text, staff_required
 
@@ -78,7 +78,11 @@ def _save(request: HttpRequest, price_list: PriceList | None) -> HttpResponse:
         formset = PriceListItemFormSet(
             prefix="items",
             initial=[
-                {"item": row.item, "min_quantity": row.min_quantity, "unit_price": row.unit_price}
+                {
+                    "item": row.item,
+                    "min_quantity": plain(row.min_quantity),
+                    "unit_price": plain(row.unit_price),
+                }
                 for row in price_list.items.select_related("item").order_by(
                     "item__code", "min_quantity"
                 )
