@@ -106,7 +106,13 @@ def test_the_compiled_catalog_is_in_the_tree_and_up_to_date():
     stale = [
         entry["msgid"]
         for entry in entries
-        if "msgid_plural" not in entry and catalog.gettext(entry["msgid"]) != entry["msgstr"]
+        if "msgid_plural" not in entry
+        and (
+            catalog.pgettext(entry["msgctxt"], entry["msgid"])
+            if "msgctxt" in entry
+            else catalog.gettext(entry["msgid"])
+        )
+        != entry["msgstr"]
     ]
     assert stale == [], "run `manage.py compilemessages --ignore=.venv`"
 
