@@ -48,7 +48,8 @@ def _label(model: type[models.Model], name: str) -> str:
 
 
 def history_rows(instance: models.Model, *, limit: int = 50) -> list[HistoryRow]:
-    """The newest ``limit`` changes of ``instance``, each diffed against the record before it.
+    """The newest ``limit`` changes of ``instance``, each diffed against the record before it;
+    a change of nothing but bookkeeping fields (timestamps, the revision counter) is left out.
 
     One query: the records (with their users) are read once and diffed pairwise in memory,
     rather than through ``prev_record``, which would cost a query per row.
@@ -59,7 +60,7 @@ def history_rows(instance: models.Model, *, limit: int = 50) -> list[HistoryRow]
             : limit + 1
         ]
     )
-    excluded = {"updated_at", "created_at"}
+    excluded = {"updated_at", "created_at", "revision"}
     rows = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None
@@ -76,6 +77,8 @@ def history_rows(instance: models.Model, *, limit: int = 50) -> list[HistoryRow]
                 for change in delta.changes
                 if change.field not in excluded
             ]
+            if not changes and not record.history_change_reason:
+                continue  # a save that changed nothing a person reads (a counter, a timestamp)
         rows.append(
             HistoryRow(
                 date=record.history_date,
