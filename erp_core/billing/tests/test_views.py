@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from common.testing import staff_user
@@ -238,6 +239,12 @@ def test_aging_and_statement_pages_with_their_downloads(finance):
     xlsx = finance.get(reverse("billing:statement-export"), query)
     sheet = load_workbook(BytesIO(xlsx.content)).active
     assert sheet.cell(row=sheet.max_row, column=8).value == 1030.0
+
+    # The aging's link names only the partner: this month's statement, without errors.
+    linked = finance.get(reverse("billing:statement"), {"partner": partner.pk})
+    assert linked.status_code == 200
+    assert linked.context["form"].errors == {}
+    assert linked.context["report"].date_to == timezone.localdate()
 
 
 def test_sales_see_invoices_but_not_bills_payments_or_reports(client, db):

@@ -60,11 +60,17 @@ def ap_aging_export(request: HttpRequest) -> HttpResponse:
 
 
 def _statement(request: HttpRequest):
+    today = timezone.localdate()
+    defaults = {"date_from": today.replace(day=1).isoformat(), "date_to": today.isoformat()}
     if "partner" in request.GET:
-        form = StatementForm(request.GET)
+        # A link that names only the partner (from the aging) shows this month's statement.
+        data = request.GET.copy()
+        for name, value in defaults.items():
+            if not data.get(name):
+                data[name] = value
+        form = StatementForm(data)
     else:
-        today = timezone.localdate()
-        form = StatementForm(initial={"date_from": today.replace(day=1), "date_to": today})
+        form = StatementForm(initial=defaults)
     report = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
