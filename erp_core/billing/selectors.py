@@ -9,7 +9,19 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -282,18 +294,6 @@ BUCKETS = (
 )
 
 
-def _signed_open() -> Case:
-    """An invoice's open amount as it counts in a balance: negative for a credit note."""
-    return Case(
-        When(
-            kind__in=Invoice.CREDIT_NOTE_KINDS,
-            then=F("amount_allocated") - F("gross_amount"),
-        ),
-        default=F("gross_amount") - F("amount_allocated"),
-        output_field=AMOUNT,
-    )
-
-
 @dataclass
 class AgingRow:
     """A partner's open items by days past due, less its unapplied cash."""
@@ -323,18 +323,57 @@ class AgingReport:
     totals: AgingRow | None = None
 
 
-def aging(*, kind: str, as_of: dt.date) -> AgingReport:
-    """Open posted documents dated up to ``as_of`` per partner in buckets of days past due:
-    0-30 (also not yet due), 31-60, 61-90, 90+; credit notes count negative (in the bucket of
-    their date); unapplied cash of posted payments is a column of its own, deducted in the total.
+def _settled_by(as_of: dt.date) -> Subquery:
+    """Per invoice, what payments dated up to ``as_of`` settle of it (an allocation counts from
+    its payment's date, as the payment's entry does in the ledger)."""
+    return Subquery(
+        PaymentAllocation.objects.filter(
+            invoice=OuterRef("pk"),
+            payment__status=Payment.Status.APPROVED,
+            payment__date__lte=as_of,
+        )
+        .values("invoice")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=AMOUNT,
+    )
 
-    Open amounts are as they stand now (later settlements included). Two grouped queries.
+
+def _credited_by(as_of: dt.date) -> Subquery:
+    """Per invoice, what its credit notes dated up to ``as_of`` took off it."""
+    return Subquery(
+        Invoice.objects.filter(
+            credit_note_of=OuterRef("pk"), status=Invoice.Status.APPROVED, date__lte=as_of
+        )
+        .values("credit_note_of")
+        .annotate(total=Sum("amount_allocated"))
+        .values("total"),
+        output_field=AMOUNT,
+    )
+
+
+def aging(*, kind: str, as_of: dt.date) -> AgingReport:
+    """Posted documents dated up to ``as_of`` with what was open of them on that date, per
+    partner, in buckets of days past due: 0-30 (also not yet due), 31-60, 61-90, 90+; credit
+    notes count negative (in the bucket of their date); the cash of posted payments dated up to
+    ``as_of`` not allocated to documents of then is a column of its own, deducted in the total.
+
+    So a past date shows that day's aging, and each partner's total equals its receivable (or
+    payable) account in the ledger on that date. Documents are taken in their current status:
+    one posted then and unposted since is left out. Two grouped queries.
     """
     side = kind
     if side not in SIDES:
         raise ValueError(f"Unknown side {side!r}")
     d30, d60, d90 = (as_of - dt.timedelta(days=days) for days in (30, 60, 90))
-    signed = _signed_open()
+    open_then = Case(
+        # A credit note settles its original when it is posted, on its own date.
+        When(kind__in=Invoice.CREDIT_NOTE_KINDS, then=F("amount_allocated") - F("gross_amount")),
+        default=F("gross_amount")
+        - Coalesce(_settled_by(as_of), Value(ZERO))
+        - Coalesce(_credited_by(as_of), Value(ZERO)),
+        output_field=AMOUNT,
+    )
     bucket_filters = {
         "current": Q(due_date__gte=d30),
         "days_31_60": Q(due_date__lt=d30, due_date__gte=d60),
@@ -346,27 +385,33 @@ def aging(*, kind: str, as_of: dt.date) -> AgingReport:
             kind__in=invoice_kinds_for(side=side),
             status=Invoice.Status.APPROVED,
             date__lte=as_of,
-            amount_allocated__lt=F("gross_amount"),
         )
+        .annotate(open_then=open_then)
+        .exclude(open_then=0)
         .values("partner_id", "partner__code", "partner__name")
         .annotate(
             **{
-                name: Coalesce(Sum(signed, filter=condition), Value(ZERO), output_field=AMOUNT)
+                name: Coalesce(Sum("open_then", filter=condition), Value(ZERO), output_field=AMOUNT)
                 for name, condition in bucket_filters.items()
             }
         )
         .order_by()
     )
     direction = Payment.Direction.RECEIVED if side == RECEIVABLE else Payment.Direction.MADE
+    # What a payment settles of documents dated after ``as_of`` was still unapplied then.
+    allocated_then = Subquery(
+        PaymentAllocation.objects.filter(payment=OuterRef("pk"), invoice__date__lte=as_of)
+        .values("payment")
+        .annotate(total=Sum("amount"))
+        .values("total"),
+        output_field=AMOUNT,
+    )
     payments = (
-        Payment.objects.filter(
-            direction=direction,
-            status=Payment.Status.APPROVED,
-            date__lte=as_of,
-            amount_allocated__lt=F("amount"),
-        )
+        Payment.objects.filter(direction=direction, status=Payment.Status.APPROVED, date__lte=as_of)
+        .annotate(unapplied_then=F("amount") - Coalesce(allocated_then, Value(ZERO)))
+        .exclude(unapplied_then=0)
         .values("partner_id", "partner__code", "partner__name")
-        .annotate(unapplied=Sum(F("amount") - F("amount_allocated"), output_field=AMOUNT))
+        .annotate(unapplied=Sum("unapplied_then", output_field=AMOUNT))
         .order_by()
     )
     rows: dict[int, AgingRow] = {}

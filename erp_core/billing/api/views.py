@@ -357,9 +357,10 @@ class AgingViewSet(viewsets.GenericViewSet):
     @extend_schema(
         summary="AR or AP aging",
         description=(
-            "Per partner, the open amounts of posted documents dated up to `as_of` in buckets "
-            "of days past the due date: 0-30 (not yet due included), 31-60, 61-90, 90+; credit "
-            "notes negative; unapplied cash in its own column, deducted in the total."
+            "Per partner, what was open on `as_of` of the posted documents dated up to then, "
+            "in buckets of days past the due date: 0-30 (not yet due included), 31-60, 61-90, "
+            "90+; credit notes negative; cash unapplied on that date in its own column, "
+            "deducted in the total, which equals the partner's ledger balance on `as_of`."
         ),
         parameters=[AgingQuerySerializer],
         responses={200: AgingSerializer},

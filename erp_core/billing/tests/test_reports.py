@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F, Sum
 
 from erp_core.billing import selectors, services
 from erp_core.billing.reconcile import BILLING_CHECKS
@@ -16,6 +17,7 @@ from erp_core.billing.tests.factories import (
     supplier,
     supplier_bill,
 )
+from erp_core.ledger.models import JournalLine
 from erp_core.ledger.reconcile import CHECKS, run_checks
 from erp_core.ledger.services import journal_entry_post_lines
 
@@ -177,3 +179,26 @@ def test_invariant_7_catches_a_payable_without_a_bill(books):
     )
     breaches = [breach for breach in run_checks() if breach.check == "payables"]
     assert len(breaches) == 1 and "10.00" in breaches[0].message
+
+
+def test_aging_on_a_past_date_shows_what_was_open_then(books):
+    partner = customer()
+    march = customer_invoice(partner, quantity="1", price="100", day=dt.date(2026, 3, 1), post=True)
+    april = customer_invoice(partner, quantity="2", price="100", day=dt.date(2026, 4, 5), post=True)
+    # Paid on 10 April (all of March's invoice); cash of 15 March later allocated to April's.
+    payment(partner, "113", day=dt.date(2026, 4, 10), allocations=[(march, "113")], post=True)
+    payment(partner, "226", day=dt.date(2026, 3, 15), allocations=[(april, "226")], post=True)
+
+    def totals(as_of: dt.date) -> tuple:
+        rows = selectors.aging(kind=selectors.RECEIVABLE, as_of=as_of).rows
+        # Each day's total is the customer's receivable in the ledger on that day.
+        ledger = JournalLine.objects.filter(
+            account__code="1122", partner=partner, entry__status="posted", entry__date__lte=as_of
+        ).aggregate(balance=Sum(F("debit") - F("credit")))["balance"] or D("0.00")
+        assert sum((row.total for row in rows), D("0.00")) == ledger
+        return tuple((row.current + row.days_31_60, row.unapplied, row.total) for row in rows)
+
+    assert totals(dt.date(2026, 3, 10)) == ((D("113.00"), D("0.00"), D("113.00")),)
+    # 31 March: March's invoice still open; the cash of 15 March not yet allocated to anything.
+    assert totals(dt.date(2026, 3, 31)) == ((D("113.00"), D("226.00"), D("-113.00")),)
+    assert totals(dt.date(2026, 4, 30)) == ()  # everything settled
