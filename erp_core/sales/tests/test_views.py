@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -281,3 +283,32 @@ def test_shipped_delivery_shows_its_cost_and_leads_to_invoicing(client, login, d
     assert f'href="{invoice}&amp;delivery={delivery.pk}"' in page
     line = delivery.lines.get()
     assert reverse("stock:move-list", args=[line.item_id, delivery.warehouse_id]) in page
+
+
+def test_list_pages_cost_the_same_queries_for_many_rows(
+    client, login, books, customer, warehouse, item
+):
+    login("Admin")
+    put_stock(item, warehouse)
+
+    def one_of_each():
+        confirmed = make_order(customer, warehouse, [(item, 2)], approve=True)
+        services.delivery_create(
+            sales_order=confirmed,
+            lines=[{"sales_order_line": confirmed.lines.get(), "quantity": Decimal("1")}],
+            date=timezone.localdate(),
+        )
+
+    def counts() -> list[int]:
+        sizes = []
+        for name in ("sales:order-list", "sales:delivery-list", "sales:price-list-list"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(reverse(name)).status_code == 200
+            sizes.append(len(queries))
+        return sizes
+
+    one_of_each()
+    few = counts()
+    for _ in range(6):
+        one_of_each()
+    assert counts() == few
