@@ -8,6 +8,7 @@ after the row's id.
 from decimal import Decimal
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,7 @@ from erp_core.documents.amounts import plain
 from erp_core.forms import BootstrapFormMixin
 from erp_core.ledger.models import Account
 from erp_core.models import Partner
+from erp_core.widgets import SearchSelect
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": 0, "required": False}
@@ -41,9 +43,14 @@ class PartnerChoiceForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, customer: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         kinds = (Partner.Kind.CUSTOMER if customer else Partner.Kind.SUPPLIER, Partner.Kind.BOTH)
-        self.fields["partner"].queryset = Partner.objects.filter(
-            kind__in=kinds, is_active=True
-        ).order_by("code")
+        field = self.fields["partner"]
+        field.queryset = Partner.objects.filter(kind__in=kinds, is_active=True).order_by("code")
+        role = "customer" if customer else "supplier"
+        field.widget = SearchSelect(
+            reverse("erp_core:partner-options", query={"role": role}),
+            attrs=field.widget.attrs,
+        )
+        field.widget.choices = field.choices
 
 
 class LineQuantitiesMixin:

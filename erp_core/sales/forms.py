@@ -4,15 +4,21 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.documents.amounts import plain
 from erp_core.forms import BootstrapFormMixin
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
+from erp_core.widgets import SearchSelect
 
 DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
+
+
+ITEM_SEARCH = reverse_lazy("erp_core:item-options")
+CUSTOMER_SEARCH = reverse_lazy("erp_core:partner-options", query={"role": "customer"})
 
 
 def _customers():
@@ -52,7 +58,9 @@ class DeliveryFilterForm(OrderFilterForm):
 class OrderForm(BootstrapFormMixin, forms.Form):
     """The head of a sales order."""
 
-    customer = forms.ModelChoiceField(label=_("Customer"), queryset=_customers())
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=_customers(), widget=SearchSelect(CUSTOMER_SEARCH)
+    )
     warehouse = forms.ModelChoiceField(
         label=_("Ship from"), queryset=Warehouse.objects.filter(is_active=True).order_by("code")
     )
@@ -84,7 +92,9 @@ class OrderLineForm(BootstrapFormMixin, forms.Form):
     """A line of a sales order; an empty price takes the price list's."""
 
     item = forms.ModelChoiceField(
-        label=_("Item"), queryset=Item.objects.filter(is_active=True).order_by("code")
+        label=_("Item"),
+        queryset=Item.objects.filter(is_active=True).order_by("code"),
+        widget=SearchSelect(ITEM_SEARCH),
     )
     quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY, min_value=Decimal("0.000001"))
     unit_price = forms.DecimalField(
@@ -181,7 +191,9 @@ class PriceListItemForm(BootstrapFormMixin, forms.Form):
     """A row of a price list."""
 
     item = forms.ModelChoiceField(
-        label=_("Item"), queryset=Item.objects.filter(is_active=True).order_by("code")
+        label=_("Item"),
+        queryset=Item.objects.filter(is_active=True).order_by("code"),
+        widget=SearchSelect(ITEM_SEARCH),
     )
     min_quantity = forms.DecimalField(
         label=_("From quantity"), **QUANTITY, min_value=0, required=False
