@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django import forms
 from django.db.models import Q
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.models import (
@@ -34,6 +35,7 @@ from erp_core.services import (
     WAREHOUSE_FIELDS,
     WORK_CENTER_FIELDS,
 )
+from erp_core.widgets import SearchSelect
 
 
 class BootstrapFormMixin:
@@ -276,7 +278,11 @@ class _ChildForm(BootstrapFormMixin, forms.Form):
 class BomLineForm(_ChildForm):
     """A component line: quantity per unit of the parent, scrap, phantom."""
 
-    component = forms.ModelChoiceField(label=_("Component"), queryset=Item.objects.none())
+    component = forms.ModelChoiceField(
+        label=_("Component"),
+        queryset=Item.objects.none(),
+        widget=SearchSelect(reverse_lazy("erp_core:item-options", query={"stocked": 1})),
+    )
     quantity_per = forms.DecimalField(
         label=_("Quantity per"), min_value=Decimal("0.000001"), max_digits=18, decimal_places=6
     )

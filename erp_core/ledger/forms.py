@@ -1,11 +1,13 @@
 """Forms of the finance pages: they validate and display; the ledger services do the saving."""
 
 from django import forms
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.forms import BootstrapFormMixin
 from erp_core.ledger.models import Account, FiscalPeriod, Journal
 from erp_core.models import Partner
+from erp_core.widgets import SearchSelect
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": False}
 
@@ -30,7 +32,10 @@ class JournalLineForm(BootstrapFormMixin, forms.Form):
     debit = forms.DecimalField(label=_("Debit"), **AMOUNT)
     credit = forms.DecimalField(label=_("Credit"), **AMOUNT)
     partner = forms.ModelChoiceField(
-        label=_("Partner"), queryset=Partner.objects.order_by("code"), required=False
+        label=_("Partner"),
+        queryset=Partner.objects.order_by("code"),
+        required=False,
+        widget=SearchSelect(reverse_lazy("erp_core:partner-options")),
     )
     memo = forms.CharField(label=_("Memo"), max_length=255, required=False)
 
