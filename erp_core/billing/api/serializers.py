@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from erp_core.api.serializers import AnswersWithReadSerializer
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.billing.selectors import SIDES, gross_in_words
 from erp_core.ledger.models import Account
@@ -19,24 +20,6 @@ QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0.00000
 PRICE = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0")}
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0.01")}
 MONEY = {"max_digits": 20, "decimal_places": 2}
-
-
-class _AnswersWith:
-    """An input serializer that answers with the read serializer, so writes and reads match."""
-
-    read_serializer: type[serializers.Serializer]
-
-    def to_representation(self, instance) -> dict:
-        """The read representation of the saved object."""
-        return self.read_serializer(instance, context=getattr(self, "context", {})).data
-
-    def create(self, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
-
-    def update(self, instance, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
 
 
 # --- Invoices ----------------------------------------------------------------------------------
@@ -192,7 +175,7 @@ class InvoiceLineInputSerializer(serializers.Serializer):
         return {name: value for name, value in attrs.items() if value is not None}
 
 
-class InvoiceWriteSerializer(_AnswersWith, serializers.Serializer):
+class InvoiceWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to save a document: an invoice or a bill (partner and lines), or a credit note of
     a posted one (``credit_note_of`` and optional lines — none credits everything left)."""
 
@@ -233,7 +216,7 @@ class InvoiceWriteSerializer(_AnswersWith, serializers.Serializer):
         return attrs
 
 
-class InvoiceUpdateSerializer(_AnswersWith, serializers.Serializer):
+class InvoiceUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to change a saved document; lines, when given, replace them all."""
 
     read_serializer = InvoiceSerializer
@@ -312,7 +295,7 @@ class AllocationInputSerializer(serializers.Serializer):
     amount = serializers.DecimalField(**AMOUNT)
 
 
-class PaymentWriteSerializer(_AnswersWith, serializers.Serializer):
+class PaymentWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to save a payment, with planned allocations."""
 
     read_serializer = PaymentSerializer
@@ -330,7 +313,7 @@ class PaymentWriteSerializer(_AnswersWith, serializers.Serializer):
     allocations = AllocationInputSerializer(many=True, required=False)
 
 
-class PaymentUpdateSerializer(_AnswersWith, serializers.Serializer):
+class PaymentUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to change a saved payment; allocations, when given, replace the planned ones."""
 
     read_serializer = PaymentSerializer

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
+from erp_core.api.serializers import AnswersWithReadSerializer
 from erp_core.ledger.models import (
     Account,
     FiscalPeriod,
@@ -43,25 +44,7 @@ class AccountSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _AnswersWith:
-    """An input serializer that answers with the read serializer, so writes and reads match."""
-
-    read_serializer: type[serializers.Serializer]
-
-    def to_representation(self, instance) -> dict:
-        """The read representation of the saved object."""
-        return self.read_serializer(instance, context=getattr(self, "context", {})).data
-
-    def create(self, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
-
-    def update(self, instance, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
-
-
-class AccountWriteSerializer(_AnswersWith, serializers.Serializer):
+class AccountWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to add an account; the parent follows from the code (its longest prefix)."""
 
     read_serializer = AccountSerializer
@@ -76,7 +59,7 @@ class AccountWriteSerializer(_AnswersWith, serializers.Serializer):
     is_active = serializers.BooleanField(default=True)
 
 
-class AccountUpdateSerializer(_AnswersWith, serializers.Serializer):
+class AccountUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to change an account's names or flags."""
 
     read_serializer = AccountSerializer
@@ -167,7 +150,7 @@ class JournalLineInputSerializer(serializers.Serializer):
     memo = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
 
 
-class JournalEntryWriteSerializer(_AnswersWith, serializers.Serializer):
+class JournalEntryWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to create or replace a draft entry with its lines."""
 
     read_serializer = JournalEntrySerializer

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from erp_core.api.serializers import AnswersWithReadSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import (
@@ -153,20 +154,10 @@ class ProductionOrderSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class _AnswersWithOrder:
+class _AnswersWithOrder(AnswersWithReadSerializer):
     """An input serializer whose representation is the order as read (writes match reads)."""
 
-    def to_representation(self, instance) -> dict:
-        """The detail representation of the saved order."""
-        return ProductionOrderSerializer(instance, context=getattr(self, "context", {})).data
-
-    def create(self, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
-
-    def update(self, instance, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
+    read_serializer = ProductionOrderSerializer
 
 
 class ProductionOrderWriteSerializer(_AnswersWithOrder, serializers.Serializer):

@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from erp_core.api.serializers import AnswersWithReadSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import (
@@ -39,24 +40,6 @@ DOCUMENT_FIELDS = (
     "voided_at",
     "void_reason",
 )
-
-
-class _AnswersWith:
-    """An input serializer that answers with the read serializer, so writes and reads match."""
-
-    read_serializer: type[serializers.Serializer]
-
-    def to_representation(self, instance) -> dict:
-        """The read representation of the saved document."""
-        return self.read_serializer(instance, context=getattr(self, "context", {})).data
-
-    def create(self, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
-
-    def update(self, instance, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
 
 
 # --- Requisitions ------------------------------------------------------------------------------
@@ -106,7 +89,7 @@ class PurchaseRequisitionLineInputSerializer(serializers.Serializer):
     )
 
 
-class PurchaseRequisitionWriteSerializer(_AnswersWith, RevisionInputSerializer):
+class PurchaseRequisitionWriteSerializer(AnswersWithReadSerializer, RevisionInputSerializer):
     """Input to create or change a saved requisition; ``lines`` replace all lines."""
 
     read_serializer = PurchaseRequisitionSerializer
@@ -224,7 +207,9 @@ class _OrderHeaderFields(serializers.Serializer):
     memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
-class PurchaseOrderWriteSerializer(_AnswersWith, RevisionInputSerializer, _OrderHeaderFields):
+class PurchaseOrderWriteSerializer(
+    AnswersWithReadSerializer, RevisionInputSerializer, _OrderHeaderFields
+):
     """Input to create or change a saved order; ``lines`` replace all lines."""
 
     read_serializer = PurchaseOrderSerializer
@@ -250,7 +235,7 @@ class RequisitionLineOrderSerializer(serializers.Serializer):
     expected_date = serializers.DateField(required=False, allow_null=True)
 
 
-class PurchaseOrderFromRequisitionsSerializer(_AnswersWith, _OrderHeaderFields):
+class PurchaseOrderFromRequisitionsSerializer(AnswersWithReadSerializer, _OrderHeaderFields):
     """Input to make a draft order from lines of approved requisitions."""
 
     read_serializer = PurchaseOrderSerializer
@@ -347,7 +332,7 @@ class PurchaseReceiptLineInputSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(**QUANTITY)
 
 
-class PurchaseReceiptUpdateSerializer(_AnswersWith, RevisionInputSerializer):
+class PurchaseReceiptUpdateSerializer(AnswersWithReadSerializer, RevisionInputSerializer):
     """Input to change a saved receipt; ``lines`` replace all lines."""
 
     read_serializer = PurchaseReceiptSerializer

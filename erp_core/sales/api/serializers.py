@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from erp_core.api.permissions import is_partner_user
+from erp_core.api.serializers import AnswersWithReadSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Currency, Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import (
@@ -26,24 +27,6 @@ POSITIVE = {**QUANTITY, "min_value": Decimal("0.000001")}
 NOT_NEGATIVE = {**QUANTITY, "min_value": Decimal("0")}
 PERCENT = {"max_digits": 7, "decimal_places": 4, "min_value": Decimal("0"), "max_value": 100}
 MONEY = {"max_digits": 18, "decimal_places": 2, "read_only": True}
-
-
-class _AnswersWith:
-    """An input serializer that answers with the read serializer, so writes and reads match."""
-
-    read_serializer: type[serializers.Serializer]
-
-    def to_representation(self, instance) -> dict:
-        """The read representation of the saved object."""
-        return self.read_serializer(instance, context=getattr(self, "context", {})).data
-
-    def create(self, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
-
-    def update(self, instance, validated_data: dict):
-        """Never used: the view calls a service."""
-        raise NotImplementedError("The view calls a service.")
 
 
 # --- Price lists -------------------------------------------------------------------------------
@@ -91,7 +74,7 @@ class PriceListItemInputSerializer(serializers.Serializer):
     unit_price = serializers.DecimalField(**NOT_NEGATIVE)
 
 
-class PriceListWriteSerializer(_AnswersWith, serializers.Serializer):
+class PriceListWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to create or replace a price list with its rows."""
 
     read_serializer = PriceListSerializer
@@ -238,7 +221,7 @@ class SalesOrderLineInputSerializer(serializers.Serializer):
     promised_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class SalesOrderWriteSerializer(_AnswersWith, serializers.Serializer):
+class SalesOrderWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to create a sales order, or replace a saved one (with ``revision``)."""
 
     read_serializer = SalesOrderSerializer
@@ -345,7 +328,7 @@ class DeliveryLineInputSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(**POSITIVE)
 
 
-class DeliveryWriteSerializer(_AnswersWith, serializers.Serializer):
+class DeliveryWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to create a delivery of a confirmed order."""
 
     read_serializer = DeliverySerializer
@@ -362,7 +345,7 @@ class DeliveryWriteSerializer(_AnswersWith, serializers.Serializer):
     lines = DeliveryLineInputSerializer(many=True, allow_empty=False)
 
 
-class DeliveryUpdateSerializer(_AnswersWith, serializers.Serializer):
+class DeliveryUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to replace a saved delivery's date, warehouse, memo and lines."""
 
     read_serializer = DeliverySerializer
