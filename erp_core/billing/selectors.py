@@ -352,6 +352,15 @@ def _credited_by(as_of: dt.date) -> Subquery:
     )
 
 
+def _days_before(day: dt.date, days: int) -> dt.date:
+    """``day`` less ``days`` days, no earlier than the first date there is."""
+    return (
+        day - dt.timedelta(days=days)
+        if day > dt.date.min + dt.timedelta(days=days)
+        else dt.date.min
+    )
+
+
 def aging(*, kind: str, as_of: dt.date) -> AgingReport:
     """Posted documents dated up to ``as_of`` with what was open of them on that date, per
     partner, in buckets of days past due: 0-30 (also not yet due), 31-60, 61-90, 90+; credit
@@ -365,7 +374,7 @@ def aging(*, kind: str, as_of: dt.date) -> AgingReport:
     side = kind
     if side not in SIDES:
         raise ValueError(f"Unknown side {side!r}")
-    d30, d60, d90 = (as_of - dt.timedelta(days=days) for days in (30, 60, 90))
+    d30, d60, d90 = (_days_before(as_of, days) for days in (30, 60, 90))
     open_then = Case(
         # A credit note settles its original when it is posted, on its own date.
         When(kind__in=Invoice.CREDIT_NOTE_KINDS, then=F("amount_allocated") - F("gross_amount")),

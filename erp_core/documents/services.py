@@ -9,6 +9,7 @@ caller's transaction.
 import datetime as dt
 from typing import TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,15 @@ from common.errors import Conflict
 from erp_core.documents.models import APPROVED, DRAFT, VOIDED, Document, DocumentSequence
 
 D = TypeVar("D", bound=Document)
+
+
+def days_after(day: dt.date, days: int, *, field: str) -> dt.date:
+    """``day`` plus ``days`` (a lead time, payment terms); a date past the calendar's end is a
+    400 on ``field``, not an overflow."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        raise ValidationError({field: _("The date is out of range.")}) from None
 
 
 def document_number_next(*, kind: str, date: dt.date) -> str:

@@ -20,6 +20,7 @@ from erp_core.billing.models import Invoice, InvoiceLine
 from erp_core.billing.services.common import HUNDRED, as_decimal, require_date, require_instance
 from erp_core.documents.amounts import cents, line_amounts, totals
 from erp_core.documents.models import APPROVED
+from erp_core.documents.services import days_after
 from erp_core.ledger.models import Account
 from erp_core.models import Item, Partner, TaxCode
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
@@ -396,7 +397,7 @@ def supplier_number(number: str | None, *, kind: str, partner: Partner, exclude:
 def due_date_for(date: dt.date, due_date: dt.date | None, partner: Partner) -> dt.date:
     """The due date given (not before the date), else the date plus the payment terms."""
     if due_date in (None, ""):
-        return date + dt.timedelta(days=partner.payment_terms_days)
+        return days_after(date, partner.payment_terms_days, field="due_date")
     due_date = require_date(due_date, field="due_date")
     if due_date < date:
         raise ValidationError({"due_date": _("The due date cannot be before the date.")})

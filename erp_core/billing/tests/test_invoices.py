@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from common.errors import Conflict
 from erp_core.billing import services
 from erp_core.billing.models import Invoice
+from erp_core.billing.services.lines import due_date_for
 from erp_core.billing.tests.factories import (
     TODAY,
     customer,
@@ -404,3 +405,10 @@ def test_unposting_a_credit_note_reopens_the_invoice(books):
     assert invoice.open_amount == invoice.gross_amount
     note.refresh_from_db()
     assert note.amount_allocated == 0 and note.status == Invoice.Status.DRAFT
+
+
+def test_payment_terms_past_the_calendars_end_are_a_field_error():
+    partner = customer()
+    with pytest.raises(ValidationError) as excinfo:
+        due_date_for(dt.date(9999, 12, 31), None, partner)
+    assert "due_date" in excinfo.value.message_dict

@@ -202,3 +202,9 @@ def test_aging_on_a_past_date_shows_what_was_open_then(books):
     # 31 March: March's invoice still open; the cash of 15 March not yet allocated to anything.
     assert totals(dt.date(2026, 3, 31)) == ((D("113.00"), D("226.00"), D("-113.00")),)
     assert totals(dt.date(2026, 4, 30)) == ()  # everything settled
+
+
+def test_aging_on_the_first_days_there_are_is_empty_not_an_error(books):
+    customer_invoice(post=True)
+    for day in (dt.date(1, 1, 4), dt.date.min):
+        assert selectors.aging(kind=selectors.PAYABLE, as_of=day).rows == []

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from common.errors import Conflict, NotFound
 from erp_core.documents.amounts import line_amounts
 from erp_core.documents.services import (
+    days_after,
     document_lock,
     document_number_next,
     mark_approved,
@@ -151,8 +152,8 @@ def _clean_lines(
             tax_rate = _tax_rate(data.get("tax_rate"), tax_code)
             expected_date = data.get("expected_date")
             if expected_date in (None, ""):
-                expected_date = expected or order_date + dt.timedelta(
-                    days=item.purchase_lead_time_days
+                expected_date = expected or days_after(
+                    order_date, item.purchase_lead_time_days, field="expected_date"
                 )
             check_date(expected_date, field="expected_date")
             if expected_date < order_date:
@@ -380,7 +381,7 @@ def purchase_order_create_from_requisitions(
                 )
             line["quantity"] = _round_up(left, source.item)
         if "expected_date" not in line and not expected_date:
-            lead = date + dt.timedelta(days=source.item.purchase_lead_time_days)
+            lead = days_after(date, source.item.purchase_lead_time_days, field="expected_date")
             line["expected_date"] = max(lead, source.needed_by) if source.needed_by else lead
         lines.append(line)
     return purchase_order_create(

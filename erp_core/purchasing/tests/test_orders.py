@@ -396,3 +396,12 @@ def test_close_waits_for_a_saved_receipt(books, supplier, warehouse, item):
     with pytest.raises(Conflict) as excinfo:
         services.purchase_order_close(order=order, actor=None)
     assert excinfo.value.code == "has_draft_receipt"
+
+
+def test_a_lead_time_past_the_calendars_end_is_a_field_error(supplier, warehouse, item):
+    item.purchase_lead_time_days = 30
+    item.save()
+    with pytest.raises(ValidationError) as excinfo:
+        draft_order(supplier=supplier, warehouse=warehouse, item=item, date=dt.date(9999, 12, 20))
+    assert "out of range" in str(excinfo.value)
+    assert not PurchaseOrder.objects.exists()
