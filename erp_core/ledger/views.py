@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.errors import DomainError
 from common.htmx import wants_partial
+from erp_core.documents.views import error_text
 from erp_core.ledger import reports, selectors, services
 from erp_core.ledger.forms import (
     GeneralLedgerForm,
@@ -29,12 +30,6 @@ from erp_core.ledger.reconcile import run_checks
 
 FINANCE = "erp_core.access_finance"
 ENTRIES_PER_PAGE = 25
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 @login_required
@@ -144,7 +139,7 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 form.add_error(None, exc.messages)
             except DomainError as exc:
-                messages.error(request, _error_text(exc))
+                messages.error(request, error_text(exc))
                 return redirect("ledger:entry-detail", pk=pk)
             else:
                 messages.success(request, _("Draft entry %(entry)s was saved.") % {"entry": entry})
@@ -180,7 +175,7 @@ def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.journal_entry_delete_draft(entry=entry)
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("ledger:entry-detail", pk=pk)
     messages.success(request, _("Draft entry %(entry)s was deleted.") % {"entry": entry})
     return redirect("ledger:entry-list")
@@ -195,7 +190,7 @@ def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         entry = services.journal_entry_post(entry=entry, actor=request.user)
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, _("Entry %(entry)s was posted.") % {"entry": entry})
     return redirect("ledger:entry-detail", pk=pk)
@@ -216,7 +211,7 @@ def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
             entry=entry, date=form.cleaned_data["date"], actor=request.user
         )
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
         return redirect("ledger:entry-detail", pk=pk)
     messages.success(request, _("Reversal %(entry)s was posted.") % {"entry": reversal})
     return redirect("ledger:entry-detail", pk=reversal.pk)
@@ -251,7 +246,7 @@ def _period_action(request: HttpRequest, pk: int, *, close: bool) -> HttpRespons
     try:
         period = service(period=period, actor=request.user)
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         text = _("Period %(period)s was closed.") if close else _("Period %(period)s was reopened.")
         messages.success(request, text % {"period": period})

@@ -23,6 +23,7 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import pdf_response, xlsx_response
+from erp_core.documents.views import error_text, posted_revision
 from erp_core.production import selectors, services
 from erp_core.production.forms import (
     BookTimeForm,
@@ -37,12 +38,6 @@ from erp_core.production.models import ProductionOrder
 ERP = "erp_core.access_erp"
 VIEW = "production.view_productionorder"
 ORDERS_PER_PAGE = 25
-
-
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def _filters(request: HttpRequest) -> tuple[OrderFilterForm, dict]:
@@ -217,7 +212,7 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 order = services.production_order_update(
                     order=order,
                     actor=request.user,
-                    expected_revision=_revision(request),
+                    expected_revision=posted_revision(request),
                     **form.cleaned_data,
                 )
             except (ValidationError, DomainError) as exc:
@@ -232,18 +227,13 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "production/order_form.html", {"form": form, "order": order})
 
 
-def _revision(request: HttpRequest) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
-
-
 def _add_errors(form, exc: Exception) -> None:
     """Put a service's refusal on the form: per field where it names one of the form's."""
     if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
         for field, errors in exc.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:
-        form.add_error(None, _error_text(exc))
+        form.add_error(None, error_text(exc))
 
 
 # --- The status actions ---------------------------------------------------------------------
@@ -268,13 +258,13 @@ def _run_form(form_class, request: HttpRequest, call, **form_kwargs):
 
 def _release(request, order):
     return services.production_order_release(
-        order=order, actor=request.user, expected_revision=_revision(request)
+        order=order, actor=request.user, expected_revision=posted_revision(request)
     )
 
 
 def _unrelease(request, order):
     return services.production_order_unrelease(
-        order=order, actor=request.user, expected_revision=_revision(request)
+        order=order, actor=request.user, expected_revision=posted_revision(request)
     )
 
 
@@ -283,7 +273,7 @@ def _void(request, order):
         VoidForm, request,
         lambda data: services.production_order_void(
             order=order, actor=request.user, reason=data["reason"],
-            expected_revision=_revision(request),
+            expected_revision=posted_revision(request),
         ),
     )  # fmt: skip
 
@@ -322,13 +312,13 @@ def _book_time(request, order):
 
 def _complete(request, order):
     return services.production_order_complete(
-        order=order, actor=request.user, expected_revision=_revision(request)
+        order=order, actor=request.user, expected_revision=posted_revision(request)
     )
 
 
 def _close(request, order):
     return services.production_order_close(
-        order=order, actor=request.user, expected_revision=_revision(request)
+        order=order, actor=request.user, expected_revision=posted_revision(request)
     )
 
 
@@ -384,7 +374,7 @@ def order_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     try:
         step.run(request, order)
     except (ValidationError, DomainError) as exc:
-        messages.error(request, _error_text(exc))
+        messages.error(request, error_text(exc))
     else:
         messages.success(request, step.done % {"order": order.number})
     return redirect("production:order-detail", pk=pk)

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from erp_core.billing.models import Invoice
@@ -10,13 +10,6 @@ from erp_core.billing.models import Invoice
 ERP = "erp_core.access_erp"
 FINANCE = "erp_core.access_finance"
 PER_PAGE = 25
-
-
-def error_text(exc: Exception) -> str:
-    """A refusal as one line for a message."""
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def parse_date(value: str | None) -> dt.date | None:

@@ -31,10 +31,10 @@ from erp_core.billing.views.common import (
     ERP,
     FINANCE,
     PER_PAGE,
-    error_text,
     list_filters,
     require_side_access,
 )
+from erp_core.documents.views import error_text, posted_revision
 from erp_core.models import Partner
 
 SIDES = {
@@ -249,7 +249,7 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.invoice_update(
                 invoice=invoice,
                 actor=request.user,
-                expected_revision=_revision(request),
+                expected_revision=posted_revision(request),
                 date=data["date"],
                 due_date=data.get("due_date"),
                 memo=data.get("memo", ""),
@@ -264,22 +264,17 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/invoice_edit.html", {"invoice": invoice, "form": form})
 
 
-def _revision(request: HttpRequest) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
-
-
 def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     invoice = get_object_or_404(Invoice, pk=pk)
     try:
         if step == "approve":
             invoice = services.invoice_approve(
-                invoice=invoice, actor=request.user, expected_revision=_revision(request)
+                invoice=invoice, actor=request.user, expected_revision=posted_revision(request)
             )
             text = _("%(number)s was posted.")
         elif step == "unapprove":
             invoice = services.invoice_unapprove(
-                invoice=invoice, actor=request.user, expected_revision=_revision(request)
+                invoice=invoice, actor=request.user, expected_revision=posted_revision(request)
             )
             text = _("%(number)s was unposted: it is saved again.")
         else:
@@ -291,7 +286,7 @@ def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 invoice=invoice,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
-                expected_revision=_revision(request),
+                expected_revision=posted_revision(request),
             )
             text = _("%(number)s was voided.")
     except (ValidationError, DomainError) as exc:

@@ -23,7 +23,8 @@ from erp_core.billing.forms import (
     VoidForm,
 )
 from erp_core.billing.models import Payment, PaymentAllocation
-from erp_core.billing.views.common import FINANCE, PER_PAGE, error_text, list_filters
+from erp_core.billing.views.common import FINANCE, PER_PAGE, list_filters
+from erp_core.documents.views import error_text, posted_revision
 
 DIRECTIONS = Payment.Direction
 
@@ -166,7 +167,7 @@ def payment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             services.payment_update(
                 payment=payment,
                 actor=request.user,
-                expected_revision=_revision(request),
+                expected_revision=posted_revision(request),
                 **form.cleaned_data,
             )
         except (ValidationError, DomainError) as exc:
@@ -177,22 +178,17 @@ def payment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/payment_edit.html", {"payment": payment, "form": form})
 
 
-def _revision(request: HttpRequest) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
-
-
 def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=pk)
     try:
         if step == "approve":
             payment = services.payment_approve(
-                payment=payment, actor=request.user, expected_revision=_revision(request)
+                payment=payment, actor=request.user, expected_revision=posted_revision(request)
             )
             text = _("%(number)s was posted.")
         elif step == "unapprove":
             payment = services.payment_unapprove(
-                payment=payment, actor=request.user, expected_revision=_revision(request)
+                payment=payment, actor=request.user, expected_revision=posted_revision(request)
             )
             text = _("%(number)s was unposted: it is saved again.")
         else:
@@ -204,7 +200,7 @@ def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
                 payment=payment,
                 actor=request.user,
                 reason=form.cleaned_data["reason"],
-                expected_revision=_revision(request),
+                expected_revision=posted_revision(request),
             )
             text = _("%(number)s was voided.")
     except (ValidationError, DomainError) as exc:

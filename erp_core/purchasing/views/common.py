@@ -14,6 +14,7 @@ from django.utils.dateparse import parse_date
 from django.utils.functional import Promise
 
 from common.errors import DomainError
+from erp_core.documents.views import error_text
 from erp_core.purchasing.forms import AcknowledgeForm, ReasonForm
 
 ERP = "erp_core.access_erp"
@@ -36,13 +37,6 @@ def staff_required(*perms: str, modules: tuple[str, ...] = ORDER_MODULES) -> Cal
         return login_required(wrapped)
 
     return decorate
-
-
-def error_text(exc: Exception) -> str:
-    """A refusal as one line of text."""
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)
 
 
 def date_param(request: HttpRequest, name: str) -> dt.date | None:

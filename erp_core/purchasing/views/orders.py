@@ -17,6 +17,7 @@ from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
+from erp_core.documents.views import error_text
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.selectors import company_settings
 from erp_core.purchasing import selectors, services
@@ -31,7 +32,6 @@ from erp_core.purchasing.models import PurchaseOrder
 from erp_core.purchasing.views.common import (
     PER_PAGE,
     Step,
-    error_text,
     run_step,
     staff_required,
 )

@@ -18,6 +18,7 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import pdf_response, xlsx_response
+from erp_core.documents.views import error_text
 from erp_core.ledger.selectors import company_settings
 from erp_core.purchasing import selectors, services
 from erp_core.purchasing.forms import ReasonForm, ReceiptForm, ReceiptLineFormSet
@@ -26,7 +27,6 @@ from erp_core.purchasing.views.common import (
     PER_PAGE,
     Step,
     date_param,
-    error_text,
     run_step,
     staff_required,
 )

@@ -4,7 +4,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 ERP = "erp_core.access_erp"
@@ -27,10 +27,3 @@ def staff_required(*perms: str, modules: tuple[str, ...] = ORDER_MODULES) -> Cal
         return login_required(wrapped)
 
     return decorate
-
-
-def error_text(exc: Exception) -> str:
-    """A refused service call as one line for a message."""
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc)

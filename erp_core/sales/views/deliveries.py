@@ -15,11 +15,12 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import pdf_response, xlsx_response
+from erp_core.documents.views import error_text, posted_revision
 from erp_core.ledger.selectors import company_settings
 from erp_core.sales import selectors, services
 from erp_core.sales.forms import DeliveryFilterForm, DeliveryForm, ReasonForm
 from erp_core.sales.models import SalesOrder
-from erp_core.sales.views.common import PER_PAGE, error_text, staff_required
+from erp_core.sales.views.common import PER_PAGE, staff_required
 
 
 def _filtered(request: HttpRequest) -> tuple[DeliveryFilterForm, dict]:
@@ -148,11 +149,6 @@ def delivery_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     return render(request, "sales/delivery_form.html", {"form": form, "order": order})
 
 
-def _revision(request: HttpRequest) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
-
-
 @staff_required("sales.ship_delivery")
 @require_POST
 def delivery_ship(request: HttpRequest, pk: int) -> HttpResponse:
@@ -160,7 +156,7 @@ def delivery_ship(request: HttpRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(selectors.delivery_list(), pk=pk)
     try:
         delivery = services.delivery_approve(
-            delivery=delivery, actor=request.user, expected_revision=_revision(request)
+            delivery=delivery, actor=request.user, expected_revision=posted_revision(request)
         )
     except (ValidationError, DomainError) as exc:
         messages.error(request, error_text(exc))
@@ -181,7 +177,7 @@ def delivery_void(request: HttpRequest, pk: int) -> HttpResponse:
             delivery=delivery,
             actor=request.user,
             reason=request.POST.get("reason", ""),
-            expected_revision=_revision(request),
+            expected_revision=posted_revision(request),
         )
     except (ValidationError, DomainError) as exc:
         messages.error(request, error_text(exc))

@@ -17,6 +17,7 @@ from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
+from erp_core.documents.views import error_text, posted_revision
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.selectors import company_settings
 from erp_core.sales import selectors, services
@@ -30,7 +31,7 @@ from erp_core.sales.forms import (
 )
 from erp_core.sales.models import SalesOrder
 from erp_core.sales.services.orders import ORDER_FIELDS
-from erp_core.sales.views.common import ERP, PER_PAGE, error_text, staff_required
+from erp_core.sales.views.common import ERP, PER_PAGE, staff_required
 
 Status = SalesOrder.Status
 APPROVE = "sales.approve_salesorder"
@@ -218,11 +219,6 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_order(request, order)
 
 
-def _revision(request: HttpRequest) -> int | None:
-    value = request.POST.get("revision", "")
-    return int(value) if value.isdigit() else None
-
-
 def _step(request: HttpRequest, pk: int, run, done: str) -> HttpResponse:
     order = _order_or_404(pk)
     try:
@@ -250,7 +246,7 @@ def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
         lambda order: services.sales_order_approve(
             order=order,
             actor=request.user,
-            expected_revision=_revision(request),
+            expected_revision=posted_revision(request),
             override_credit=bool(data.get("override_credit")),
             override_reason=data.get("override_reason", ""),
         ),
@@ -266,7 +262,7 @@ def order_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda order: services.sales_order_unapprove(
-            order=order, actor=request.user, expected_revision=_revision(request)
+            order=order, actor=request.user, expected_revision=posted_revision(request)
         ),
         _("Sales order %(order)s is saved again and may be changed."),
     )
@@ -283,7 +279,7 @@ def order_void(request: HttpRequest, pk: int) -> HttpResponse:
             order=order,
             actor=request.user,
             reason=request.POST.get("reason", ""),
-            expected_revision=_revision(request),
+            expected_revision=posted_revision(request),
         ),
         _("Sales order %(order)s was voided."),
     )
@@ -297,7 +293,7 @@ def order_close(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda order: services.sales_order_close(
-            order=order, actor=request.user, expected_revision=_revision(request)
+            order=order, actor=request.user, expected_revision=posted_revision(request)
         ),
         _("Sales order %(order)s was closed."),
     )
@@ -311,7 +307,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         pk,
         lambda order: services.sales_order_cancel(
-            order=order, actor=request.user, expected_revision=_revision(request)
+            order=order, actor=request.user, expected_revision=posted_revision(request)
         ),
         _("Sales order %(order)s was cancelled."),
     )
