@@ -35,7 +35,7 @@ from erp_core.services import (
     WAREHOUSE_FIELDS,
     WORK_CENTER_FIELDS,
 )
-from erp_core.widgets import SearchSelect
+from erp_core.widgets import DateInput, SearchSelect
 
 
 class BootstrapFormMixin:
@@ -127,7 +127,7 @@ class BomExplodeForm(BootstrapFormMixin, forms.Form):
     """How much to explode, and on which day (which BOM versions are valid)."""
 
     quantity = forms.DecimalField(min_value=Decimal("0.000001"), max_digits=18, decimal_places=6)
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(widget=DateInput())
 
 
 # --- Master data -------------------------------------------------------------------------------

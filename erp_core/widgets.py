@@ -47,3 +47,13 @@ class SearchSelect(forms.Select):
             return super().optgroups(name, value, attrs)
         finally:
             self.choices = all_choices
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker. Its value is always ISO (2026-11-26) whatever the language:
+    a Chinese-formatted date (2026年11月26日) would leave the picker empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

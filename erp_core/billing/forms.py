@@ -18,9 +18,9 @@ from erp_core.documents.amounts import plain
 from erp_core.forms import BootstrapFormMixin
 from erp_core.ledger.models import Account
 from erp_core.models import Partner
-from erp_core.widgets import SearchSelect
+from erp_core.widgets import DateInput, SearchSelect
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": DateInput()}
 QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": 0, "required": False}
 PRICE = {"max_digits": 18, "decimal_places": 6, "min_value": 0, "required": False}
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": False}

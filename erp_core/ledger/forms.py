@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from erp_core.forms import BootstrapFormMixin
 from erp_core.ledger.models import Account, FiscalPeriod, Journal
 from erp_core.models import Partner
-from erp_core.widgets import SearchSelect
+from erp_core.widgets import DateInput, SearchSelect
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": False}
 
@@ -18,7 +18,7 @@ class JournalEntryForm(BootstrapFormMixin, forms.Form):
     journal = forms.ModelChoiceField(
         label=_("Journal"), queryset=Journal.objects.filter(is_active=True).order_by("code")
     )
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Date"), widget=DateInput())
     memo = forms.CharField(label=_("Memo"), max_length=255, required=False)
 
 
@@ -48,7 +48,7 @@ JournalLineFormSet = forms.formset_factory(
 class ReverseForm(BootstrapFormMixin, forms.Form):
     """The date of a reversal."""
 
-    date = forms.DateField(label=_("Reversal date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("Reversal date"), widget=DateInput())
 
 
 class TrialBalanceForm(BootstrapFormMixin, forms.Form):
@@ -73,8 +73,8 @@ class GeneralLedgerForm(BootstrapFormMixin, forms.Form):
     """The account and date range of a general ledger."""
 
     account = forms.ModelChoiceField(label=_("Account"), queryset=Account.objects.order_by("code"))
-    date_from = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=DateInput())
+    date_to = forms.DateField(label=_("To"), widget=DateInput())
 
     def clean(self) -> dict:
         cleaned = super().clean()

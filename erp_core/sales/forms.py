@@ -11,9 +11,9 @@ from erp_core.documents.amounts import plain
 from erp_core.forms import BootstrapFormMixin
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
-from erp_core.widgets import SearchSelect
+from erp_core.widgets import DateInput, SearchSelect
 
-DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
+DATE = {"widget": DateInput()}
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
 
 

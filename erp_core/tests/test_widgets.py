@@ -1,12 +1,17 @@
-"""Searching selects: the options endpoints and the widget that renders only the chosen option."""
+"""The shared widgets: searching selects (their options endpoints, rendering only the chosen
+option) and date pickers."""
+
+import datetime as dt
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from erp_core.models import Item, Partner
 from erp_core.purchasing.forms import OrderLineForm
+from erp_core.sales.forms import OrderForm
 from erp_core.tests.factories import ItemFactory, PartnerFactory, UserFactory
 from erp_core.widgets import SearchSelect
 
@@ -87,3 +92,11 @@ def test_the_widget_validates_against_the_fields_queryset_not_the_rendered_optio
     form = OrderLineForm({"item": inactive.pk, "quantity": "1"})
     assert not form.is_valid() and "item" in form.errors
     assert "<option" in str(form["item"])  # a refused value renders without error
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_date_pickers_carry_iso_dates_in_every_language(language):
+    with translation.override(language):
+        html = str(OrderForm(initial={"date": dt.date(2026, 11, 26)})["date"])
+    assert 'type="date"' in html
+    assert 'value="2026-11-26"' in html
