@@ -11,7 +11,7 @@ from erp_core.billing.views.common import FINANCE
 
 
 def _aging(request: HttpRequest, side: str, *, export: bool) -> HttpResponse:
-    form = AgingForm(request.GET or None)
+    form = AgingForm(request.GET or None, initial={"as_of": timezone.localdate()})
     as_of = (form.cleaned_data.get("as_of") if form.is_valid() else None) or timezone.localdate()
     report = selectors.aging(kind=side, as_of=as_of)
     if export:
