@@ -13,7 +13,8 @@ class BillingConfig(AppConfig):
     verbose_name = _("Invoices and payments")
 
     def ready(self) -> None:
-        """Register the billing checks with ``manage.py reconcile``."""
+        """Register the billing checks with ``manage.py reconcile``; connect the receivers."""
+        from erp_core.billing import handlers  # noqa: F401 - connects the receivers
         from erp_core.billing.reconcile import BILLING_CHECKS
         from erp_core.ledger.reconcile import CHECKS
 

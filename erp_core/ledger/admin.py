@@ -45,6 +45,7 @@ class CompanySettingsAdmin(SimpleHistoryAdmin):
             _("VAT invoice fields"),
             {"fields": ("tax_id", "address", "phone", "bank_name", "bank_account")},
         ),
+        (_("Invoicing"), {"fields": ("invoice_on_shipment",)}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -51,6 +51,14 @@ class CompanySettings(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_account = models.CharField(_("bank account"), max_length=40, blank=True)
+    invoice_on_shipment = models.BooleanField(
+        _("invoice on shipment"),
+        default=True,
+        help_text=_(
+            "Issue and post the customer invoice of a shipment as soon as the warehouse "
+            "dispatches it; off, Finance invoices deliveries by hand."
+        ),
+    )
 
     history = HistoricalRecords()
 

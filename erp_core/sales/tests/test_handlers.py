@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
+from erp_core.billing.models import Invoice
+from erp_core.ledger.reconcile import run_checks
 from erp_core.sales.models import Delivery, SalesOrder
 from erp_core.sales.tests.helpers import make_order, put_stock
 from erp_core.stock.models import StockMove
@@ -45,6 +47,12 @@ def test_a_dispatched_shipment_ships_a_delivery_once(books, customer, warehouse,
     assert StockMove.objects.filter(reason=StockMove.Reason.SHIPMENT).count() == 1
     line.refresh_from_db()
     assert line.delivered_quantity == Decimal("6")
+    # Billing's receiver of the same event issued and posted the invoice, once.
+    invoice = Invoice.objects.get()
+    assert invoice.status == Invoice.Status.APPROVED
+    assert invoice.lines.get().delivery_line.delivery_id == delivery.pk
+    assert invoice.lines.get().quantity == Decimal("6")
+    assert run_checks() == []  # stock, ledger and receivables reconcile
 
 
 def test_a_shipment_beyond_the_order_fails_and_writes_nothing(books, customer, warehouse, item):
