@@ -248,7 +248,10 @@ def delivery_unapprove(
     delivery = document_lock(delivery)
     if delivery.status == Status.APPROVED:
         raise Conflict(
-            _("%(delivery)s was shipped: a shipment is not taken back; use a return.")
+            _(
+                "%(delivery)s was shipped: a shipment is not taken back; book goods that come "
+                "back with a stock adjustment and credit the invoice."
+            )
             % {"delivery": delivery.number},
             code="shipped",
         )
@@ -267,7 +270,10 @@ def delivery_void(
     delivery = document_lock(delivery)
     if delivery.status == Status.APPROVED:
         raise Conflict(
-            _("%(delivery)s was shipped: it cannot be voided; record a return instead.")
+            _(
+                "%(delivery)s was shipped: it cannot be voided; book goods that come back with "
+                "a stock adjustment and credit the invoice."
+            )
             % {"delivery": delivery.number},
             code="shipped",
         )
