@@ -6,12 +6,16 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from erp_core.billing.models import Invoice, Payment
 from erp_core.demo import DEMO_TAG, demo_load
 from erp_core.ledger.models import JournalEntry, JournalLine
 from erp_core.ledger.reconcile import run_checks
+from erp_core.models import User
 from erp_core.production.models import ProductionOrder
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseRequisition
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
@@ -140,3 +144,24 @@ def test_demo_order_to_cash(demo):
     assert (received.amount, received.amount_allocated) == (D("6000.00"), D("5000.00"))
     # The receivable is the open invoice less the 1,000.00 of cash not yet applied.
     assert _partner_balance("1122", "C001") == invoice.open_amount - D("1000.00")
+
+
+def test_the_home_page_shows_what_waits_in_each_module(client, demo):
+    client.force_login(User.objects.get(username="finance"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("erp_core:home"))
+    assert page.status_code == 200
+    work = page.context["work"]
+    erp = {str(task.label): task for task in work.get("erp", [])}
+    # The demo leaves a sales order saved and a production order released.
+    assert erp["Sales orders to confirm"].count == 1
+    assert erp["Sales orders to confirm"].url == reverse("sales:order-list") + "?status=draft"
+    assert 'data-testid="work-erp"' in page.text
+    assert client.get(erp["Sales orders to confirm"].url).status_code == 200
+    assert len(queries) < 40
+
+    # Sales staff see only what they may open: no finance, no production.
+    client.force_login(User.objects.get(username="sales"))
+    work = client.get(reverse("erp_core:home")).context["work"]
+    assert "finance" not in work
+    assert not any("Production" in str(task.label) for task in work.get("erp", []))
