@@ -172,6 +172,24 @@ def test_edit_approve_unapprove_and_void_pages(finance):
     assert invoice.status == "voided"
 
 
+def test_steps_without_a_reason_or_from_a_stale_page_change_nothing(finance):
+    invoice = customer_invoice(quantity="1")
+    cash = payment(customer(), "10")
+    for name, document in (("billing:invoice-void", invoice), ("billing:payment-void", cash)):
+        response = finance.post(reverse(name, args=[document.pk]), {"reason": ""}, follow=True)
+        assert "Say why the" in response.text
+        document.refresh_from_db()
+        assert document.status == "draft"
+    stale = finance.post(
+        reverse("billing:invoice-approve", args=[invoice.pk]),
+        {"revision": str(invoice.revision + 5)},
+        follow=True,
+    )
+    assert stale.status_code == 200
+    invoice.refresh_from_db()
+    assert invoice.status == "draft"
+
+
 def test_credit_note_page(finance):
     invoice = customer_invoice(quantity="10", post=True)
     line = invoice.lines.get()

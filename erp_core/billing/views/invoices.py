@@ -4,6 +4,8 @@ Views only call selectors and services; forms validate and display errors; refus
 services are shown as messages or form errors.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -33,6 +35,7 @@ from erp_core.billing.views.common import (
     PER_PAGE,
     list_filters,
     require_side_access,
+    run_step,
 )
 from erp_core.documents.views import error_text, posted_revision
 from erp_core.models import Partner
@@ -266,34 +269,19 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     invoice = get_object_or_404(Invoice, pk=pk)
-    try:
-        if step == "approve":
-            invoice = services.invoice_approve(
-                invoice=invoice, actor=request.user, expected_revision=posted_revision(request)
-            )
-            text = _("%(number)s was posted.")
-        elif step == "unapprove":
-            invoice = services.invoice_unapprove(
-                invoice=invoice, actor=request.user, expected_revision=posted_revision(request)
-            )
-            text = _("%(number)s was unposted: it is saved again.")
-        else:
-            form = VoidForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Say why the document is voided."))
-                return redirect("billing:invoice-detail", pk=pk)
-            invoice = services.invoice_void(
-                invoice=invoice,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_revision=posted_revision(request),
-            )
-            text = _("%(number)s was voided.")
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, text % {"number": invoice.number})
-    return redirect("billing:invoice-detail", pk=pk)
+    service = {
+        "approve": services.invoice_approve,
+        "unapprove": services.invoice_unapprove,
+        "void": services.invoice_void,
+    }[step]
+    return run_step(
+        request,
+        step,
+        partial(service, invoice=invoice),
+        detail="billing:invoice-detail",
+        pk=pk,
+        no_reason=_("Say why the document is voided."),
+    )
 
 
 @login_required

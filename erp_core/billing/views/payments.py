@@ -1,5 +1,7 @@
 """Staff pages of payments received and made, and their allocations."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -23,7 +25,7 @@ from erp_core.billing.forms import (
     VoidForm,
 )
 from erp_core.billing.models import Payment, PaymentAllocation
-from erp_core.billing.views.common import FINANCE, PER_PAGE, list_filters
+from erp_core.billing.views.common import FINANCE, PER_PAGE, list_filters, run_step
 from erp_core.documents.views import error_text, posted_revision
 
 DIRECTIONS = Payment.Direction
@@ -180,34 +182,19 @@ def payment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     payment = get_object_or_404(Payment, pk=pk)
-    try:
-        if step == "approve":
-            payment = services.payment_approve(
-                payment=payment, actor=request.user, expected_revision=posted_revision(request)
-            )
-            text = _("%(number)s was posted.")
-        elif step == "unapprove":
-            payment = services.payment_unapprove(
-                payment=payment, actor=request.user, expected_revision=posted_revision(request)
-            )
-            text = _("%(number)s was unposted: it is saved again.")
-        else:
-            form = VoidForm(request.POST)
-            if not form.is_valid():
-                messages.error(request, _("Say why the payment is voided."))
-                return redirect("billing:payment-detail", pk=pk)
-            payment = services.payment_void(
-                payment=payment,
-                actor=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_revision=posted_revision(request),
-            )
-            text = _("%(number)s was voided.")
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, text % {"number": payment.number})
-    return redirect("billing:payment-detail", pk=pk)
+    service = {
+        "approve": services.payment_approve,
+        "unapprove": services.payment_unapprove,
+        "void": services.payment_void,
+    }[step]
+    return run_step(
+        request,
+        step,
+        partial(service, payment=payment),
+        detail="billing:payment-detail",
+        pk=pk,
+        no_reason=_("Say why the payment is voided."),
+    )
 
 
 @login_required
