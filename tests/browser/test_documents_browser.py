@@ -79,6 +79,10 @@ def _search(page, name: str, typed: str, option: str) -> None:
     page.click(wrapper)
     page.keyboard.type(typed)
     page.click(f"{wrapper} .ts-dropdown .option:has-text('{option}')")
+    page.wait_for_function(
+        "name => document.querySelector(`select[name='${name}']`).value !== ''", arg=name
+    )
+    page.keyboard.press("Escape")
 
 
 @pytest.mark.django_db(transaction=True)

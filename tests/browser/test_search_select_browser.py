@@ -20,6 +20,19 @@ pytestmark = [
 ]
 
 
+def _choose(page, name: str, typed: str, option: str, value: int) -> None:
+    """Type into a searching select, pick ``option``, wait until the select holds it, close."""
+    wrapper = f"select[name='{name}'] + .ts-wrapper"
+    page.click(wrapper)
+    page.keyboard.type(typed)
+    page.click(f"{wrapper} .ts-dropdown .option:has-text('{option}')")
+    page.wait_for_function(
+        "([name, value]) => document.querySelector(`select[name='${name}']`).value === value",
+        arg=[name, str(value)],
+    )
+    page.keyboard.press("Escape")
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_item_is_found_by_its_pinyin_initials_and_saved_on_the_order(
     live_server,
@@ -44,15 +57,13 @@ def test_an_item_is_found_by_its_pinyin_initials_and_saved_on_the_order(
     # Only the chosen options travel with the page: the item select starts empty.
     assert page.locator("select[name='lines-0-item'] option").count() <= 1
 
-    page.click("select[name=supplier] + .ts-wrapper")
-    page.keyboard.type("S-NB")
-    page.click(".ts-dropdown .option:has-text('宁波钢材')")
+    supplier = Partner.objects.get(code="S-NB")
+    _choose(page, "supplier", "S-NB", "宁波钢材", supplier.pk)
     page.select_option("select[name=warehouse]", label="WH-RM 原材料仓")
-    page.click("select[name='lines-0-item'] + .ts-wrapper")
-    page.keyboard.type("gbl")
-    page.click(".ts-dropdown .option:has-text('RM-STEEL 钢板料')")
+    _choose(page, "lines-0-item", "gbl", "RM-STEEL 钢板料", steel.pk)
     page.fill("input[name='lines-0-quantity']", "100")
     page.fill("input[name='lines-0-unit_price']", "5.5")
+    assert page.input_value("input[name='lines-0-quantity']") == "100"
     page.screenshot(path="/tmp/zhongtai-search-select.png", full_page=True)
     page.click("main form button[type=submit]:has-text('Save')")
     page.wait_for_selector(".alert-success")
