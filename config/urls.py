@@ -12,7 +12,7 @@ handler404 = "config.api.handler404"
 handler500 = "config.api.handler500"
 
 api_v1 = [
-    path("erp/", include("erp_core.api.urls")),
+    path("erp/", include("erp_core.masterdata.api.urls")),
     path("erp/", include("erp_core.ledger.api.urls")),
     path("erp/", include("erp_core.stock.api.urls")),
     path("erp/", include("erp_core.sales.api.urls")),

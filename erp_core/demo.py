@@ -10,7 +10,6 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from erp_core import services
 from erp_core.billing.models import Payment
 from erp_core.billing.services import (
     customer_invoice_create_from_deliveries,
@@ -21,6 +20,8 @@ from erp_core.billing.services import (
 )
 from erp_core.ledger.selectors import company_settings
 from erp_core.ledger.services import company_settings_update, ledger_demo_load
+from erp_core.masterdata import services
+from erp_core.masterdata.services import partner_create
 from erp_core.models import (
     BillOfMaterials,
     Currency,
@@ -62,7 +63,6 @@ from erp_core.sales.services import (
     sales_order_approve,
     sales_order_create,
 )
-from erp_core.services import partner_create
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import Source, stock_issue, stock_receipt
 

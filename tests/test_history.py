@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from common.history import history_rows
-from erp_core import services
+from erp_core.masterdata import services
 from erp_core.models import Partner
 
 pytestmark = pytest.mark.django_db

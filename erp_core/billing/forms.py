@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BootstrapFormMixin
+from common.widgets import DateInput, SearchSelect
 from erp_core.billing.models import Invoice, Payment
 from erp_core.billing.selectors import PAYABLE, RECEIVABLE
 from erp_core.documents.amounts import plain
-from erp_core.forms import BootstrapFormMixin
 from erp_core.ledger.models import Account
 from erp_core.models import Partner
-from erp_core.widgets import DateInput, SearchSelect
 
 DATE = {"widget": DateInput()}
 QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": 0, "required": False}

@@ -4,10 +4,10 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from erp_core.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin
+from common.widgets import DateInput, SearchSelect
 from erp_core.ledger.models import Account, FiscalPeriod, Journal
 from erp_core.models import Partner
-from erp_core.widgets import DateInput, SearchSelect
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": False}
 

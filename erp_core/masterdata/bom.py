@@ -1,7 +1,7 @@
 """Multi-level BOM explosion, where-used and cycle detection over plain dataclasses.
 
 The graph maps a parent item id to its BOM versions; each version has its validity and lines.
-No ORM inside: ``erp_core.selectors`` loads the graph and maps ids back to items.
+No ORM inside: ``erp_core.masterdata.selectors`` loads the graph and maps ids back to items.
 """
 
 from collections import defaultdict

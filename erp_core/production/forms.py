@@ -6,10 +6,10 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from erp_core.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin
+from common.widgets import SearchSelect
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import ProductionOrder
-from erp_core.widgets import SearchSelect
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
 MADE_ITEM_SEARCH = reverse_lazy(

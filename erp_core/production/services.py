@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, NotFound
-from erp_core import selectors as erp_selectors
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -37,6 +36,7 @@ from erp_core.documents.services import (
 from erp_core.ledger.models import Account, PostingKind
 from erp_core.ledger.selectors import posting_accounts
 from erp_core.ledger.services import LineInput, journal_entry_post_lines
+from erp_core.masterdata import selectors as erp_selectors
 from erp_core.models import BillOfMaterials, Item, Routing, User, Warehouse
 from erp_core.production import selectors
 from erp_core.production.models import (

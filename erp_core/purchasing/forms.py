@@ -7,10 +7,10 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from erp_core.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin
+from common.widgets import SearchSelect
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import PurchaseOrder, PurchaseRequisitionLine
-from erp_core.widgets import SearchSelect
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 QUANTITY = {"max_digits": 18, "decimal_places": 6, "min_value": Decimal("0.000001")}

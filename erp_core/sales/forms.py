@@ -7,11 +7,11 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common.forms import BootstrapFormMixin
+from common.widgets import DateInput, SearchSelect
 from erp_core.documents.amounts import plain
-from erp_core.forms import BootstrapFormMixin
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
-from erp_core.widgets import DateInput, SearchSelect
 
 DATE = {"widget": DateInput()}
 QUANTITY = {"max_digits": 18, "decimal_places": 6}

@@ -188,7 +188,8 @@ class ItemFactory(factory.django.DjangoModelFactory):
 
 
 class BillOfMaterialsFactory(factory.django.DjangoModelFactory):
-    """A BOM header without lines (use ``erp_core.services.bom_create`` for a checked one)."""
+    """A BOM header without lines (``erp_core.masterdata.services.bom_create`` makes a checked
+    one)."""
 
     class Meta:
         model = BillOfMaterials

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from erp_core import services
+from erp_core.masterdata import services
 from erp_core.models import Partner
 from erp_core.tests.factories import PartnerFactory, UserFactory
 

@@ -15,7 +15,7 @@ from common.testing import (
     staff_user,
 )
 from config.api import handler404, handler500
-from erp_core.api import views as partner_views
+from erp_core.masterdata.api import views as partner_views
 from erp_core.models import Partner
 
 URL = "/api/v1/erp/partners/"

@@ -17,9 +17,10 @@ from erp_core.billing.tests.factories import customer
 from erp_core.ledger.models import JournalEntry
 from erp_core.ledger.services import ledger_seed
 from erp_core.ledger.testing import purge_books
+from erp_core.masterdata.services import tax_codes_seed
 from erp_core.models import Item
 from erp_core.sales.models import Delivery, SalesOrder
-from erp_core.services import roles_sync, tax_codes_seed
+from erp_core.services import roles_sync
 from erp_core.stock.services import stock_receipt
 from erp_core.tests.factories import DEFAULT_PASSWORD, ItemFactory, UserFactory, WarehouseFactory
 from tests.browser.test_ui_browser import CHROMIUM, browser_page  # noqa: F401 (a fixture)

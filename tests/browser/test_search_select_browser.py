@@ -2,9 +2,10 @@
 
 import pytest
 
+from erp_core.masterdata.services import tax_codes_seed
 from erp_core.models import Partner
 from erp_core.purchasing.models import PurchaseOrder
-from erp_core.services import roles_sync, tax_codes_seed
+from erp_core.services import roles_sync
 from erp_core.tests.factories import (
     DEFAULT_PASSWORD,
     ItemFactory,

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from erp_core.api.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.billing.selectors import SIDES, gross_in_words
 from erp_core.ledger.models import Account

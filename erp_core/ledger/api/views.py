@@ -1,6 +1,6 @@
 """Viewsets of the ledger API under /api/v1/erp/: accounts, journals, entries, periods, reports.
 
-Same pattern as ``erp_core.api.views.PartnerViewSet``: explicit queryset, serializers and
+Same pattern as ``erp_core.masterdata.api.views.PartnerViewSet``: explicit queryset, serializers and
 filterset; writes and state changes through services; finance module permission; partner users
 see nothing. Actions with rules of their own (post, reverse, close, reopen) also need the
 model's custom permission (``ledger.post_journalentry``…).

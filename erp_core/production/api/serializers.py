@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from erp_core.api.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import (

@@ -13,8 +13,8 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from erp_core import services as erp_services
 from erp_core.ledger.services import ledger_seed
+from erp_core.masterdata import services as erp_services
 from erp_core.models import (
     BillOfMaterials,
     Item,

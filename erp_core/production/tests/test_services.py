@@ -9,8 +9,8 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from common.errors import Conflict
-from erp_core import services as erp_services
 from erp_core.ledger.models import JournalEntry
+from erp_core.masterdata import services as erp_services
 from erp_core.production import services
 from erp_core.production.models import ProductionOrder, ProductionTimeBooking
 from erp_core.production.selectors import SOURCE_TYPE, production_order_stock_moves

@@ -9,8 +9,8 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from common.serializers import AnswersWithReadSerializer
 from erp_core.api.permissions import is_partner_user
-from erp_core.api.serializers import AnswersWithReadSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Currency, Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import (

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from common.widgets import SearchSelect
 from erp_core.models import Item, Partner
 from erp_core.purchasing.forms import OrderLineForm
 from erp_core.sales.forms import OrderForm
 from erp_core.tests.factories import ItemFactory, PartnerFactory, UserFactory
-from erp_core.widgets import SearchSelect
 
 pytestmark = pytest.mark.django_db
 

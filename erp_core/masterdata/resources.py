@@ -9,6 +9,14 @@ from import_export import fields, resources
 from import_export.widgets import ForeignKeyWidget
 
 from erp_core.masterdata.mnemonic import pinyin_initials
+from erp_core.masterdata.services import (
+    ITEM_FIELDS,
+    PARTNER_FIELDS,
+    TAX_CODE_FIELDS,
+    UNIT_FIELDS,
+    WAREHOUSE_FIELDS,
+    WORK_CENTER_FIELDS,
+)
 from erp_core.models import (
     Currency,
     Item,
@@ -18,14 +26,6 @@ from erp_core.models import (
     UnitOfMeasure,
     Warehouse,
     WorkCenter,
-)
-from erp_core.services import (
-    ITEM_FIELDS,
-    PARTNER_FIELDS,
-    TAX_CODE_FIELDS,
-    UNIT_FIELDS,
-    WAREHOUSE_FIELDS,
-    WORK_CENTER_FIELDS,
 )
 
 

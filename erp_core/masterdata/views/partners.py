@@ -17,20 +17,11 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.history import history_rows
 from common.htmx import wants_partial
-from erp_core import selectors, services
-from erp_core.forms import PartnerForm
-from erp_core.navigation import modules_for
-from erp_core.views.common import changed_fields
-from erp_core.worklist import work_for
+from erp_core.masterdata import selectors, services
+from erp_core.masterdata.forms import PartnerForm
+from erp_core.masterdata.views.common import changed_fields
 
 PARTNERS_PER_PAGE = 25
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """The home page: an entry card per module the user may open, with what waits in it."""
-    modules = {module.key for module in modules_for(request.user)}
-    return render(request, "erp_core/home.html", {"work": work_for(request.user, modules)})
 
 
 @login_required

@@ -8,8 +8,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from common.errors import Conflict
-from erp_core import selectors, services
 from erp_core.demo import demo_load
+from erp_core.masterdata import selectors, services
 from erp_core.models import (
     BillOfMaterials,
     BomLine,

@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from erp_core import selectors, services
-from erp_core.forms import (
+from erp_core.masterdata import selectors, services
+from erp_core.masterdata.forms import (
     CurrencyForm,
     ExchangeRateForm,
     ItemCategoryForm,
@@ -34,6 +34,13 @@ from erp_core.forms import (
     UnitForm,
     WarehouseForm,
     WorkCenterForm,
+)
+from erp_core.masterdata.views.common import (
+    ERP,
+    ROWS_PER_PAGE,
+    changed_fields,
+    search_text,
+    show_refusal,
 )
 from erp_core.models import (
     Currency,
@@ -45,7 +52,6 @@ from erp_core.models import (
     Warehouse,
     WorkCenter,
 )
-from erp_core.views.common import ERP, ROWS_PER_PAGE, changed_fields, search_text, show_refusal
 
 
 @dataclass(frozen=True)

@@ -16,10 +16,10 @@ from import_export.formats.base_formats import XLSX
 
 from common.history import history_rows
 from common.htmx import wants_partial
-from erp_core import selectors, services
-from erp_core.forms import ItemFilterForm, ItemForm
-from erp_core.resources import ItemResource
-from erp_core.views.common import changed_fields
+from erp_core.masterdata import selectors, services
+from erp_core.masterdata.forms import ItemFilterForm, ItemForm
+from erp_core.masterdata.resources import ItemResource
+from erp_core.masterdata.views.common import changed_fields
 
 ITEMS_PER_PAGE = 25
 

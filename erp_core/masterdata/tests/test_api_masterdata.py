@@ -15,7 +15,7 @@ from common.testing import (
     partner_user,
     staff_user,
 )
-from erp_core import services
+from erp_core.masterdata import services
 from erp_core.models import (
     BillOfMaterials,
     BomLine,

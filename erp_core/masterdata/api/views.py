@@ -16,8 +16,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from erp_core import selectors, services
-from erp_core.api.filters import (
+from erp_core.api.idempotency import IdempotentCreateMixin
+from erp_core.api.permissions import RESOURCE_PERMISSIONS
+from erp_core.masterdata import selectors, services
+from erp_core.masterdata.api.filters import (
     BillOfMaterialsFilterSet,
     CurrencyFilterSet,
     ExchangeRateFilterSet,
@@ -31,9 +33,7 @@ from erp_core.api.filters import (
     WarehouseFilterSet,
     WorkCenterFilterSet,
 )
-from erp_core.api.idempotency import IdempotentCreateMixin
-from erp_core.api.permissions import RESOURCE_PERMISSIONS
-from erp_core.api.serializers import (
+from erp_core.masterdata.api.serializers import (
     BillOfMaterialsSerializer,
     BillOfMaterialsUpdateSerializer,
     BillOfMaterialsWriteSerializer,
@@ -65,6 +65,8 @@ from erp_core.api.serializers import (
     WorkCenterSerializer,
     WorkCenterWriteSerializer,
 )
+from erp_core.masterdata.selectors import partner_list
+from erp_core.masterdata.services import partner_create, partner_delete, partner_update
 from erp_core.models import (
     BillOfMaterials,
     Currency,
@@ -79,8 +81,6 @@ from erp_core.models import (
     Warehouse,
     WorkCenter,
 )
-from erp_core.selectors import partner_list
-from erp_core.services import partner_create, partner_delete, partner_update
 
 _WRITE_ACTIONS = ("create", "update", "partial_update")
 

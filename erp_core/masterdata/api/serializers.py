@@ -1,7 +1,7 @@
 """Serializers of the ERP core API: a read serializer per resource, an input one for writes.
 
 Input serializers only validate; the views hand ``validated_data`` to services
-(``erp_core.services``), so no rule lives in ``serializer.save()``.
+(``erp_core.masterdata.services``), so no rule lives in ``serializer.save()``.
 """
 
 from decimal import Decimal
@@ -9,6 +9,22 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from erp_core.masterdata.services import (
+    BOM_FIELDS,
+    BOM_LINE_FIELDS,
+    CURRENCY_FIELDS,
+    EXCHANGE_RATE_FIELDS,
+    ITEM_CATEGORY_FIELDS,
+    ITEM_FIELDS,
+    PARTNER_FIELDS,
+    ROUTING_FIELDS,
+    ROUTING_OPERATION_FIELDS,
+    TAX_CODE_FIELDS,
+    UNIT_CONVERSION_FIELDS,
+    UNIT_FIELDS,
+    WAREHOUSE_FIELDS,
+    WORK_CENTER_FIELDS,
+)
 from erp_core.models import (
     BillOfMaterials,
     BomLine,
@@ -27,35 +43,6 @@ from erp_core.models import (
     Warehouse,
     WorkCenter,
 )
-from erp_core.services import (
-    BOM_FIELDS,
-    BOM_LINE_FIELDS,
-    CURRENCY_FIELDS,
-    EXCHANGE_RATE_FIELDS,
-    ITEM_CATEGORY_FIELDS,
-    ITEM_FIELDS,
-    PARTNER_FIELDS,
-    ROUTING_FIELDS,
-    ROUTING_OPERATION_FIELDS,
-    TAX_CODE_FIELDS,
-    UNIT_CONVERSION_FIELDS,
-    UNIT_FIELDS,
-    WAREHOUSE_FIELDS,
-    WORK_CENTER_FIELDS,
-)
-
-
-class AnswersWithReadSerializer:
-    """Mixin of an input serializer that answers with ``read_serializer``, so that a write's
-    response is the object as a read shows it. Saving is a service's job, never the
-    serializer's: the view validates, calls the service and serializes what it returns (DRF's
-    own ``create``/``update`` are left unimplemented)."""
-
-    read_serializer: type[serializers.Serializer]
-
-    def to_representation(self, instance) -> dict:
-        """The read representation of the saved object."""
-        return self.read_serializer(instance, context=getattr(self, "context", {})).data
 
 
 class _WriteSerializer(serializers.ModelSerializer):
@@ -69,11 +56,11 @@ class _WriteSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict):
         """Never used: the view calls the entity's ``_create`` service."""
-        raise NotImplementedError("Create through erp_core.services.")
+        raise NotImplementedError("Create through erp_core.masterdata.services.")
 
     def update(self, instance, validated_data: dict):
         """Never used: the view calls the entity's ``_update`` service."""
-        raise NotImplementedError("Update through erp_core.services.")
+        raise NotImplementedError("Update through erp_core.masterdata.services.")
 
 
 class PartnerAddressSerializer(serializers.ModelSerializer):
@@ -133,11 +120,11 @@ class PartnerWriteSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data: dict) -> Partner:
         """Never used: the view calls ``partner_create``."""
-        raise NotImplementedError("Use erp_core.services.partner_create.")
+        raise NotImplementedError("Use erp_core.masterdata.services.partner_create.")
 
     def update(self, instance: Partner, validated_data: dict) -> Partner:
         """Never used: the view calls ``partner_update``."""
-        raise NotImplementedError("Use erp_core.services.partner_update.")
+        raise NotImplementedError("Use erp_core.masterdata.services.partner_update.")
 
 
 # --- Units, categories, taxes, currencies ------------------------------------------------------

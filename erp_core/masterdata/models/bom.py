@@ -8,7 +8,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erp_core.models.masterdata import QTY, Item, WorkCenter
+from erp_core.masterdata.models.items import QTY, Item, WorkCenter
 
 
 class _ValidityMixin(models.Model):

@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from erp_core import services
 from erp_core.demo import demo_load
+from erp_core.masterdata import services
 from erp_core.models import BillOfMaterials, BomLine, Item
 from erp_core.tests.factories import ItemFactory, UnitOfMeasureFactory, UserFactory
 

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from erp_core import services
+from erp_core.masterdata import services
 from erp_core.models import Item
 from erp_core.tests.factories import (
     ItemCategoryFactory,

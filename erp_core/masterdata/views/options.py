@@ -1,10 +1,10 @@
-"""The options a searching select offers (``erp_core.widgets.SearchSelect``), as JSON."""
+"""The options a searching select offers (``common.widgets.SearchSelect``), as JSON."""
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET
 
-from erp_core import selectors
+from erp_core.masterdata import selectors
 from erp_core.models import Item, Partner
 
 OPTIONS_LIMIT = 50

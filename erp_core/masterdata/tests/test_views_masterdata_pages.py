@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from common.testing import staff_user
-from erp_core import services
+from erp_core.masterdata import services
 from erp_core.models import (
     Currency,
     ExchangeRate,

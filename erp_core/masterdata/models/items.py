@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from erp_core.models.core import Partner
+from erp_core.masterdata.models.partners import Partner
 
 # Decimal shapes used across the ERP: quantities and rates carry 6 places, money 2.
 QTY = {"max_digits": 18, "decimal_places": 6}

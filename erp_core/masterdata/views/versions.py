@@ -22,16 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from erp_core import selectors, services
-from erp_core.forms import (
+from erp_core.masterdata import selectors, services
+from erp_core.masterdata.forms import (
     BomExplodeForm,
     BomForm,
     BomLineFormSet,
     RoutingForm,
     RoutingOperationFormSet,
 )
+from erp_core.masterdata.views.common import (
+    ERP,
+    ROWS_PER_PAGE,
+    changed_fields,
+    search_text,
+    show_refusal,
+)
 from erp_core.models import BillOfMaterials, Item, Routing
-from erp_core.views.common import ERP, ROWS_PER_PAGE, changed_fields, search_text, show_refusal
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import DefaultRouter
 
-from erp_core.api.views import (
+from erp_core.masterdata.api.views import (
     BillOfMaterialsViewSet,
     CurrencyViewSet,
     ExchangeRateViewSet,
