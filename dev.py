@@ -68,12 +68,13 @@ def run(port: int) -> None:
 
 
 def test(pytest_args: list[str]) -> None:
-    """Lint, check the boundaries, migrations and API schema, then run pytest."""
+    """Lint, check the boundaries and types, migrations and API schema, then run pytest."""
     setup()
     env = dict(os.environ)
     sh(PY, "-m", "ruff", "check", ".")
     sh(PY, "-m", "ruff", "format", "--check", ".")
     sh(VENV / "bin" / "lint-imports", env=env)
+    sh(PY, "-m", "mypy", env=env)
     sh(PY, "manage.py", "makemigrations", "--check", "--dry-run", env=env)
     sh(PY, "manage.py", "check_openapi_schema", env=env)
     sh(PY, "-m", "pytest", *pytest_args, env=env)

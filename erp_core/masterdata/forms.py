@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.db.models import Q
@@ -72,13 +73,16 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
     """The search and filters of the item list."""
 
     q = forms.CharField(required=False)
-    category = forms.ModelChoiceField(queryset=None, required=False)
+    category = forms.ModelChoiceField(queryset=ItemCategory.objects.none(), required=False)
     item_type = forms.ChoiceField(required=False)
 
     def __init__(self, *args, categories=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].queryset = categories
-        self.fields["item_type"].choices = [("", "—"), *Item.ItemType.choices]
+        cast(forms.ModelChoiceField, self.fields["category"]).queryset = categories
+        cast(forms.ChoiceField, self.fields["item_type"]).choices = [
+            ("", "—"),
+            *Item.ItemType.choices,
+        ]
 
 
 class BomExplodeForm(BootstrapFormMixin, forms.Form):
@@ -108,7 +112,9 @@ class UnitConversionForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["item"].queryset = Item.objects.select_related("unit").order_by("code")
+        cast(forms.ModelChoiceField, self.fields["item"]).queryset = Item.objects.select_related(
+            "unit"
+        ).order_by("code")
 
 
 class ItemCategoryForm(BootstrapFormMixin, forms.ModelForm):
@@ -123,7 +129,7 @@ class ItemCategoryForm(BootstrapFormMixin, forms.ModelForm):
         parents = ItemCategory.objects.order_by("code")
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        cast(forms.ModelChoiceField, self.fields["parent"]).queryset = parents
 
 
 class TaxCodeForm(BootstrapFormMixin, forms.ModelForm):
@@ -187,7 +193,7 @@ class _VersionForm(BootstrapFormMixin, forms.ModelForm):
         if item_fixed:
             del self.fields["item"]
         else:
-            self.fields["item"].queryset = (
+            cast(forms.ModelChoiceField, self.fields["item"]).queryset = (
                 Item.objects.exclude(item_type=Item.ItemType.SERVICE)
                 .filter(is_active=True)
                 .order_by("code")
@@ -256,7 +262,7 @@ class BomLineForm(_ChildForm):
 
     def __init__(self, *args, current: Iterable[int] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["component"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["component"]).queryset = (
             Item.objects.exclude(item_type=Item.ItemType.SERVICE)
             .filter(Q(is_active=True) | Q(pk__in=list(current)))
             .order_by("code")
@@ -278,7 +284,9 @@ class RoutingOperationForm(_ChildForm):
 
     def __init__(self, *args, current: Iterable[int] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["work_center"].queryset = WorkCenter.objects.filter(
+        cast(
+            forms.ModelChoiceField, self.fields["work_center"]
+        ).queryset = WorkCenter.objects.filter(
             Q(is_active=True) | Q(pk__in=list(current))
         ).order_by("code")
 

@@ -525,11 +525,15 @@ def _build_children(
     return built
 
 
-def _refuse_overlap(model: type, *, item: Item, header, exclude_pk: int | None) -> None:
+def _refuse_overlap(
+    model: type[BillOfMaterials | Routing], *, item: Item, header, exclude_pk: int | None
+) -> None:
     """Two active versions of an item's BOM (or routing) may not be valid on the same day."""
     if not header.is_active:
         return
-    others = model.objects.filter(item=item, is_active=True).exclude(pk=exclude_pk)
+    others = model.objects.filter(item=item, is_active=True)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
     if header.valid_to is not None:
         others = others.filter(valid_from__lte=header.valid_to)
     others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=header.valid_from))

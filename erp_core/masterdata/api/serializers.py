@@ -99,12 +99,12 @@ class PartnerSerializer(serializers.ModelSerializer):
     @extend_schema_field(PartnerAddressSerializer(many=True))
     def get_addresses(self, partner: Partner) -> list:
         """The partner's addresses (prefetched by ``partner_list(with_contacts=True)``)."""
-        return PartnerAddressSerializer(partner.addresses.all(), many=True).data
+        return list(PartnerAddressSerializer(partner.addresses.all(), many=True).data)
 
     @extend_schema_field(PartnerContactSerializer(many=True))
     def get_contacts(self, partner: Partner) -> list:
         """The partner's contact persons."""
-        return PartnerContactSerializer(partner.contacts.all(), many=True).data
+        return list(PartnerContactSerializer(partner.contacts.all(), many=True).data)
 
 
 class PartnerWriteSerializer(serializers.ModelSerializer):
@@ -169,7 +169,7 @@ class UnitConversionWriteSerializer(_WriteSerializer):
     class Meta:
         model = UnitConversion
         fields = UNIT_CONVERSION_FIELDS
-        validators = []  # the service validates uniqueness with the model's constraints
+        validators: list = []  # the service validates uniqueness with the model's constraints
 
 
 class ItemCategorySerializer(serializers.ModelSerializer):
@@ -251,7 +251,7 @@ class ExchangeRateWriteSerializer(_WriteSerializer):
     class Meta:
         model = ExchangeRate
         fields = EXCHANGE_RATE_FIELDS
-        validators = []  # the service validates (currency, date) with the model's constraint
+        validators: list = []  # the service validates (currency, date) with the model's constraint
 
 
 # --- Items, warehouses, work centers -----------------------------------------------------------
@@ -276,7 +276,7 @@ class ItemWriteSerializer(_WriteSerializer):
     class Meta:
         model = Item
         fields = ITEM_FIELDS
-        validators = []  # the service validates code and barcode with the model's constraints
+        validators: list = []  # the service validates code and barcode with the model's constraints
 
 
 class WarehouseSerializer(serializers.ModelSerializer):
@@ -365,13 +365,13 @@ class BillOfMaterialsWriteSerializer(_WriteSerializer):
     class Meta:
         model = BillOfMaterials
         fields = ("item", *BOM_FIELDS, "lines")
-        validators = []  # the service validates (item, version) with the model's constraint
+        validators: list = []  # the service validates (item, version) with the model's constraint
 
 
 class BillOfMaterialsUpdateSerializer(BillOfMaterialsWriteSerializer):
     """Input to change a BOM: the item stays; ``lines``, when sent, replace all lines."""
 
-    item = serializers.PrimaryKeyRelatedField(read_only=True)
+    item: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     lines = BomLineWriteSerializer(many=True, required=False)
 
 
@@ -424,13 +424,13 @@ class RoutingWriteSerializer(_WriteSerializer):
     class Meta:
         model = Routing
         fields = ("item", *ROUTING_FIELDS, "operations")
-        validators = []
+        validators: list = []
 
 
 class RoutingUpdateSerializer(RoutingWriteSerializer):
     """Input to change a routing: the item stays; ``operations``, when sent, replace them all."""
 
-    item = serializers.PrimaryKeyRelatedField(read_only=True)
+    item: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     operations = RoutingOperationWriteSerializer(many=True, required=False)
 
 
@@ -447,7 +447,8 @@ class ExplosionLineSerializer(serializers.Serializer):
     """One line of a multi-level explosion."""
 
     level = serializers.IntegerField()
-    parent = serializers.IntegerField(source="parent.pk")
+    # DRF's metaclass takes declared fields off the class, so this never shadows Field.parent.
+    parent = serializers.IntegerField(source="parent.pk")  # type: ignore[assignment]
     parent_code = serializers.CharField(source="parent.code")
     component = serializers.IntegerField(source="component.pk")
     component_code = serializers.CharField(source="component.code")
@@ -489,7 +490,8 @@ class WhereUsedSerializer(serializers.Serializer):
     """An assembly that uses the item, directly (level 1) or through others."""
 
     level = serializers.IntegerField()
-    parent = serializers.IntegerField(source="parent.pk")
+    # DRF's metaclass takes declared fields off the class, so this never shadows Field.parent.
+    parent = serializers.IntegerField(source="parent.pk")  # type: ignore[assignment]
     parent_code = serializers.CharField(source="parent.code")
     component = serializers.IntegerField(source="component.pk")
     component_code = serializers.CharField(source="component.code")

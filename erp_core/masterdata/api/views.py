@@ -5,6 +5,8 @@ filterset; ``get_queryset()`` through a selector that knows partner users; permi
 ``erp_core.api.permissions``; writes through services; ``Idempotency-Key`` on create.
 """
 
+from typing import cast
+
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -134,14 +136,14 @@ class PartnerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             return PartnerWriteSerializer
         return PartnerSerializer
 
-    def perform_create(self, serializer: PartnerWriteSerializer) -> None:
+    def perform_create(self, serializer: BaseSerializer) -> None:
         """Create through the service; the serializer only validated the input."""
         serializer.instance = partner_create(**serializer.validated_data)
 
-    def perform_update(self, serializer: PartnerWriteSerializer) -> None:
+    def perform_update(self, serializer: BaseSerializer) -> None:
         """Change through the service; the serializer only validated the input."""
         serializer.instance = partner_update(
-            partner=serializer.instance, **serializer.validated_data
+            partner=cast(Partner, serializer.instance), **serializer.validated_data
         )
 
     def perform_destroy(self, instance: Partner) -> None:
@@ -197,7 +199,7 @@ class MasterDataViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
             return self.update_serializer_class
         if self.action in _WRITE_ACTIONS:
             return self.write_serializer_class
-        return self.serializer_class
+        return cast(type[BaseSerializer], self.serializer_class)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         """Create through the service; the serializer only validated the input."""

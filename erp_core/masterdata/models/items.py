@@ -5,6 +5,7 @@ Every fact here is owned by the ERP; the front modules refer to these rows by fo
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -16,9 +17,9 @@ from simple_history.models import HistoricalRecords
 from erp_core.masterdata.models.partners import Partner
 
 # Decimal shapes used across the ERP: quantities and rates carry 6 places, money 2.
-QTY = {"max_digits": 18, "decimal_places": 6}
-MONEY = {"max_digits": 18, "decimal_places": 2}
-RATE = {"max_digits": 18, "decimal_places": 6}
+QTY: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
+RATE: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
 
 BASE_CURRENCY_CODE = "CNY"
 ZERO = Decimal("0")
@@ -110,7 +111,7 @@ class UnitConversion(models.Model):
         ]
 
     def __str__(self) -> str:
-        suffix = f" ({self.item.code})" if self.item_id else ""
+        suffix = f" ({self.item.code})" if self.item_id and self.item else ""
         return f"1 {self.from_unit} = {self.factor.normalize()} {self.to_unit}{suffix}"
 
     def clean(self) -> None:

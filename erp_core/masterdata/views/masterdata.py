@@ -58,7 +58,7 @@ from erp_core.models import (
 class _Kind:
     """A kind of master data on the shared form page: its form, services and where it lives."""
 
-    model: type
+    model: type[Model]
     form: type
     create: str
     update: str
@@ -68,7 +68,7 @@ class _Kind:
 
     @property
     def label(self) -> str:
-        return capfirst(self.model._meta.verbose_name)
+        return capfirst(str(self.model._meta.verbose_name))
 
     def service(self, name: str) -> Callable[..., Model]:
         """The service function named ``name`` (looked up when called)."""

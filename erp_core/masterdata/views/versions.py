@@ -165,7 +165,7 @@ def _version_page(
     elif source is not None:
         title = _("New version of %(object)s") % {"object": source}
     else:
-        title = spec.new_label
+        title = str(spec.new_label)
     back = header or source
     back_url = reverse(spec.detail_url, args=[back.pk]) if back else reverse(spec.list_url)
     return render(
