@@ -2,7 +2,7 @@
 """Zhongtai's two commands, for a fresh machine with only Python 3.11:
 
     python3.11 dev.py run    set up, load the demo data and serve on http://127.0.0.1:8000
-    python3.11 dev.py test   set up and run the whole test suite (lint, contracts, types, schema, tests)
+    python3.11 dev.py test   set up and run the whole test suite (lint, contracts, types, tests)
 
 Both create .venv/ on first use and reinstall only when pyproject.toml changes, so a second run
 is quick. Uses the standard library only: it runs before anything is installed.

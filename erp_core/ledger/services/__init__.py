@@ -1,0 +1,74 @@
+"""General ledger services: the only code that changes the books.
+
+Each service is keyword-only and typed and runs in one transaction: a refusal
+(``ValidationError`` for bad input, ``common.errors.Conflict`` for a state that forbids it)
+writes nothing.
+
+``accounts`` (chart of accounts, journals), ``company`` (company settings), ``periods`` (fiscal
+years and periods), ``lines`` (the lines given to entries), ``entries`` (journal entries) and
+``seed`` (reference data, demo) — all re-exported here.
+"""
+
+from erp_core.ledger.services.accounts import (
+    ACCOUNT_TYPE_NORMAL_BALANCE,
+    ACCOUNT_UPDATE_FIELDS,
+    account_create,
+    account_update,
+    journal_create,
+)
+from erp_core.ledger.services.company import COMPANY_FIELDS, company_settings_update
+from erp_core.ledger.services.entries import (
+    journal_entry_create_draft,
+    journal_entry_delete_draft,
+    journal_entry_post,
+    journal_entry_post_lines,
+    journal_entry_reverse,
+    journal_entry_update_draft,
+)
+from erp_core.ledger.services.lines import LineInput, LineLike
+from erp_core.ledger.services.periods import (
+    fiscal_period_close,
+    fiscal_period_reopen,
+    fiscal_year_create,
+    open_period_for,
+)
+from erp_core.ledger.services.seed import (
+    CHART_OF_ACCOUNTS,
+    DEFAULT_POSTING_RULES,
+    JOURNALS,
+    chart_of_accounts_seed,
+    journals_seed,
+    ledger_demo_load,
+    ledger_seed,
+    posting_rules_seed,
+)
+
+__all__ = [
+    "ACCOUNT_TYPE_NORMAL_BALANCE",
+    "ACCOUNT_UPDATE_FIELDS",
+    "CHART_OF_ACCOUNTS",
+    "COMPANY_FIELDS",
+    "DEFAULT_POSTING_RULES",
+    "JOURNALS",
+    "LineInput",
+    "LineLike",
+    "account_create",
+    "account_update",
+    "chart_of_accounts_seed",
+    "company_settings_update",
+    "fiscal_period_close",
+    "fiscal_period_reopen",
+    "fiscal_year_create",
+    "journal_create",
+    "journal_entry_create_draft",
+    "journal_entry_delete_draft",
+    "journal_entry_post",
+    "journal_entry_post_lines",
+    "journal_entry_reverse",
+    "journal_entry_update_draft",
+    "journals_seed",
+    "ledger_demo_load",
+    "ledger_seed",
+    "open_period_for",
+    "posting_rules_seed",
+]

@@ -1,0 +1,43 @@
+"""The company's settings: its name, VAT invoice fields and invoicing rule."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from erp_core.ledger import selectors
+from erp_core.ledger.models import CompanySettings
+
+COMPANY_FIELDS = (
+    "name",
+    "time_zone",
+    "tax_id",
+    "address",
+    "phone",
+    "bank_name",
+    "bank_account",
+    "invoice_on_shipment",
+)
+
+
+@transaction.atomic
+def company_settings_update(**fields) -> CompanySettings:
+    """Change the company's name, time zone, VAT invoice fields (tax id, address, phone, bank)
+    or whether shipments are invoiced at once (``invoice_on_shipment``).
+
+    The base currency and the fiscal year's start month are set once, before any posting, in
+    the admin. Unknown fields and invalid values are refused (400) and nothing is saved.
+    """
+    unknown = sorted(set(fields) - set(COMPANY_FIELDS))
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    company = CompanySettings.objects.select_for_update().get(pk=selectors.company_settings().pk)
+    for name, value in fields.items():
+        if name == "invoice_on_shipment":
+            if not isinstance(value, bool):
+                raise ValidationError({name: _("Give true or false.")})
+        else:
+            value = (value or "").strip()
+        setattr(company, name, value)
+    company.full_clean()
+    company.save(update_fields=list(fields))
+    return company

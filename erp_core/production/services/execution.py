@@ -1,0 +1,329 @@
+"""The shop floor's facts on a released order: consumption, output, time, completion, and
+the entry points of the MES events that report them.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.errors import NotFound
+from erp_core.documents.services import (
+    document_lock,
+    mark_changed,
+    require_revision,
+    require_status,
+)
+from erp_core.ledger.models import PostingKind
+from erp_core.ledger.selectors import posting_accounts
+from erp_core.ledger.services import LineInput, journal_entry_post_lines
+from erp_core.models import Item, User, Warehouse
+from erp_core.production.models import (
+    ProductionOrder,
+    ProductionOrderMaterial,
+    ProductionOrderOperation,
+    ProductionTimeBooking,
+)
+from erp_core.production.selectors import SOURCE_TYPE, TIME_SOURCE_TYPE
+from erp_core.production.services._common import (
+    JOURNAL,
+    ZERO,
+    Status,
+    _category_code,
+    _cents,
+    _number,
+)
+from erp_core.stock.services import Source, stock_consume, stock_output
+
+#: Statuses in which consumption, output and time are still accepted.
+OPEN_FOR_REPORTS = (Status.RELEASED, Status.IN_PROGRESS, Status.DONE)
+
+
+# --- Shop-floor facts: consumption, output, time ---------------------------------------------
+
+
+def _start(order: ProductionOrder) -> list[str]:
+    """The first booking starts the order; returns the fields changed."""
+    if order.status == Status.RELEASED:
+        order.status = Status.IN_PROGRESS
+        return ["status"]
+    return []
+
+
+def _source(order: ProductionOrder, event_id) -> Source:
+    return Source(
+        type=SOURCE_TYPE,
+        id=str(order.pk),
+        event_id=str(event_id) if event_id not in (None, "") else None,
+    )
+
+
+@transaction.atomic
+def production_order_consume(
+    *,
+    order: ProductionOrder,
+    item: Item,
+    quantity: Decimal,
+    warehouse: Warehouse | None = None,
+    source_event_id: str | None = None,
+    moved_at: dt.datetime | None = None,
+    actor: User | None = None,
+) -> ProductionOrderMaterial:
+    """Issue ``quantity`` of a component into the order's WIP and add its value to the order.
+
+    The stock move (from ``warehouse``, default the component warehouse) is valued by the
+    component's costing method and posts Dr WIP (material) / Cr inventory. A component outside
+    the snapshot gets a row of its own, marked unplanned. Starts a released order.
+    """
+    order = document_lock(order)
+    require_status(order, *OPEN_FOR_REPORTS, action=_("consumed against"))
+    quantity = _number(quantity, "quantity")
+    if item.pk == order.item_id:
+        raise ValidationError({"item": _("An order does not consume the item it makes.")})
+    move = stock_consume(
+        item=item,
+        warehouse=warehouse or order.component_warehouse,
+        quantity=quantity,
+        moved_at=moved_at,
+        source=_source(order, source_event_id),
+        actor=actor,
+    )
+    # The order's lock serialises every change of its rows.
+    row = order.materials.filter(component=item).first()
+    if row is None:
+        last = order.materials.aggregate(last=Max("line_no"))["last"] or 0
+        row = ProductionOrderMaterial.objects.create(
+            order=order,
+            line_no=last + 1,
+            component=item,
+            unit=item.unit,
+            planned_unit_cost=item.standard_cost,
+            is_planned=False,
+        )
+    row.quantity_consumed += quantity
+    row.consumed_value += -move.value
+    row.save(update_fields=["quantity_consumed", "consumed_value"])
+    mark_changed(order, _start(order))
+    return row
+
+
+@transaction.atomic
+def production_order_report_output(
+    *,
+    order: ProductionOrder,
+    quantity: Decimal,
+    scrap_quantity: Decimal = ZERO,
+    source_event_id: str | None = None,
+    moved_at: dt.datetime | None = None,
+    actor: User | None = None,
+) -> ProductionOrder:
+    """Receive good output into the order's warehouse out of WIP; count the scrap.
+
+    Good output is valued at the item's standard cost when it is costed at standard, else at
+    the order's planned unit cost; the stock move posts Dr inventory / Cr WIP. Starts a
+    released order; reaching the order quantity makes it done.
+    """
+    order = document_lock(order)
+    require_status(order, *OPEN_FOR_REPORTS, action=_("reported on"))
+    quantity = _number(quantity, "quantity", allow_zero=True)
+    scrap_quantity = _number(scrap_quantity, "scrap_quantity", allow_zero=True)
+    if quantity == 0 and scrap_quantity == 0:
+        raise ValidationError({"quantity": _("Report a good or a scrap quantity.")})
+    changed = ["quantity_produced", "quantity_scrapped"]
+    if quantity > 0:
+        item = order.item
+        unit_cost = (
+            item.standard_cost
+            if item.costing_method == Item.CostingMethod.STANDARD
+            else order.planned_unit_cost
+        )
+        move = stock_output(
+            item=item,
+            warehouse=order.warehouse,
+            quantity=quantity,
+            unit_cost=unit_cost,
+            moved_at=moved_at,
+            source=_source(order, source_event_id),
+            actor=actor,
+        )
+        order.output_value += move.receipt_value
+        changed.append("output_value")
+    order.quantity_produced += quantity
+    order.quantity_scrapped += scrap_quantity
+    changed += _start(order)
+    if order.status == Status.IN_PROGRESS and order.quantity_produced >= order.quantity:
+        order.status = Status.DONE
+        changed.append("status")
+    mark_changed(order, sorted(set(changed)))
+    return order
+
+
+@transaction.atomic
+def production_order_book_time(
+    *,
+    order: ProductionOrder,
+    operation: ProductionOrderOperation,
+    machine_hours: Decimal = ZERO,
+    labour_hours: Decimal = ZERO,
+    source_event_id: str | None = None,
+    actor: User | None = None,
+) -> ProductionTimeBooking:
+    """Book machine and labour hours on an operation and post them to WIP (journal PRD).
+
+    Dr WIP machine / Cr machine time applied for hours × machine rate; Dr WIP labour / Cr wages
+    for hours × labour rate (rates of the operation, copied at release). The same
+    ``source_event_id`` booked twice returns the first booking. Starts a released order.
+    """
+    order = document_lock(order)
+    require_status(order, *OPEN_FOR_REPORTS, action=_("booked against"))
+    if operation.order_id != order.pk:
+        raise ValidationError({"operation": _("The operation is not one of this order.")})
+    machine_hours = _number(machine_hours, "machine_hours", allow_zero=True)
+    labour_hours = _number(labour_hours, "labour_hours", allow_zero=True)
+    if machine_hours == 0 and labour_hours == 0:
+        raise ValidationError({"machine_hours": _("Book machine or labour hours.")})
+    if source_event_id:
+        earlier = order.time_bookings.filter(source_event_id=source_event_id).first()
+        if earlier is not None:
+            return earlier
+    operation = ProductionOrderOperation.objects.select_for_update().get(pk=operation.pk)
+    machine_amount = _cents(machine_hours * operation.machine_rate)
+    labour_amount = _cents(labour_hours * operation.labour_rate)
+    booking = ProductionTimeBooking.objects.create(
+        order=order,
+        operation=operation,
+        machine_hours=machine_hours,
+        labour_hours=labour_hours,
+        machine_amount=machine_amount,
+        labour_amount=labour_amount,
+        source_event_id=source_event_id or None,
+        booked_by=actor,
+    )
+    category = _category_code(order.item)
+    memo = _("%(order)s operation %(sequence)s: time") % {
+        "order": order.number,
+        "sequence": operation.sequence,
+    }
+    lines = []
+    for kind, amount in (
+        (PostingKind.PRODUCTION_MACHINE, machine_amount),
+        (PostingKind.PRODUCTION_LABOUR, labour_amount),
+    ):
+        if amount > 0:
+            accounts = posting_accounts(kind=kind, category_code=category)
+            lines += [
+                LineInput(account=accounts.debit, debit=amount, memo=memo),
+                LineInput(account=accounts.credit, credit=amount, memo=memo),
+            ]
+    if lines:
+        booking.journal_entry = journal_entry_post_lines(
+            journal_code=JOURNAL,
+            date=timezone.localdate(),
+            memo=memo,
+            lines=lines,
+            source_type=TIME_SOURCE_TYPE,
+            source_id=booking.pk,
+            source_event_id=source_event_id,
+            actor=actor,
+        )
+        booking.save(update_fields=["journal_entry"])
+    operation.actual_machine_hours += machine_hours
+    operation.actual_labour_hours += labour_hours
+    operation.actual_machine_cost += machine_amount
+    operation.actual_labour_cost += labour_amount
+    operation.save(
+        update_fields=[
+            "actual_machine_hours",
+            "actual_labour_hours",
+            "actual_machine_cost",
+            "actual_labour_cost",
+        ]
+    )
+    mark_changed(order, _start(order))
+    return booking
+
+
+@transaction.atomic
+def production_order_complete(
+    *, order: ProductionOrder, actor: User | None, expected_revision: int | None = None
+) -> ProductionOrder:
+    """Declare production finished (done), whatever quantity was reported."""
+    order = document_lock(order)
+    require_status(order, Status.RELEASED, Status.IN_PROGRESS, action=_("completed"))
+    require_revision(order, expected_revision)
+    order.status = Status.DONE
+    mark_changed(order, ["status"])
+    return order
+
+
+# --- From the shop floor's events ------------------------------------------------------------
+
+
+def _order_for_event(production_order_id) -> ProductionOrder:
+    order = ProductionOrder.objects.filter(pk=production_order_id).first()
+    if order is None:
+        raise NotFound(
+            _("No production order %(pk)s.") % {"pk": production_order_id},
+            code="production_order_not_found",
+        )
+    return order
+
+
+def _get(model, pk, field: str):
+    instance = model.objects.filter(pk=pk).first() if isinstance(pk, int) else None
+    if instance is None:
+        raise ValidationError({field: _("No such record: %(pk)s.") % {"pk": pk}})
+    return instance
+
+
+@transaction.atomic
+def production_order_materials_consumed(
+    *, production_order_id: int, lines: list[dict], source_event_id: str | None = None
+) -> list[ProductionOrderMaterial]:
+    """Book the lines of ``mes.materials_consumed`` (``item_id``, ``quantity``,
+    ``warehouse_id?``) on the order, all or none."""
+    order = _order_for_event(production_order_id)
+    if not isinstance(lines, list) or not lines:
+        raise ValidationError({"lines": _("The event has no lines.")})
+    rows = []
+    for line in lines:
+        if not isinstance(line, dict):
+            raise ValidationError({"lines": _("Each line is an object.")})
+        warehouse_id = line.get("warehouse_id")
+        rows.append(
+            production_order_consume(
+                order=order,
+                item=_get(Item, line.get("item_id"), "item_id"),
+                quantity=_number(str(line.get("quantity")), "quantity"),
+                warehouse=_get(Warehouse, warehouse_id, "warehouse_id")
+                if warehouse_id is not None
+                else None,
+                source_event_id=source_event_id,
+            )
+        )
+    return rows
+
+
+@transaction.atomic
+def production_order_output_reported(
+    *,
+    production_order_id: int,
+    item_id: int,
+    quantity: str,
+    scrap_quantity: str,
+    source_event_id: str | None = None,
+) -> ProductionOrder:
+    """Book ``mes.output_reported`` on the order (the item must be the order's)."""
+    order = _order_for_event(production_order_id)
+    if item_id != order.item_id:
+        raise ValidationError({"item_id": _("The output is not the item of the order.")})
+    return production_order_report_output(
+        order=order,
+        quantity=_number(str(quantity), "quantity", allow_zero=True),
+        scrap_quantity=_number(str(scrap_quantity), "scrap_quantity", allow_zero=True),
+        source_event_id=source_event_id,
+    )
