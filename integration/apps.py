@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IntegrationConfig(AppConfig):
-    """The event bus; its tasks are registered with Celery when Django starts."""
+    """The event bus; its tasks are registered with Celery and its checks with Django."""
 
     name = "integration"
     verbose_name = _("Integration")
 
     def ready(self) -> None:
-        from integration import tasks  # noqa: F401
+        from integration import checks, tasks  # noqa: F401

@@ -1,8 +1,9 @@
 """The two calls domain code makes: ``publish`` (inside its transaction) and ``handled_once``.
 
 ``publish`` writes the event to the outbox in the caller's transaction; after commit the event is
-handed to Celery. A receiver wraps its effect in ``handled_once`` so that a second delivery of the
-same event to the same receiver changes nothing.
+handed to Celery. A receiver declared with ``integration.receivers.on`` runs inside
+``handled_once`` under its name, so that a second delivery of the same event to the same receiver
+changes nothing.
 """
 
 import json

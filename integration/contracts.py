@@ -1,14 +1,12 @@
 """What a topic is: a named, versioned event contract with typed payload fields.
 
-A Topic is a Django signal, so receivers connect with ``@receiver(topic, dispatch_uid=...)``;
-it also knows its payload fields and checks every payload published on it.
+A Topic knows its payload fields (and the fields of each of its lines) and checks every payload
+published on it. Receivers are declared apart, with ``integration.receivers.on``.
 """
 
 import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
-
-from django.dispatch import Signal
 
 # Field kinds a payload may carry. Money and quantities travel as decimal strings.
 FIELD_KINDS = ("str", "int", "bool", "decimal", "uuid", "date", "datetime", "list", "dict")
@@ -47,22 +45,68 @@ def _check_kind(kind: str, value: object) -> bool:
     return True
 
 
-class Topic(Signal):
+def _check_schema(kind: object, where: str) -> None:
+    if isinstance(kind, dict):
+        if not kind:
+            raise ValueError(f"{where}: a line schema needs at least one field.")
+        for field, line_kind in kind.items():
+            if line_kind not in FIELD_KINDS or line_kind in ("list", "dict"):
+                raise ValueError(f"{where}: line field {field!r} has unknown kind {line_kind!r}.")
+    elif kind not in FIELD_KINDS:
+        raise ValueError(f"{where} has unknown kind {kind!r}.")
+
+
+def _problems(schema: dict, values: object, where: str) -> list[str]:
+    """What is wrong with ``values`` against ``schema`` (field name → kind, ``?`` optional).
+
+    A kind that is itself a schema (a dict) means a list of objects, each checked the same way.
+    The schema is closed: a field it does not declare is refused.
+    """
+    if not isinstance(values, dict):
+        return [f"{where or 'the payload'} must be a JSON object"]
+    kinds = {name.rstrip("?"): kind for name, kind in schema.items()}
+    required = {name for name in schema if not name.endswith("?")}
+    prefix = f"{where}." if where else ""
+    problems = [f"missing {prefix}{name}" for name in sorted(required - values.keys())]
+    problems += [f"unknown {prefix}{name}" for name in sorted(values.keys() - kinds.keys())]
+    for name, value in values.items():
+        kind = kinds.get(name)
+        if kind is None or (value is None and name not in required):
+            continue
+        if isinstance(kind, dict):
+            if not isinstance(value, list):
+                problems.append(f"{prefix}{name} (expected a list of lines)")
+                continue
+            for index, line in enumerate(value):
+                problems += _problems(kind, line, f"{prefix}{name}[{index}]")
+        elif not _check_kind(kind, value):
+            problems.append(f"{prefix}{name} (expected {kind})")
+    return problems
+
+
+class Topic:
     """An event contract: ``<module>.<fact_in_past_tense>``, a version and its payload fields.
 
-    ``fields`` maps a field name to its kind (see FIELD_KINDS); a name ending in ``?`` is optional.
+    ``fields`` maps a field name to its kind (see FIELD_KINDS); a name ending in ``?`` is optional
+    and may also be null. A list of lines declares its lines' fields instead of a kind, e.g.
+    ``"lines": {"item_id": "int", "quantity": "decimal", "lot_number?": "str"}``. Payloads and
+    lines are closed: a field the contract does not declare is refused. Receivers are declared
+    with ``integration.receivers.on``.
     """
 
     def __init__(
-        self, name: str, *, fields: dict[str, str], version: int = 1, description: str = ""
+        self,
+        name: str,
+        *,
+        fields: dict[str, str | dict[str, str]],
+        version: int = 1,
+        description: str = "",
     ) -> None:
-        super().__init__()
         module, _, fact = name.partition(".")
         if not module or not fact or name != name.lower():
             raise ValueError(f"Topic name {name!r} must be '<module>.<fact_in_past_tense>'.")
         for field, kind in fields.items():
-            if kind not in FIELD_KINDS:
-                raise ValueError(f"Topic {name}: field {field!r} has unknown kind {kind!r}.")
+            _check_schema(kind, f"Topic {name}: field {field!r}")
         self.name = name
         self.version = version
         self.fields = dict(fields)
@@ -76,32 +120,18 @@ class Topic(Signal):
         """Field names every payload must carry."""
         return {name for name in self.fields if not name.endswith("?")}
 
-    def _kinds(self) -> dict[str, str]:
-        return {name.rstrip("?"): kind for name, kind in self.fields.items()}
-
-    def receivers_for(self, sender: type) -> list:
-        """The live receivers connected for ``sender``, in connection order.
-
-        The bus calls them one by one (rather than ``send_robust``) so that each receiver's
-        outcome is booked on its own and a skipped duplicate is not logged as an error.
-        """
-        sync_receivers, _async_receivers = self._live_receivers(sender)
-        return list(sync_receivers)
+    def line_fields(self, field: str = "lines") -> dict[str, str]:
+        """The declared fields of each line of the list ``field`` (empty when it declares none)."""
+        for name, kind in self.fields.items():
+            if name.rstrip("?") == field and isinstance(kind, dict):
+                return dict(kind)
+        return {}
 
     def validate(self, payload: dict) -> None:
-        """Raise PayloadError unless the payload has exactly the declared fields, of their kinds."""
+        """Raise PayloadError unless the payload, and each of its lines, has exactly the declared
+        fields, of their kinds."""
         if not isinstance(payload, dict):
             raise PayloadError(f"{self.name}: the payload must be a JSON object.")
-        kinds = self._kinds()
-        missing = sorted(self.required_fields - payload.keys())
-        unknown = sorted(payload.keys() - kinds.keys())
-        if missing or unknown:
-            raise PayloadError(f"{self.name}: missing fields {missing}, unknown fields {unknown}.")
-        wrong = [
-            f"{name} (expected {kinds[name]})"
-            for name, value in payload.items()
-            if not (value is None and name not in self.required_fields)
-            and not _check_kind(kinds[name], value)
-        ]
-        if wrong:
-            raise PayloadError(f"{self.name}: wrong values for {', '.join(wrong)}.")
+        problems = _problems(self.fields, payload, "")
+        if problems:
+            raise PayloadError(f"{self.name}: {'; '.join(problems)}.")

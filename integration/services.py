@@ -4,7 +4,6 @@ import datetime as dt
 import logging
 import traceback
 import uuid
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db import transaction
@@ -15,6 +14,7 @@ from common.errors import Conflict, NotFound
 from integration.bus import AlreadyHandled
 from integration.models import Delivery, Event
 from integration.queue import enqueue_delivery
+from integration.receivers import registry
 from integration.topics import TOPICS
 
 logger = logging.getLogger(__name__)
@@ -24,11 +24,6 @@ def _bus_setting(name: str) -> int:
     return settings.ZHONGTAI_BUS[name]
 
 
-def receiver_name(receiver: Callable) -> str:
-    """The stable name a receiver is known by in deliveries: its module and qualified name."""
-    return f"{receiver.__module__}.{receiver.__qualname__}"
-
-
 def backoff_seconds(attempt: int) -> int:
     """Seconds to wait before delivery round ``attempt + 1``: exponential, capped."""
     base = _bus_setting("BACKOFF_BASE_SECONDS")
@@ -36,11 +31,13 @@ def backoff_seconds(attempt: int) -> int:
 
 
 def event_deliver(*, event_id: uuid.UUID, now: dt.datetime | None = None) -> Event | None:
-    """Send the event's signal to its receivers and record who failed.
+    """Call the topic's receivers, in their declared order, and record who failed.
 
     Runs outside any transaction: each receiver commits (or rolls back) its own work inside
-    ``handled_once``. Delivered and dead events, and retries not yet due, are left alone, so a
-    duplicate message costs one read.
+    ``handled_once``. Receivers that handled the event already pass at once, so every round calls
+    them all; one whose ``after`` receivers have not handled the event yet is left for a later
+    round. Delivered and dead events, and retries not yet due, are left alone, so a duplicate
+    message costs one read.
     """
     now = now or timezone.now()
     event = Event.objects.filter(pk=event_id).first()
@@ -55,23 +52,29 @@ def event_deliver(*, event_id: uuid.UUID, now: dt.datetime | None = None) -> Eve
         and event.next_attempt_at > now
     ):
         return event
-    topic = TOPICS.get(event.topic)
     failures: dict[str, str] = {}
     succeeded: list[str] = []
-    if topic is None:
+    if event.topic not in TOPICS:
         failures["integration.unknown_topic"] = f"Topic {event.topic!r} is not declared."
     else:
-        for receiver in topic.receivers_for(Event):
-            name = receiver_name(receiver)
+        for receiver in registry.receivers_of(event.topic):
+            waits_for = [name for name in receiver.after if name not in succeeded]
+            if waits_for:
+                # Not called, and no attempt counted: it runs in the round where the receivers
+                # it comes after have handled the event (their failure keeps the event retrying).
+                logger.info(
+                    "Receiver %s waits for %s on event %s.", receiver.name, waits_for, event.pk
+                )
+                continue
             try:
-                receiver(signal=topic, sender=Event, event=event)
+                receiver(event)
             except AlreadyHandled:
-                succeeded.append(name)
+                succeeded.append(receiver.name)
             except Exception as exc:  # a receiver's bug must not stop the others
-                failures[name] = "".join(traceback.format_exception(exc))[-4000:]
-                logger.warning("Receiver %s failed on event %s: %r", name, event.pk, exc)
+                failures[receiver.name] = "".join(traceback.format_exception(exc))[-4000:]
+                logger.warning("Receiver %s failed on event %s: %r", receiver.name, event.pk, exc)
             else:
-                succeeded.append(name)
+                succeeded.append(receiver.name)
     if not failures and event.status == Event.Status.PENDING:
         # The common case, first round and all applied: one conditional UPDATE. If another
         # round booked a failure meanwhile the status is no longer pending and the full

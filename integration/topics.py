@@ -1,7 +1,10 @@
 """Every topic of the bus, declared once with its payload fields (docs/events.md lists them).
 
 Money and quantities are decimal strings; ids of rows are integers, ids of events UUIDs.
-A topic's payload may only grow with optional fields; anything else is a new version.
+A list of lines declares its lines' fields (a dict of field → kind instead of a kind); payloads
+and lines are closed, so a field not declared here is refused by ``publish``.
+A topic's payload, and its lines, may only grow with optional fields; anything else is a new
+version.
 """
 
 from integration.contracts import Topic
@@ -9,7 +12,13 @@ from integration.contracts import Topic
 TOPICS: dict[str, Topic] = {}
 
 
-def declare(name: str, *, fields: dict[str, str], version: int = 1, description: str = "") -> Topic:
+def declare(
+    name: str,
+    *,
+    fields: dict[str, str | dict[str, str]],
+    version: int = 1,
+    description: str = "",
+) -> Topic:
     """Declare a topic once; a second declaration of the same name is a programming error."""
     if name in TOPICS:
         raise ValueError(f"Topic {name} is declared twice.")
@@ -29,7 +38,17 @@ def get_topic(name: str) -> Topic:
 # --- CRM --------------------------------------------------------------------------------------
 quote_accepted = declare(
     "crm.quote_accepted",
-    fields={"quote_id": "int", "customer_id": "int", "requested_date?": "date", "lines": "list"},
+    fields={
+        "quote_id": "int",
+        "customer_id": "int",
+        "requested_date?": "date",
+        "lines": {
+            "item_id": "int",
+            "quantity": "decimal",
+            "unit_price?": "decimal",
+            "discount_percent?": "decimal",
+        },
+    },
     description="A customer accepted a quote; the ERP creates the confirmed sales order.",
 )
 
@@ -40,13 +59,22 @@ sales_order_confirmed = declare(
         "sales_order_id": "int",
         "customer_id": "int",
         "promised_date?": "date",
-        "lines": "list",
+        "lines": {
+            "sales_order_line_id": "int",
+            "item_id": "int",
+            "quantity": "decimal",
+            "promised_date?": "date",
+        },
     },
     description="A sales order was confirmed; WMS plans the delivery, CRM updates the deal.",
 )
 sales_order_cancelled = declare(
     "erp.sales_order_cancelled",
-    fields={"sales_order_id": "int", "customer_id": "int", "lines": "list"},
+    fields={
+        "sales_order_id": "int",
+        "customer_id": "int",
+        "lines": {"sales_order_line_id": "int", "item_id": "int", "quantity": "decimal"},
+    },
     description="A confirmed sales order was cancelled; WMS releases what it reserved for it.",
 )
 production_order_released = declare(
@@ -75,13 +103,22 @@ purchase_order_placed = declare(
         "purchase_order_id": "int",
         "supplier_id": "int",
         "warehouse_id": "int",
-        "lines": "list",
+        "lines": {
+            "purchase_order_line_id": "int",
+            "item_id": "int",
+            "quantity": "decimal",
+            "expected_date?": "date",
+        },
     },
     description="A purchase order went to a supplier; WMS expects the receipt.",
 )
 purchase_order_cancelled = declare(
     "erp.purchase_order_cancelled",
-    fields={"purchase_order_id": "int", "supplier_id": "int", "lines": "list"},
+    fields={
+        "purchase_order_id": "int",
+        "supplier_id": "int",
+        "lines": {"purchase_order_line_id": "int", "item_id": "int", "quantity": "decimal"},
+    },
     description=(
         "What a placed purchase order no longer brings (unplaced, short-closed or cancelled); "
         "WMS stops expecting it."
@@ -106,7 +143,11 @@ payment_received = declare(
 # --- MES --------------------------------------------------------------------------------------
 materials_consumed = declare(
     "mes.materials_consumed",
-    fields={"work_order_id": "int", "production_order_id": "int", "lines": "list"},
+    fields={
+        "work_order_id": "int",
+        "production_order_id": "int",
+        "lines": {"item_id": "int", "quantity": "decimal", "warehouse_id?": "int"},
+    },
     description="A work order consumed materials from the line's staging bins.",
 )
 output_reported = declare(
@@ -144,16 +185,29 @@ stock_moved = declare(
 )
 receipt_completed = declare(
     "wms.receipt_completed",
-    fields={"receipt_id": "int", "purchase_order_id": "int", "lines": "list"},
+    fields={
+        "receipt_id": "int",
+        "purchase_order_id": "int",
+        "lines": {"purchase_order_line_id": "int", "quantity": "decimal"},
+    },
     description="Goods against a purchase order were received.",
 )
 shipment_dispatched = declare(
     "wms.shipment_dispatched",
-    fields={"shipment_id": "int", "sales_order_id": "int", "lines": "list"},
+    fields={
+        "shipment_id": "int",
+        "sales_order_id": "int",
+        "lines": {"sales_order_line_id": "int", "quantity": "decimal"},
+    },
     description="A shipment left the warehouse.",
 )
 count_completed = declare(
     "wms.count_completed",
-    fields={"count_id": "int", "warehouse_id": "int", "lines": "list"},
+    fields={
+        "count_id": "int",
+        "warehouse_id": "int",
+        # quantity: counted minus booked, signed (a loss is negative).
+        "lines": {"item_id": "int", "quantity": "decimal"},
+    },
     description="A cycle count was completed with its differences.",
 )

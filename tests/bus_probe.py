@@ -19,10 +19,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
-from django.dispatch import receiver  # noqa: E402
 
-from integration.bus import handled_once, publish  # noqa: E402
+from integration.bus import publish  # noqa: E402
 from integration.models import Event  # noqa: E402
+from integration.receivers import Receiver, on, registry  # noqa: E402
 from integration.topics import TOPICS, declare  # noqa: E402
 
 probe_happened = TOPICS.get("probe.happened") or declare(
@@ -89,33 +89,48 @@ def _record_attempt(event_id) -> int:
     return attempts(event_id)
 
 
-@receiver(probe_happened, dispatch_uid="tests.bus_probe.apply_probe")
-def apply_probe(sender, event: Event, **kwargs) -> None:
+class AttemptCountingReceiver(Receiver):
+    """A receiver that counts each call, also those that fail or find the event handled."""
+
+    def __call__(self, event: Event) -> None:
+        _record_attempt(event.pk)
+        super().__call__(event)
+
+
+def _apply_probe(event: Event) -> None:
     """Apply the probe's effect once, failing or sleeping as the payload's mode says."""
     mode = event.payload["mode"]
-    attempt = _record_attempt(event.pk)
-    with handled_once(event, receiver="tests.apply_probe"):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO bus_probe_effect (event_id, receiver) VALUES (%s, %s)",
-                [str(event.pk), "apply_probe"],
-            )
-        if mode == "always_fail":
-            raise ProbeFailure("always fails")
-        if mode.startswith("fail:") and attempt <= int(mode.split(":")[1]):
-            raise ProbeFailure(f"fails on attempt {attempt}")
-        if mode.startswith("sleep_first:") and attempt == 1:
-            time.sleep(float(mode.split(":")[1]))
+    attempt = attempts(event.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bus_probe_effect (event_id, receiver) VALUES (%s, %s)",
+            [str(event.pk), "apply_probe"],
+        )
+    if mode == "always_fail":
+        raise ProbeFailure("always fails")
+    if mode.startswith("fail:") and attempt <= int(mode.split(":")[1]):
+        raise ProbeFailure(f"fails on attempt {attempt}")
+    if mode.startswith("sleep_first:") and attempt == 1:
+        time.sleep(float(mode.split(":")[1]))
 
 
-@receiver(probe_happened, dispatch_uid="tests.bus_probe.count_probe")
-def count_probe(sender, event: Event, **kwargs) -> None:
+def _count_probe(event: Event) -> None:
     """A second, always healthy receiver of the same topic."""
-    with handled_once(event, receiver="tests.count_probe"), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO bus_probe_effect (event_id, receiver) VALUES (%s, %s)",
             [str(event.pk), "count_probe"],
         )
+
+
+# This module may run twice in one process (as ``__main__`` and imported): declare once.
+if "tests.apply_probe" not in {r.name for r in registry}:
+    apply_probe = registry.add(
+        AttemptCountingReceiver(topic=probe_happened, name="tests.apply_probe", func=_apply_probe)
+    )
+    count_probe = on(probe_happened, name="tests.count_probe")(_count_probe)
+else:
+    apply_probe, count_probe = registry.get("tests.apply_probe"), registry.get("tests.count_probe")
 
 
 def publish_probe(*, mode: str = "ok", marker: str = "") -> Event:

@@ -14,7 +14,7 @@ def _dead_event() -> Event:
     return make_dead_event(
         topic="probe.happened",
         payload={"mode": "ok", "marker": "admin"},
-        receiver="tests.bus_probe.apply_probe",
+        receiver="tests.apply_probe",
         error="Traceback: boom",
     )
 

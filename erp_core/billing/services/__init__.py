@@ -24,13 +24,9 @@ from erp_core.billing.services.payments import (
     payment_update,
     payment_void,
 )
-from erp_core.billing.services.shipments import (
-    DeliveryNotBookedYet,
-    customer_invoice_from_shipment,
-)
+from erp_core.billing.services.shipments import customer_invoice_from_shipment
 
 __all__ = [
-    "DeliveryNotBookedYet",
     "allocation_remove",
     "credit_note_create",
     "customer_invoice_create_from_deliveries",

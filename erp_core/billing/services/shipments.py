@@ -5,6 +5,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from common.errors import NotFound
 from erp_core.billing.models import Invoice
 from erp_core.billing.services.invoices import (
     customer_invoice_create_from_deliveries,
@@ -15,24 +16,21 @@ from erp_core.ledger.selectors import company_settings
 from erp_core.sales.models import Delivery
 
 
-class DeliveryNotBookedYet(Exception):
-    """The shipment's delivery is not booked yet (its receiver has not run): retried later."""
-
-
 @transaction.atomic
 def customer_invoice_from_shipment(*, event_id: str) -> Invoice | None:
     """Issue and post the invoice of the delivery booked for the shipment event ``event_id``.
 
     Nothing when the company invoices by hand (``invoice_on_shipment`` off) or when everything
-    shipped was invoiced already. Raises ``DeliveryNotBookedYet`` while the delivery does not
-    exist, so that the bus retries; any refusal (a closed period…) writes nothing and leaves the
-    event failing, visible on the event log, until it is fixed and replayed.
+    shipped was invoiced already. Its receiver comes after sales' receiver of the shipment, so
+    the delivery is booked by then; a missing one is refused (NotFound). Any refusal (a closed
+    period…) writes nothing and leaves the event failing, visible on the event log, until it is
+    fixed and replayed.
     """
     if not company_settings().invoice_on_shipment:
         return None
     delivery = Delivery.objects.filter(source_event_id=event_id).first()
     if delivery is None:
-        raise DeliveryNotBookedYet(
+        raise NotFound(
             _("No delivery is booked for shipment event %(event)s yet.") % {"event": event_id}
         )
     uninvoiced = delivery.lines.filter(invoiced_quantity__lt=F("quantity")).exists()

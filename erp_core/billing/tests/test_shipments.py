@@ -4,6 +4,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from common.errors import NotFound
 from erp_core.billing import services
 from erp_core.billing.models import Invoice
 from erp_core.billing.tests.factories import customer, item, shipped_delivery
@@ -32,8 +33,9 @@ def test_the_delivery_of_a_shipment_is_invoiced_and_posted(books):
     assert Invoice.objects.count() == 1
 
 
-def test_a_delivery_not_booked_yet_is_retried_not_skipped(books):
-    with pytest.raises(services.DeliveryNotBookedYet):
+def test_a_shipment_without_a_booked_delivery_is_refused_not_skipped(books):
+    # The receiver runs after sales booked the delivery; a missing one is an error to see.
+    with pytest.raises(NotFound):
         services.customer_invoice_from_shipment(event_id="evt-unknown")
     assert Invoice.objects.count() == 0
 

@@ -35,9 +35,9 @@ def test_materials_consumed_is_booked_once_with_the_event_id(plant):
             ],
         },
     )
-    handlers.consume_materials(sender=Event, event=event)
+    handlers.consume_materials(event)
     with pytest.raises(AlreadyHandled):
-        handlers.consume_materials(sender=Event, event=event)
+        handlers.consume_materials(event)
     moves = production_order_stock_moves(order=order)
     assert moves.count() == 2
     assert {str(move.source_event_id) for move in moves} == {str(event.pk)}
@@ -64,7 +64,7 @@ def test_output_reported_is_booked_once_through_the_bus(plant):
     event.refresh_from_db()
     assert event.status == Event.Status.DELIVERED
     with pytest.raises(AlreadyHandled):
-        handlers.report_output(sender=Event, event=event)
+        handlers.report_output(event)
     order.refresh_from_db()
     assert (order.quantity_produced, order.quantity_scrapped) == (D("2"), D("1"))
     assert order.status == ProductionOrder.Status.DONE
@@ -86,7 +86,7 @@ def test_a_bad_line_books_nothing_and_can_be_retried(plant):
         },
     )
     with pytest.raises(ValidationError):
-        handlers.consume_materials(sender=Event, event=event)
+        handlers.consume_materials(event)
     assert production_order_stock_moves(order=order).count() == 0
     # The receipt rolled back with the work: a retry applies the event.
     assert not EventReceipt.objects.filter(event_id=event.pk).exists()
@@ -105,6 +105,6 @@ def test_output_of_another_item_is_refused(plant):
         },
     )
     with pytest.raises(ValidationError):
-        handlers.report_output(sender=Event, event=event)
+        handlers.report_output(event)
     order.refresh_from_db()
     assert order.quantity_produced == 0

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 
-from erp_core.purchasing.handlers import RECEIVER, book_wms_receipt
+from erp_core.purchasing.handlers import book_wms_receipt
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt
 from erp_core.purchasing.tests.conftest import placed_order
 from erp_core.stock.models import StockMove
@@ -49,12 +49,17 @@ def test_a_completed_wms_receipt_is_booked(books, supplier, warehouse, item):
 def test_a_second_delivery_books_nothing(books, supplier, warehouse, item):
     order = placed_order(supplier=supplier, warehouse=warehouse, item=item)
     event = _completed(order, "4")
-    book_wms_receipt(sender=Event, event=event)
+    book_wms_receipt(event)
     with pytest.raises(AlreadyHandled):
-        book_wms_receipt(sender=Event, event=event)
+        book_wms_receipt(event)
     assert PurchaseReceipt.objects.count() == 1
     assert StockMove.objects.count() == 1
-    assert EventReceipt.objects.filter(event_id=event.pk, receiver=RECEIVER).count() == 1
+    assert (
+        EventReceipt.objects.filter(
+            event_id=event.pk, receiver="erp_core.purchasing.book_wms_receipt"
+        ).count()
+        == 1
+    )
     assert PurchaseOrder.objects.get(pk=order.pk).lines.get().received_quantity == Decimal("4")
 
 
@@ -62,8 +67,8 @@ def test_the_same_wms_receipt_under_another_event_is_not_booked_twice(
     books, supplier, warehouse, item
 ):
     order = placed_order(supplier=supplier, warehouse=warehouse, item=item)
-    book_wms_receipt(sender=Event, event=_completed(order, "4", receipt_id=7))
-    book_wms_receipt(sender=Event, event=_completed(order, "4", receipt_id=7))
+    book_wms_receipt(_completed(order, "4", receipt_id=7))
+    book_wms_receipt(_completed(order, "4", receipt_id=7))
     assert PurchaseReceipt.objects.count() == 1
     assert StockMove.objects.count() == 1
 
