@@ -3,7 +3,9 @@ registered its own: the registries must add up to exactly this with every module
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 
+from erp_core import registry
 from erp_core.navigation import modules_for
 from erp_core.registry import menu, role_permissions, worklist
 from erp_core.services import roles_sync
@@ -601,3 +603,32 @@ def test_the_home_page_counts_are_the_same_as_before():
         for line in worklist()
     )
     assert lines == EXPECTED_WORKLIST
+
+
+def _steps(monkeypatch, *steps: tuple[str, tuple[str, ...]]) -> list[str]:
+    table = {name: registry.DemoStep(name, dict, after) for name, after in steps}
+    monkeypatch.setattr(registry, "_demo_steps", table)
+    return [step.name for step in registry.demo_steps()]
+
+
+def test_demo_steps_run_after_those_they_name_else_in_registration_order(monkeypatch):
+    order = _steps(monkeypatch, ("a", ()), ("late", ("c",)), ("b", ("a",)), ("c", ()))
+    assert order == ["a", "b", "c", "late"]
+
+
+def test_demo_steps_refuse_an_unknown_predecessor_or_a_cycle(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="unregistered"):
+        _steps(monkeypatch, ("a", ("typo",)))
+    with pytest.raises(ImproperlyConfigured, match="cycle"):
+        _steps(monkeypatch, ("a", ("b",)), ("b", ("a",)))
+
+
+def test_the_installed_demo_steps_keep_the_documents_order():
+    names = [step.name for step in registry.demo_steps()]
+    erp = ["masterdata", "ledger", "stock", "purchasing", "production", "sales", "billing"]
+    assert [name for name in names if name in erp] == erp
+
+
+def test_a_role_the_product_does_not_define_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="Unknown role"):
+        registry.register_role_permissions("Cashier", ["billing.view_invoice"])
