@@ -32,7 +32,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from erp_core.models import Partner, User
-from erp_core.roles import ROLES
+from erp_core.roles import ROLE_NAMES
 from erp_core.services import roles_sync
 from erp_core.tests.factories import PartnerFactory, UserFactory
 from erp_core.tokens import api_token_issue
@@ -50,8 +50,8 @@ __all__ = [
 
 
 def staff_user(*roles: str, **fields) -> User:
-    """An employee in the given role groups (see ``erp_core.roles.ROLES``)."""
-    unknown = set(roles) - set(ROLES)
+    """An employee in the given role groups (see ``erp_core.roles.ROLE_NAMES``)."""
+    unknown = set(roles) - set(ROLE_NAMES)
     if unknown:
         raise ValueError(f"Unknown roles: {sorted(unknown)}")
     if Group.objects.filter(name__in=roles).count() != len(roles):

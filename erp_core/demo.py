@@ -1,6 +1,11 @@
 """Demo data for a try-out: master data, partners, one user per role, opening stock and the
-documents of a whole order-to-cash and procure-to-pay loop. Each module's issue extends it;
-every part is created only when missing, so loading twice changes nothing."""
+documents of a whole order-to-cash and procure-to-pay loop.
+
+Each app loads its own part in a demo step it registers (``erp_core.registry``), saying which
+steps must run first; ``demo_load`` runs the installed apps' steps in that order. This module
+holds the root's step (master data, partners and users) and what the steps share. Every part is
+created only when missing, so loading twice changes nothing.
+"""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,16 +15,6 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from erp_core.billing.models import Payment
-from erp_core.billing.services import (
-    customer_invoice_create_from_deliveries,
-    invoice_approve,
-    payment_approve,
-    payment_create,
-    supplier_bill_create_from_receipts,
-)
-from erp_core.ledger.selectors import company_settings
-from erp_core.ledger.services import company_settings_update, ledger_demo_load
 from erp_core.masterdata import services
 from erp_core.masterdata.services import partner_create
 from erp_core.models import (
@@ -37,46 +32,9 @@ from erp_core.models import (
     Warehouse,
     WorkCenter,
 )
-from erp_core.production.models import ProductionOrder
-from erp_core.production.services import (
-    production_order_book_time,
-    production_order_close,
-    production_order_complete,
-    production_order_consume,
-    production_order_create,
-    production_order_release,
-    production_order_report_output,
-)
-from erp_core.purchasing.models import PurchaseOrder
-from erp_core.purchasing.services import (
-    purchase_order_approve,
-    purchase_order_create,
-    purchase_receipt_approve,
-    purchase_receipt_create,
-    purchase_requisition_create,
-)
-from erp_core.sales.models import PriceList, SalesOrder
-from erp_core.sales.services import (
-    delivery_approve,
-    delivery_create,
-    price_list_create,
-    sales_order_approve,
-    sales_order_create,
-)
-from erp_core.stock.models import StockMove
-from erp_core.stock.services import Source, stock_issue, stock_receipt
+from erp_core.registry import demo_steps
 
 DEMO_PASSWORD = "zhongtai-demo"
-
-# The seller (销售方) on the demo's VAT invoices.
-DEMO_COMPANY = {
-    "name": "上海众泰传动机械有限公司",
-    "tax_id": "91310114MA1GT0A001",
-    "address": "上海市嘉定区工业路 88 号",
-    "phone": "021-5999 8800",
-    "bank_name": "招商银行上海嘉定支行",
-    "bank_account": "1219 0688 0010 001",
-}
 
 DEMO_PARTNERS = (
     ("C001", "上海华东机电设备有限公司", Partner.Kind.CUSTOMER, "91310115MA1H7A2B3C"),
@@ -289,9 +247,9 @@ def _master_data_load(created: dict[str, int]) -> None:
         created["routings"] += 1
 
 
-@transaction.atomic
-def demo_load() -> dict[str, int]:
-    """Create what is missing of the demo data; running it again changes nothing."""
+def masterdata_demo_load() -> dict[str, int]:
+    """The root's step: master data, partners with a customer's addresses, a user per role and
+    the customer's own user."""
     created = {
         "partners": 0,
         "users": 0,
@@ -336,70 +294,18 @@ def demo_load() -> dict[str, int]:
     if not User.objects.filter(username="customer-c001").exists():
         User.objects.create_user(username="customer-c001", password=DEMO_PASSWORD, partner=customer)
         created["users"] += 1
-    created.update({f"ledger {key}": value for key, value in ledger_demo_load().items()})
-    if not company_settings().tax_id:
-        company_settings_update(**DEMO_COMPANY)
-    created["stock moves"] = _stock_load()
-    _documents_load(created)
     return created
 
 
-def _stock_load() -> int:
-    """Opening stock of the bought items in the raw-material warehouse, and one issue of steel.
-
-    Booked through the stock services, so each move has its valuation and journal entry.
-    """
-    warehouse = Warehouse.objects.get(code="WH-RM")
-    booked = 0
-    bought = Item.objects.filter(
-        code__in=[row[0] for row in DEMO_ITEMS if row[5] == "buy" and row[4] != "service"]
-    ).order_by("code")
-    for item in bought:
-        if StockMove.objects.filter(item=item).exists():
-            continue
-        stock_receipt(
-            item=item,
-            warehouse=warehouse,
-            quantity=Decimal(500),
-            unit_cost=item.standard_cost or Decimal(1),
-            source=Source(type="demo", id="opening"),
-        )
-        booked += 1
-        if item.code == "RM-STEEL":
-            stock_receipt(
-                item=item,
-                warehouse=warehouse,
-                quantity=Decimal(300),
-                unit_cost=item.standard_cost * Decimal("1.08"),
-                source=Source(type="demo", id="purchase"),
-            )
-            stock_issue(
-                item=item,
-                warehouse=warehouse,
-                quantity=Decimal(120),
-                reason=StockMove.Reason.PRODUCTION_CONSUMPTION,
-                source=Source(type="demo", id="consumption"),
-            )
-            booked += 2
-    return booked
-
-
-# --- Documents: procure-to-pay, production, order-to-cash ---------------------------------------
+# --- What the document steps share ----------------------------------------------------------
 
 #: Every demo document's memo starts with it; a section whose documents exist is not loaded again.
 DEMO_TAG = "[演示]"
-PRICE_LIST_CODE = "PL-STD"
-# FG-GEARBOX and SF-FRAME: (item, minimum quantity, unit price excl. VAT)
-DEMO_PRICES = (
-    ("FG-GEARBOX", "0", "2380.00"),
-    ("FG-GEARBOX", "10", "2280.00"),
-    ("SF-FRAME", "0", "168.00"),
-)
 
 
 @dataclass(frozen=True)
-class _Context:
-    """What the document sections share: dates, demo users and the master data by code."""
+class DemoContext:
+    """What the document steps share: dates, demo users and the master data by code."""
 
     today: date
     day: date  # the orders' date: a few days back, within the current (open) month
@@ -409,35 +315,16 @@ class _Context:
     partners: dict[str, Partner]
 
 
-def _memo(text: str) -> str:
+def demo_memo(text: str) -> str:
+    """A demo document's memo: tagged, so that its step knows it was loaded."""
     return f"{DEMO_TAG} {text}"
 
 
-def _documents_load(created: dict[str, int]) -> None:
-    """Run the business through the real services, so every balance has documents behind it.
-
-    Purchasing: a requisition (saved), an order to S001 placed and partly received, billed and
-    partly paid, a second order placed and not received. Production: SF-FRAME made, costed and
-    closed; FG-GEARBOX released. Sales: a default price list, opening stock of FG-GEARBOX, an
-    order to C001 confirmed, partly shipped, invoiced and partly paid with some cash left
-    unapplied, and a second order saved. Documents are dated in the current month (its fiscal
-    period is open) and stock moves today, after the opening stock.
-    """
-    for key in (
-        "purchase requisitions",
-        "purchase orders",
-        "purchase receipts",
-        "supplier bills",
-        "production orders",
-        "price lists",
-        "sales orders",
-        "deliveries",
-        "customer invoices",
-        "payments",
-    ):
-        created.setdefault(key, 0)
+def demo_context() -> DemoContext:
+    """Documents are dated in the current month (its fiscal period is open), a few days back,
+    and stock moves today, after the opening stock."""
     today = timezone.localdate()
-    context = _Context(
+    return DemoContext(
         today=today,
         day=max(today.replace(day=1), today - timedelta(days=3)),
         users={user.username: user for user in User.objects.filter(username__in=dict(DEMO_USERS))},
@@ -449,240 +336,16 @@ def _documents_load(created: dict[str, int]) -> None:
             p.code: p for p in Partner.objects.filter(code__in=[r[0] for r in DEMO_PARTNERS])
         },
     )
-    _purchasing_load(context, created)
-    _production_load(context, created)
-    _sales_load(context, created)
 
 
-def _purchasing_load(context: _Context, created: dict[str, int]) -> None:
-    """Requisition (saved); PO to S001 placed, part received, billed, part paid; a second PO."""
-    if PurchaseOrder.objects.filter(memo__startswith=DEMO_TAG).exists():
-        return
-    items, buyer = context.items, context.users.get("planner")
-    warehouse = context.warehouses["WH-RM"]
-    supplier = context.partners["S001"]
-    purchase_requisition_create(
-        date=context.day,
-        memo=_memo("下月圆钢需求"),
-        lines=[
-            {
-                "item": items["RM-ROUND"],
-                "quantity": Decimal(400),
-                "needed_by": context.today + timedelta(days=14),
-                "suggested_supplier": supplier,
-            }
-        ],
-        actor=buyer,
-    )
-    created["purchase requisitions"] += 1
-    order = purchase_order_create(
-        supplier=supplier,
-        date=context.day,
-        warehouse=warehouse,
-        memo=_memo("钢板和轴承采购"),
-        lines=[
-            {"item": items["RM-STEEL"], "quantity": Decimal(1000), "unit_price": Decimal("5.50")},
-            {"item": items["PC-BEARING"], "quantity": Decimal(200), "unit_price": Decimal("8.80")},
-        ],
-        actor=buyer,
-    )
-    order = purchase_order_approve(order=order, actor=buyer)
-    steel, bearing = order.lines.order_by("line_no")
-    receiver = context.users.get("warehouse")
-    receipt = purchase_receipt_create(
-        purchase_order=order,
-        date=context.today,
-        delivery_note="NB-DN-0815",
-        memo=_memo("第一批到货"),
-        lines=[
-            {"order_line": steel, "quantity": Decimal(600)},
-            {"order_line": bearing, "quantity": Decimal(100)},
-        ],
-        actor=receiver,
-    )
-    receipt = purchase_receipt_approve(receipt=receipt, actor=receiver)
-    finance = context.users.get("finance")
-    bill = supplier_bill_create_from_receipts(
-        partner=supplier,
-        date=context.today,
-        supplier_invoice_number=f"NB-{context.today.year}-0815",
-        receipts=[receipt],
-        memo=_memo("宁波钢材第一批到货的发票"),
-        actor=finance,
-    )
-    bill = invoice_approve(invoice=bill, actor=finance)
-    paid = Decimal("3000.00")
-    payment = payment_create(
-        direction=Payment.Direction.MADE,
-        partner=supplier,
-        date=context.today,
-        amount=paid,
-        reference="CMB-20815",
-        memo=_memo("预付一部分货款"),
-        allocations=[{"invoice": bill, "amount": paid}],
-        actor=finance,
-    )
-    payment_approve(payment=payment, actor=finance)
-    second = purchase_order_create(
-        supplier=context.partners["S002"],
-        date=context.day,
-        warehouse=warehouse,
-        expected_date=context.today + timedelta(days=10),
-        memo=_memo("轴承和油封备货"),
-        lines=[
-            {"item": items["PC-BEARING"], "quantity": Decimal(240), "unit_price": Decimal("8.40")},
-            {"item": items["PC-SEAL"], "quantity": Decimal(120), "unit_price": Decimal("1.15")},
-        ],
-        actor=buyer,
-    )
-    purchase_order_approve(order=second, actor=buyer)
-    created["purchase orders"] += 2
-    created["purchase receipts"] += 1
-    created["supplier bills"] += 1
-    created["payments"] += 1
+@transaction.atomic
+def demo_load() -> dict[str, int]:
+    """Run every installed app's demo step, in order: what each created, summed per kind.
 
-
-def _production_load(context: _Context, created: dict[str, int]) -> None:
-    """Ten SF-FRAME made from stock in WH-RM, timed, reported and closed; a FG-GEARBOX released."""
-    if ProductionOrder.objects.filter(memo__startswith=DEMO_TAG).exists():
-        return
-    planner, shopfloor = context.users.get("planner"), context.users.get("shopfloor")
-    raw = context.warehouses["WH-RM"]
-    order = production_order_create(
-        item=context.items["SF-FRAME"],
-        quantity=Decimal(10),
-        date=context.day,
-        start_date=context.day,
-        due_date=context.today + timedelta(days=7),
-        warehouse=raw,
-        component_warehouse=raw,
-        memo=_memo("机架生产"),
-        actor=planner,
-    )
-    order = production_order_release(order=order, actor=planner)
-    for material in order.materials.select_related("component").order_by("line_no"):
-        production_order_consume(
-            order=order,
-            item=material.component,
-            quantity=material.quantity_required,
-            actor=shopfloor,
-        )
-    for operation in order.operations.order_by("sequence"):
-        hours = operation.planned_hours.quantize(Decimal("0.01"))
-        production_order_book_time(
-            order=order,
-            operation=operation,
-            machine_hours=hours,
-            labour_hours=hours + Decimal("0.50"),
-            actor=shopfloor,
-        )
-    order = production_order_report_output(order=order, quantity=Decimal(10), actor=shopfloor)
-    if order.status != ProductionOrder.Status.DONE:
-        order = production_order_complete(order=order, actor=planner)
-    production_order_close(order=order, actor=context.users.get("finance"))
-    gearbox = production_order_create(
-        item=context.items["FG-GEARBOX"],
-        quantity=Decimal(5),
-        date=context.day,
-        due_date=context.today + timedelta(days=14),
-        warehouse=context.warehouses["WH-FG"],
-        component_warehouse=raw,
-        memo=_memo("减速机生产"),
-        actor=planner,
-    )
-    production_order_release(order=gearbox, actor=planner)
-    created["production orders"] += 2
-
-
-def _sales_load(context: _Context, created: dict[str, int]) -> None:
-    """Price list, FG-GEARBOX stock; SO to C001 confirmed, part shipped, invoiced, part paid."""
-    items, finished = context.items, context.warehouses["WH-FG"]
-    gearbox = items["FG-GEARBOX"]
-    if not PriceList.objects.filter(code=PRICE_LIST_CODE).exists():
-        price_list_create(
-            code=PRICE_LIST_CODE,
-            name="标准价目表",
-            valid_from=DEMO_START,
-            is_default=True,
-            items=[
-                {
-                    "item": items[code],
-                    "min_quantity": Decimal(minimum),
-                    "unit_price": Decimal(price),
-                }
-                for code, minimum, price in DEMO_PRICES
-            ],
-        )
-        created["price lists"] += 1
-    if not StockMove.objects.filter(item=gearbox, source_type="demo").exists():
-        stock_receipt(
-            item=gearbox,
-            warehouse=finished,
-            quantity=Decimal(20),
-            unit_cost=gearbox.standard_cost,
-            source=Source(type="demo", id="opening"),
-        )
-        created["stock moves"] += 1
-    if SalesOrder.objects.filter(memo__startswith=DEMO_TAG).exists():
-        return
-    price_list = PriceList.objects.get(code=PRICE_LIST_CODE)
-    customer, sales = context.partners["C001"], context.users.get("sales")
-    order = sales_order_create(
-        customer=customer,
-        warehouse=finished,
-        date=context.day,
-        price_list=price_list,
-        customer_reference="HD-PO-0815",
-        requested_date=context.today + timedelta(days=10),
-        memo=_memo("华东机电减速机订单"),
-        lines=[{"item": gearbox, "quantity": Decimal(5)}],
-        actor=sales,
-    )
-    order = sales_order_approve(order=order, actor=sales)
-    warehouse_user = context.users.get("warehouse")
-    delivery = delivery_create(
-        sales_order=order,
-        date=context.today,
-        shipment_reference="SF-1234567890",
-        memo=_memo("第一批发货"),
-        lines=[{"sales_order_line": order.lines.get(line_no=1), "quantity": Decimal(3)}],
-        actor=warehouse_user,
-    )
-    delivery = delivery_approve(delivery=delivery, actor=warehouse_user)
-    finance = context.users.get("finance")
-    invoice = customer_invoice_create_from_deliveries(
-        partner=customer,
-        date=context.today,
-        deliveries=[delivery],
-        memo=_memo("第一批发货的发票"),
-        actor=finance,
-    )
-    invoice = invoice_approve(invoice=invoice, actor=finance)
-    allocated = Decimal("5000.00")
-    payment = payment_create(
-        direction=Payment.Direction.RECEIVED,
-        partner=customer,
-        date=context.today,
-        amount=Decimal("6000.00"),
-        reference="ICBC-30815",
-        memo=_memo("华东机电回款，余款未核销"),
-        allocations=[{"invoice": invoice, "amount": allocated}],
-        actor=finance,
-    )
-    payment_approve(payment=payment, actor=finance)
-    sales_order_create(
-        customer=context.partners["C002"],
-        warehouse=finished,
-        date=context.today,
-        price_list=price_list,
-        memo=_memo("苏州精密询价，待确认"),
-        lines=[
-            {"item": gearbox, "quantity": Decimal(2)},
-            {"item": items["SF-FRAME"], "quantity": Decimal(4)},
-        ],
-        actor=sales,
-    )
-    created["sales orders"] += 2
-    created["deliveries"] += 1
-    created["customer invoices"] += 1
-    created["payments"] += 1
+    Running it again changes nothing (every step loads only what is missing).
+    """
+    created: dict[str, int] = {}
+    for step in demo_steps():
+        for key, count in step.load().items():
+            created[key] = created.get(key, 0) + count
+    return created

@@ -8,16 +8,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from erp_core.models import IDEMPOTENCY_TTL, IdempotencyRecord
-from erp_core.roles import ROLES
+from erp_core.registry import role_permissions
 
 
 @transaction.atomic
 def roles_sync() -> dict[str, int]:
-    """Create the role groups and set their permissions to exactly what ROLES says.
+    """Create the role groups and set their permissions to exactly what the installed apps
+    registered for them (``erp_core.registry``); returns the number of permissions per role.
 
-    Permissions of modules switched off (not installed) are skipped; returns permissions per role.
+    A permission that does not exist (yet) is skipped.
     """
-    wanted = {perm for perms in ROLES.values() for perm in perms}
+    roles = role_permissions()
+    wanted = {perm for perms in roles.values() for perm in perms}
     query = Q()
     for perm in wanted:
         app_label, codename = perm.split(".", 1)
@@ -27,7 +29,7 @@ def roles_sync() -> dict[str, int]:
         for p in Permission.objects.filter(query).select_related("content_type")
     }
     result = {}
-    for name, perms in ROLES.items():
+    for name, perms in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
         group.permissions.set([found[p] for p in perms if p in found])
         result[name] = len([p for p in perms if p in found])

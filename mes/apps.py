@@ -5,10 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MESConfig(AppConfig):
-    """Manufacturing execution: receivers connect to the bus in ready()."""
+    """Manufacturing execution: receivers connect to the bus in ready(), where MES also registers
+    its roles' permissions, its menu card and its demo step, all gone when it is switched off."""
 
     name = "mes"
     verbose_name = _("Manufacturing execution")
 
     def ready(self) -> None:
-        from mes import handlers  # noqa: F401
+        from erp_core import registry
+        from mes import (
+            handlers,  # noqa: F401 - connects the receivers
+            menu,
+            roles,
+        )
+        from mes.demo import mes_step
+
+        registry.register_roles(roles.ROLE_PERMISSIONS)
+        registry.register_module(menu.MODULE)
+        registry.register_menu("mes", menu.ENTRIES, order=10)
+        registry.register_worklist(menu.WORK, order=10)
+        registry.register_demo_step("mes", mes_step, after=["production"])

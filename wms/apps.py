@@ -5,10 +5,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class WMSConfig(AppConfig):
-    """Warehouse management: receivers connect to the bus in ready()."""
+    """Warehouse management: receivers connect to the bus in ready(), where WMS also registers
+    its roles' permissions, its menu card and its demo step, all gone when it is switched off."""
 
     name = "wms"
     verbose_name = _("Warehouse management")
 
     def ready(self) -> None:
-        from wms import handlers  # noqa: F401
+        from erp_core import registry
+        from wms import (
+            handlers,  # noqa: F401 - connects the receivers
+            menu,
+            roles,
+        )
+        from wms.demo import wms_step
+
+        registry.register_roles(roles.ROLE_PERMISSIONS)
+        registry.register_module(menu.MODULE)
+        registry.register_menu("wms", menu.ENTRIES, order=10)
+        registry.register_worklist(menu.WORK, order=10)
+        registry.register_demo_step("wms", wms_step, after=["stock", "purchasing", "sales"])

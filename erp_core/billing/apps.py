@@ -13,9 +13,20 @@ class BillingConfig(AppConfig):
     verbose_name = _("Invoices and payments")
 
     def ready(self) -> None:
-        """Register the billing checks with ``manage.py reconcile``; connect the receivers."""
-        from erp_core.billing import handlers  # noqa: F401 - connects the receivers
+        """Connect the receivers; register the roles' permissions, the finance card's section,
+        the home-page counts, the demo step and the checks."""
+        from erp_core import registry
+        from erp_core.billing import (
+            handlers,  # noqa: F401 - connects the receivers
+            menu,
+            roles,
+        )
+        from erp_core.billing.demo import billing_step
         from erp_core.billing.reconcile import BILLING_CHECKS
-        from erp_core.ledger.reconcile import CHECKS
 
-        CHECKS.extend(check for check in BILLING_CHECKS if check not in CHECKS)
+        registry.register_roles(roles.ROLE_PERMISSIONS)
+        registry.register_menu("finance", menu.ENTRIES, order=menu.ORDER)
+        registry.register_worklist(menu.WORK, order=menu.ORDER)
+        # It bills the receipt of purchasing's step and invoices the delivery of sales' step.
+        registry.register_demo_step("billing", billing_step, after=["purchasing", "sales"])
+        registry.register_reconcile_check(*BILLING_CHECKS)

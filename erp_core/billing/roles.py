@@ -1,4 +1,4 @@
-"""What each staff role may do with invoices and payments (merged into erp_core.roles)."""
+"""What each staff role may do with invoices and payments (registered by its app)."""
 
 _MODELS = ("invoice", "invoiceline", "payment", "paymentallocation")
 _ACTIONS = ("view", "add", "change", "delete")

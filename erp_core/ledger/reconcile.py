@@ -1,8 +1,8 @@
 """Invariant checks of the books, for ``manage.py reconcile`` and the finance page.
 
-Each check is a function returning a list of ``Breach``; ``CHECKS`` lists them in order. Later
-checks (the stock ledger against the inventory accounts, WMS against the ERP) are added as
-functions of the same shape and appended to ``CHECKS``.
+Each check is a function returning a list of ``Breach``. Every app registers its own from its
+``AppConfig`` (``erp_core.registry.register_reconcile_check``): the ledger's below, the stock
+ledger's, billing's, and later WMS against the ERP; ``run_checks`` runs them all in that order.
 """
 
 from collections import Counter, defaultdict
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from erp_core.ledger.models import JournalEntry, JournalLine
 from erp_core.ledger.money import money
+from erp_core.registry import reconcile_checks
 
 HALF_CENT = Decimal("0.005")
 
@@ -183,20 +184,19 @@ def check_reversals() -> list[Breach]:
     return breaches
 
 
-# The general ledger's own checks; other parts of the ERP (the stock ledger) append theirs to
-# CHECKS when their app is ready.
+# The general ledger's own checks, registered by its app.
 LEDGER_CHECKS: tuple[Check, ...] = (
     check_posted_entries_balance,
     check_trial_balance_zero,
     check_posted_entries_numbered,
     check_reversals,
 )
-CHECKS: list[Check] = list(LEDGER_CHECKS)
 
 
 def run_checks(checks: list[Check] | None = None) -> list[Breach]:
-    """Run every check (or the ones given) and return all their breaches, in check order."""
+    """Run every registered check (or the ones given) and return all their breaches, in check
+    order."""
     breaches: list[Breach] = []
-    for check in checks if checks is not None else CHECKS:
+    for check in checks if checks is not None else reconcile_checks():
         breaches.extend(check())
     return breaches

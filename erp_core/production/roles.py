@@ -1,4 +1,4 @@
-"""The permissions of production orders that each staff role holds (merged into erp_core.roles).
+"""The permissions of production orders that each staff role holds (registered by its app).
 
 Planners plan and release orders; the shop floor reads them and reports consumption, output and
 time (it needs the ERP module for that); finance reads them and closes them.

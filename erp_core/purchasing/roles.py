@@ -1,4 +1,4 @@
-"""The permissions of purchasing that each staff role holds (merged into erp_core.roles)."""
+"""The permissions of purchasing that each staff role holds (registered by its app)."""
 
 _MODELS = (
     "purchaserequisition",

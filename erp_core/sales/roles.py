@@ -1,4 +1,4 @@
-"""The permissions of sales that each staff role holds (merged into erp_core.roles)."""
+"""The permissions of sales that each staff role holds (registered by its app)."""
 
 _VIEW_ALL = (
     "sales.view_pricelist",

@@ -5,14 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 
 class StockConfig(AppConfig):
-    """The stock ledger and its valuation; its checks join ``manage.py reconcile``."""
+    """The stock ledger and its valuation: registers its roles' permissions, its menu section,
+    its demo step and its checks (invariant 2) with ``manage.py reconcile``."""
 
     name = "erp_core.stock"
     label = "stock"
     verbose_name = _("Stock ledger")
 
     def ready(self) -> None:
-        from erp_core.ledger.reconcile import CHECKS
+        from erp_core import registry
+        from erp_core.stock import menu, roles
+        from erp_core.stock.demo import stock_step
         from erp_core.stock.reconcile import STOCK_CHECKS
 
-        CHECKS.extend(check for check in STOCK_CHECKS if check not in CHECKS)
+        registry.register_roles(roles.ROLE_PERMISSIONS)
+        registry.register_menu("erp", menu.ENTRIES, order=menu.ORDER)
+        # Each opening move posts a journal entry: the books must be there first.
+        registry.register_demo_step("stock", stock_step, after=["masterdata", "ledger"])
+        registry.register_reconcile_check(*STOCK_CHECKS)

@@ -1,0 +1,208 @@
+"""The product-wide tables, filled by the apps themselves: roles' permissions, the menu, the home
+page's counts, the demo's steps and the reconcile checks.
+
+Each app registers what it brings from its ``AppConfig.ready()``, so an app that is not installed
+(a front module switched off in ``ZHONGTAI_MODULES``) brings nothing, and adding a module edits
+no other app's file. This module only collects: it imports no app, which is what lets the ERP's
+own apps be layered (``pyproject.toml``).
+
+Order is explicit, never the accident of ``INSTALLED_APPS``:
+
+- menu cards: erp 10, finance 20, mes 30, wms 40, crm 50, integration 90;
+- sections of a card (and their counts on the home page): on the ERP card sales 10,
+  purchasing 20, production 30, master data 40, stock 50; on the finance card billing 10,
+  general ledger 20;
+- demo steps run after the steps they name (``after``), otherwise in registration order;
+- reconcile checks run in registration order (the ledger's first: its app comes first).
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+from django.utils.functional import Promise
+
+from erp_core.roles import ROLE_NAMES
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A link in a module's menu, shown to those holding its permission (if it names one)."""
+
+    label: str | Promise
+    url_name: str
+    permission: str = ""
+    group: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class Module:
+    """A module of the product as the menu shows it (a card on the home page), behind one
+    permission; ``entries`` are filled from the sections registered for its key."""
+
+    key: str
+    label: str | Promise
+    permission: str
+    description: str | Promise
+    order: int
+    entries: tuple[Entry, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """A kind of waiting work counted on the home page: one COUNT query, shown to those holding
+    ``permission`` on the card ``module``, linked to the list filtered by ``query``."""
+
+    module: str
+    permission: str
+    label: str | Promise
+    queryset: Callable[[], QuerySet]
+    url_name: str
+    query: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """A part of the demo data: ``load()`` creates what is missing and returns what it made."""
+
+    name: str
+    load: Callable[[], dict[str, int]]
+    after: tuple[str, ...] = ()
+
+
+ReconcileCheck = Callable[[], list]
+
+_role_permissions: dict[str, list[str]] = {name: [] for name in ROLE_NAMES}
+_modules: dict[str, Module] = {}
+_sections: list[tuple[str, int, tuple[Entry, ...]]] = []
+_work: list[tuple[int, WorkItem]] = []
+_demo_steps: dict[str, DemoStep] = {}
+_checks: list[ReconcileCheck] = []
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+def register_role_permissions(role: str, permissions: Iterable[str]) -> None:
+    """Grant ``permissions`` ("app_label.codename") to the role group ``role``."""
+    if role not in _role_permissions:
+        raise ImproperlyConfigured(f"Unknown role {role!r}: the roles are {ROLE_NAMES}.")
+    held = _role_permissions[role]
+    held.extend(perm for perm in permissions if perm not in held)
+
+
+def register_roles(table: Mapping[str, Iterable[str]]) -> None:
+    """Register an app's table of permissions per role (its ``roles.ROLE_PERMISSIONS``)."""
+    for role, permissions in table.items():
+        register_role_permissions(role, permissions)
+
+
+def role_permissions() -> dict[str, tuple[str, ...]]:
+    """Every role (even one no installed app grants anything) with the permissions it holds."""
+    return {role: tuple(perms) for role, perms in _role_permissions.items()}
+
+
+# --- menu -------------------------------------------------------------------------------------
+
+
+def register_module(module: Module) -> None:
+    """Add a card to the menu and the home page (the app that owns its permission does)."""
+    known = _modules.get(module.key)
+    if known is not None and known != module:
+        raise ImproperlyConfigured(f"Menu module {module.key!r} is registered twice.")
+    _modules[module.key] = module
+
+
+def register_menu(module: str, entries: Iterable[Entry], *, order: int) -> None:
+    """Add a section of links to the card ``module``, placed by ``order`` among its sections."""
+    section = (module, order, tuple(entries))
+    if section not in _sections:
+        _sections.append(section)
+
+
+def menu() -> tuple[Module, ...]:
+    """The registered cards in menu order, each with its sections' entries in order."""
+    unknown = {key for key, _order, _entries in _sections} - set(_modules)
+    if unknown:
+        raise ImproperlyConfigured(f"Menu entries for unregistered modules: {sorted(unknown)}.")
+    sections = sorted(_sections, key=lambda section: section[1])
+    return tuple(
+        replace(
+            module,
+            entries=tuple(
+                entry for key, _order, entries in sections if key == module.key for entry in entries
+            ),
+        )
+        for module in sorted(_modules.values(), key=lambda module: module.order)
+    )
+
+
+# --- home page counts -------------------------------------------------------------------------
+
+
+def register_worklist(items: Iterable[WorkItem], *, order: int) -> None:
+    """Add counts of waiting work, placed by ``order`` (the same as the app's menu section)."""
+    for item in items:
+        if all(known is not item for _order, known in _work):
+            _work.append((order, item))
+
+
+def worklist() -> tuple[WorkItem, ...]:
+    """The registered counts in menu order: by card, then by section."""
+
+    def place(pair: tuple[int, WorkItem]) -> tuple[int, int]:
+        order, item = pair
+        module = _modules.get(item.module)
+        return (module.order if module else 0, order)
+
+    return tuple(item for _order, item in sorted(_work, key=place))
+
+
+# --- demo data --------------------------------------------------------------------------------
+
+
+def register_demo_step(
+    name: str, load: Callable[[], dict[str, int]], *, after: Iterable[str] = ()
+) -> None:
+    """Add a demo step that runs after the steps named in ``after``."""
+    step = DemoStep(name, load, tuple(after))
+    known = _demo_steps.get(name)
+    if known is not None and known != step:
+        raise ImproperlyConfigured(f"Demo step {name!r} is registered twice.")
+    _demo_steps[name] = step
+
+
+def demo_steps() -> list[DemoStep]:
+    """The registered steps, each after those it names; otherwise in registration order."""
+    for step in _demo_steps.values():
+        missing = set(step.after) - set(_demo_steps)
+        if missing:
+            raise ImproperlyConfigured(
+                f"Demo step {step.name!r} runs after unregistered steps {sorted(missing)}."
+            )
+    ordered: list[DemoStep] = []
+    done: set[str] = set()
+    pending = list(_demo_steps.values())
+    while pending:
+        ready = next((s for s in pending if set(s.after) <= done), None)
+        if ready is None:
+            names = sorted(s.name for s in pending)
+            raise ImproperlyConfigured(f"Demo steps wait for each other in a cycle: {names}.")
+        ordered.append(ready)
+        done.add(ready.name)
+        pending.remove(ready)
+    return ordered
+
+
+# --- reconcile checks -------------------------------------------------------------------------
+
+
+def register_reconcile_check(*checks: ReconcileCheck) -> None:
+    """Add invariant checks to ``manage.py reconcile`` and the finance reconciliation page."""
+    _checks.extend(check for check in checks if check not in _checks)
+
+
+def reconcile_checks() -> list[ReconcileCheck]:
+    """Every registered check, in registration order."""
+    return list(_checks)
