@@ -34,12 +34,6 @@ def _warehouses():
     return Warehouse.objects.filter(is_active=True).order_by("code")
 
 
-class ReasonForm(BootstrapFormMixin, forms.Form):
-    """Why a document is voided, closed or cancelled."""
-
-    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
-
-
 class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     """The supplier's acknowledgement, recorded by staff on its behalf."""
 
