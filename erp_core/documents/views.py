@@ -84,6 +84,7 @@ class Step:
     inline_fields: tuple[str, ...] = ()  # the form's fields shown in the action bar
     missing: str | Promise = ""  # said when the reason or form is wanting (else its errors)
     revision: bool = True  # the service takes expected_revision
+    actor: bool = True  # the service takes the user as actor
     follow: bool = False  # go to the document the service returns (a reversal)
     then: str = ""  # the URL name to go to once done, instead of the document's page
     testid: str = ""  # the button's data-testid when it is not the step's name
@@ -177,7 +178,9 @@ def run_step(request: HttpRequest, document, step: Step, *, table: StepTable) ->
     if not request.user.has_perm(_permission(step, request.POST)):
         raise PermissionDenied
     back = redirect(table.detail, pk=document.pk)
-    kwargs: dict = {table.argument: document, "actor": request.user}
+    kwargs: dict = {table.argument: document}
+    if step.actor:
+        kwargs["actor"] = request.user
     if step.revision:
         kwargs["expected_revision"] = posted_revision(request)
     if step.reason:

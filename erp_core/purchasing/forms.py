@@ -38,7 +38,12 @@ class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     """The supplier's acknowledgement, recorded by staff on its behalf."""
 
     supplier_reference = forms.CharField(
-        label=_("Supplier's reference"), max_length=64, required=False
+        label=_("Supplier's reference"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "zt-reason", "placeholder": _("Supplier's reference")}
+        ),
     )
 
 
