@@ -331,9 +331,3 @@ class PaymentEditForm(BootstrapFormMixin, forms.Form):
                 "memo": payment.memo,
             },
         )
-
-
-class VoidForm(BootstrapFormMixin, forms.Form):
-    """Why a document is voided."""
-
-    reason = forms.CharField(label=_("Reason"), max_length=255)

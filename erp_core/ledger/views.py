@@ -4,19 +4,19 @@ Views only call selectors, reports and services; forms validate and display erro
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from common.errors import DomainError
 from common.htmx import wants_partial
-from erp_core.documents.views import error_text
+from erp_core.documents.views import Step, StepTable, error_text, staff_required
 from erp_core.ledger import reports, selectors, services
 from erp_core.ledger.forms import (
     GeneralLedgerForm,
@@ -32,8 +32,7 @@ FINANCE = "erp_core.access_finance"
 ENTRIES_PER_PAGE = 25
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_journalentry"], raise_exception=True)
+@staff_required("ledger.view_journalentry", modules=(FINANCE,))
 @vary_on_headers("HX-Request")
 def entry_list(request: HttpRequest) -> HttpResponse:
     """Journal entries, newest first, filtered by status and searched by number or memo."""
@@ -58,8 +57,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_journalentry"], raise_exception=True)
+@staff_required("ledger.view_journalentry", modules=(FINANCE,))
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One entry with its lines, totals and reversal links; post and reverse buttons."""
     entry = get_object_or_404(selectors.journal_entry_detail_list(), pk=pk)
@@ -73,13 +71,12 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total_debit": sum(line.debit for line in lines),
             "total_credit": sum(line.credit for line in lines),
             "reversal": getattr(entry, "reversal", None),
-            "reverse_form": ReverseForm(initial={"date": timezone.localdate()}),
+            "steps": STEPS.buttons(request.user, entry),
         },
     )
 
 
-@login_required
-@permission_required([FINANCE, "ledger.add_journalentry"], raise_exception=True)
+@staff_required("ledger.add_journalentry", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
     """Create a draft entry: a head form and a formset of lines; the service checks balance."""
@@ -109,8 +106,7 @@ def _draft_lines(formset) -> list[dict]:
     ]
 
 
-@login_required
-@permission_required([FINANCE, "ledger.change_journalentry"], raise_exception=True)
+@staff_required("ledger.change_journalentry", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a draft: its head and its lines (replaced as a whole by the service).
@@ -166,59 +162,64 @@ def entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([FINANCE, "ledger.delete_journalentry"], raise_exception=True)
+STEPS = StepTable(
+    argument="entry",
+    detail="ledger:entry-detail",
+    url="ledger:entry-{name}",
+    steps=(
+        Step(
+            "delete",
+            services.journal_entry_delete_draft,
+            "ledger.delete_journalentry",
+            gettext_lazy("Draft entry %(document)s was deleted."),
+            label=gettext_lazy("Delete draft"),
+            testid="delete-entry",
+            button_class="btn-outline-danger",
+            when=lambda entry: entry.is_draft,
+            revision=False,
+            actor=False,
+            then="ledger:entry-list",
+        ),
+        Step(
+            "post",
+            services.journal_entry_post,
+            "ledger.post_journalentry",
+            gettext_lazy("Entry %(document)s was posted."),
+            label=gettext_lazy("Post"),
+            testid="post-entry",
+            when=lambda entry: entry.is_draft,
+            revision=False,
+        ),
+        Step(
+            "reverse",
+            services.journal_entry_reverse,
+            "ledger.reverse_journalentry",
+            gettext_lazy("Reversal %(document)s was posted."),
+            label=gettext_lazy("Reverse"),
+            testid="reverse-entry",
+            button_class="btn-outline-danger",
+            form=lambda data, entry: ReverseForm(data, initial={"date": timezone.localdate()}),
+            inline_fields=("date",),
+            missing=gettext_lazy("Give the reversal's date."),
+            when=lambda entry: (
+                entry.is_posted and not getattr(entry, "reversal", None) and not entry.reversal_of
+            ),
+            revision=False,
+            follow=True,
+        ),
+    ),
+)
+
+
+@staff_required(modules=(FINANCE,))
 @require_POST
-def entry_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Delete a draft and its lines; a posted entry is refused with a message."""
-    entry = get_object_or_404(JournalEntry, pk=pk)
-    try:
-        services.journal_entry_delete_draft(entry=entry)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-        return redirect("ledger:entry-detail", pk=pk)
-    messages.success(request, _("Draft entry %(entry)s was deleted.") % {"entry": entry})
-    return redirect("ledger:entry-list")
+def entry_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Delete a draft, post it, or reverse a posted entry on the date given (then show the
+    reversal); a refusal is a message on the entry's page."""
+    return STEPS.run(request, get_object_or_404(JournalEntry, pk=pk), step)
 
 
-@login_required
-@permission_required([FINANCE, "ledger.post_journalentry"], raise_exception=True)
-@require_POST
-def entry_post(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post a draft; a refusal is shown as a message."""
-    entry = get_object_or_404(JournalEntry, pk=pk)
-    try:
-        entry = services.journal_entry_post(entry=entry, actor=request.user)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, _("Entry %(entry)s was posted.") % {"entry": entry})
-    return redirect("ledger:entry-detail", pk=pk)
-
-
-@login_required
-@permission_required([FINANCE, "ledger.reverse_journalentry"], raise_exception=True)
-@require_POST
-def entry_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reverse a posted entry on the date given; shows the reversal."""
-    entry = get_object_or_404(JournalEntry, pk=pk)
-    form = ReverseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the reversal's date."))
-        return redirect("ledger:entry-detail", pk=pk)
-    try:
-        reversal = services.journal_entry_reverse(
-            entry=entry, date=form.cleaned_data["date"], actor=request.user
-        )
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-        return redirect("ledger:entry-detail", pk=pk)
-    messages.success(request, _("Reversal %(entry)s was posted.") % {"entry": reversal})
-    return redirect("ledger:entry-detail", pk=reversal.pk)
-
-
-@login_required
-@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+@staff_required("ledger.view_account", modules=(FINANCE,))
 def account_tree(request: HttpRequest) -> HttpResponse:
     """The chart of accounts as a tree (indented by level), with balances as of today."""
     as_of = timezone.localdate()
@@ -233,8 +234,7 @@ def account_tree(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/account_tree.html", {"rows": rows, "as_of": as_of})
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_fiscalperiod"], raise_exception=True)
+@staff_required("ledger.view_fiscalperiod", modules=(FINANCE,))
 def period_list(request: HttpRequest) -> HttpResponse:
     """Fiscal periods with close and reopen buttons."""
     return render(request, "ledger/period_list.html", {"periods": selectors.fiscal_period_list()})
@@ -253,16 +253,14 @@ def _period_action(request: HttpRequest, pk: int, *, close: bool) -> HttpRespons
     return redirect("ledger:period-list")
 
 
-@login_required
-@permission_required([FINANCE, "ledger.close_fiscalperiod"], raise_exception=True)
+@staff_required("ledger.close_fiscalperiod", modules=(FINANCE,))
 @require_POST
 def period_close(request: HttpRequest, pk: int) -> HttpResponse:
     """Close a period."""
     return _period_action(request, pk, close=True)
 
 
-@login_required
-@permission_required([FINANCE, "ledger.close_fiscalperiod"], raise_exception=True)
+@staff_required("ledger.close_fiscalperiod", modules=(FINANCE,))
 @require_POST
 def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     """Reopen a period."""
@@ -279,8 +277,7 @@ def _trial_balance_form(request: HttpRequest) -> TrialBalanceForm:
     return TrialBalanceForm({"period_from": current.pk, "period_to": current.pk})
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+@staff_required("ledger.view_account", modules=(FINANCE,))
 def trial_balance(request: HttpRequest) -> HttpResponse:
     """The trial balance of a period range, with totals and an Excel download."""
     form = _trial_balance_form(request)
@@ -292,8 +289,7 @@ def trial_balance(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/trial_balance.html", {"form": form, "report": report})
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+@staff_required("ledger.view_account", modules=(FINANCE,))
 def trial_balance_export(request: HttpRequest) -> HttpResponse:
     """The trial balance of a period range as an Excel workbook."""
     form = _trial_balance_form(request)
@@ -312,8 +308,7 @@ def trial_balance_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_account"], raise_exception=True)
+@staff_required("ledger.view_account", modules=(FINANCE,))
 def general_ledger(request: HttpRequest) -> HttpResponse:
     """The general ledger of one account: opening balance, lines, running balance."""
     report = None
@@ -327,8 +322,7 @@ def general_ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/general_ledger.html", {"form": form, "report": report})
 
 
-@login_required
-@permission_required([FINANCE, "ledger.view_journalentry"], raise_exception=True)
+@staff_required("ledger.view_journalentry", modules=(FINANCE,))
 def reconcile(request: HttpRequest) -> HttpResponse:
     """The result of the reconciliation checks, as ``manage.py reconcile`` prints it."""
     return render(request, "ledger/reconcile.html", {"breaches": run_checks()})

@@ -172,9 +172,3 @@ class BookTimeForm(BootstrapFormMixin, forms.Form):
         if not cleaned.get("machine_hours") and not cleaned.get("labour_hours"):
             raise forms.ValidationError(_("Book machine or labour hours."))
         return cleaned
-
-
-class VoidForm(BootstrapFormMixin, forms.Form):
-    """Why the order is voided."""
-
-    reason = forms.CharField(label=_("Reason"), max_length=255)

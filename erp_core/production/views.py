@@ -4,14 +4,10 @@ status actions as POST buttons, create and edit forms, and the printable 生产�
 Views only call selectors and services; a refusal is shown as a message.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +19,14 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import pdf_response, xlsx_response
-from erp_core.documents.views import error_text, posted_revision
+from erp_core.documents.views import (
+    REQUIRED,
+    Step,
+    StepTable,
+    error_text,
+    posted_revision,
+    staff_required,
+)
 from erp_core.production import selectors, services
 from erp_core.production.forms import (
     BookTimeForm,
@@ -31,11 +34,9 @@ from erp_core.production.forms import (
     OrderFilterForm,
     ProductionOrderForm,
     ReportOutputForm,
-    VoidForm,
 )
 from erp_core.production.models import ProductionOrder
 
-ERP = "erp_core.access_erp"
 VIEW = "production.view_productionorder"
 ORDERS_PER_PAGE = 25
 
@@ -54,8 +55,7 @@ def _filters(request: HttpRequest) -> tuple[OrderFilterForm, dict]:
     return form, args
 
 
-@login_required
-@permission_required([ERP, VIEW], raise_exception=True)
+@staff_required(VIEW)
 @vary_on_headers("HX-Request")
 def order_list(request: HttpRequest) -> HttpResponse:
     """Orders by due date, filtered by status, item and due date, searched by number or item."""
@@ -77,8 +77,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([ERP, VIEW], raise_exception=True)
+@staff_required(VIEW)
 def order_export(request: HttpRequest) -> HttpResponse:
     """The listed orders (same search and filters) as an Excel sheet."""
     _form, args = _filters(request)
@@ -130,8 +129,7 @@ def _order(pk: int) -> ProductionOrder:
     return get_object_or_404(selectors.production_order_detail_list(), pk=pk)
 
 
-@login_required
-@permission_required([ERP, VIEW], raise_exception=True)
+@staff_required(VIEW)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One order: header, materials, operations, time, cost summary, stock moves, actions."""
     order = _order(pk)
@@ -151,13 +149,12 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "output_form": ReportOutputForm(),
             "time_form": BookTimeForm(order=order),
-            "void_form": VoidForm(),
+            "steps": STEPS.buttons(request.user, order),
         },
     )
 
 
-@login_required
-@permission_required([ERP, VIEW], raise_exception=True)
+@staff_required(VIEW)
 def order_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable production order (生产任务单) as a PDF."""
     order = _order(pk)
@@ -174,8 +171,7 @@ def order_print(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([ERP, "production.add_productionorder"], raise_exception=True)
+@staff_required("production.add_productionorder")
 @require_http_methods(["GET", "POST"])
 def order_create(request: HttpRequest) -> HttpResponse:
     """Create a planned order: the form validates, ``production_order_create`` saves."""
@@ -196,8 +192,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
     return render(request, "production/order_form.html", {"form": form, "order": None})
 
 
-@login_required
-@permission_required([ERP, "production.change_productionorder"], raise_exception=True)
+@staff_required("production.change_productionorder")
 @require_http_methods(["GET", "POST"])
 def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a planned order; its snapshot is rebuilt from the BOM and routing as they are."""
@@ -236,145 +231,92 @@ def _add_errors(form, exc: Exception) -> None:
         form.add_error(None, error_text(exc))
 
 
-# --- The status actions ---------------------------------------------------------------------
+# --- The status steps ------------------------------------------------------------------------
 
+IN_WORK = (ProductionOrder.Status.RELEASED, ProductionOrder.Status.IN_PROGRESS)
+REPORT = "production.report_productionorder"
 
-@dataclass(frozen=True)
-class _Action:
-    """A POST button of the detail page: who may press it and what it does."""
-
-    permission: str
-    run: Callable[[HttpRequest, ProductionOrder], object]
-    done: str
-
-
-def _run_form(form_class, request: HttpRequest, call, **form_kwargs):
-    form = form_class(request.POST, **form_kwargs)
-    if not form.is_valid():
-        errors = [e for errors in form.errors.values() for e in errors]
-        raise ValidationError(errors)
-    return call(form.cleaned_data)
-
-
-def _release(request, order):
-    return services.production_order_release(
-        order=order, actor=request.user, expected_revision=posted_revision(request)
-    )
-
-
-def _unrelease(request, order):
-    return services.production_order_unrelease(
-        order=order, actor=request.user, expected_revision=posted_revision(request)
-    )
-
-
-def _void(request, order):
-    return _run_form(
-        VoidForm, request,
-        lambda data: services.production_order_void(
-            order=order, actor=request.user, reason=data["reason"],
-            expected_revision=posted_revision(request),
+STEPS = StepTable(
+    argument="order",
+    detail="production:order-detail",
+    url="production:order-action",
+    steps=(
+        Step(
+            "release",
+            services.production_order_release,
+            "production.release_productionorder",
+            gettext_lazy("%(document)s was released."),
+            label=gettext_lazy("Release (审核)"),
+            when=lambda order: order.is_draft,
         ),
-    )  # fmt: skip
-
-
-def _consume(request, order):
-    return _run_form(
-        ConsumeForm, request,
-        lambda data: services.production_order_consume(
-            order=order, item=data["item"], quantity=data["quantity"],
-            warehouse=data["warehouse"], actor=request.user,
+        Step(
+            "unrelease",
+            services.production_order_unrelease,
+            "production.release_productionorder",
+            gettext_lazy("%(document)s is planned again."),
+            label=gettext_lazy("Unrelease (反审核)"),
+            button_class="btn-outline-warning",
+            when=lambda order: order.is_released,
         ),
-        order=order,
-    )  # fmt: skip
-
-
-def _report_output(request, order):
-    return _run_form(
-        ReportOutputForm, request,
-        lambda data: services.production_order_report_output(
-            order=order, quantity=data["quantity"], scrap_quantity=data["scrap_quantity"],
-            actor=request.user,
+        Step(
+            "complete",
+            services.production_order_complete,
+            REPORT,
+            gettext_lazy("%(document)s is done."),
+            label=gettext_lazy("Complete"),
+            button_class="btn-outline-success",
+            when=lambda order: order.status in IN_WORK,
         ),
-    )  # fmt: skip
-
-
-def _book_time(request, order):
-    return _run_form(
-        BookTimeForm, request,
-        lambda data: services.production_order_book_time(
-            order=order, operation=data["operation"], machine_hours=data["machine_hours"],
-            labour_hours=data["labour_hours"], actor=request.user,
+        Step(
+            "close",
+            services.production_order_close,
+            "production.close_productionorder",
+            gettext_lazy("%(document)s was closed and its variance posted."),
+            label=gettext_lazy("Close and post variance"),
+            button_class="btn-success",
+            when=lambda order: order.status == ProductionOrder.Status.DONE,
         ),
-        order=order,
-    )  # fmt: skip
+        Step(
+            "void",
+            services.production_order_void,
+            "production.void_productionorder",
+            gettext_lazy("%(document)s was voided."),
+            label=gettext_lazy("Void (作废)"),
+            reason=REQUIRED,
+            button_class="btn-outline-danger",
+            when=lambda order: order.is_draft,
+        ),
+        # Reported from the forms under the order's operations, not from the action bar.
+        Step(
+            "consume",
+            services.production_order_consume,
+            REPORT,
+            gettext_lazy("The consumption was booked on %(document)s."),
+            form=lambda data, order: ConsumeForm(data, order=order),
+            revision=False,
+        ),
+        Step(
+            "report-output",
+            services.production_order_report_output,
+            REPORT,
+            gettext_lazy("The output was booked on %(document)s."),
+            form=lambda data, order: ReportOutputForm(data),
+            revision=False,
+        ),
+        Step(
+            "book-time",
+            services.production_order_book_time,
+            REPORT,
+            gettext_lazy("The time was booked on %(document)s."),
+            form=lambda data, order: BookTimeForm(data, order=order),
+            revision=False,
+        ),
+    ),
+)
 
 
-def _complete(request, order):
-    return services.production_order_complete(
-        order=order, actor=request.user, expected_revision=posted_revision(request)
-    )
-
-
-def _close(request, order):
-    return services.production_order_close(
-        order=order, actor=request.user, expected_revision=posted_revision(request)
-    )
-
-
-ACTIONS: dict[str, _Action] = {
-    "release": _Action(
-        "production.release_productionorder", _release, gettext_lazy("%(order)s was released.")
-    ),
-    "unrelease": _Action(
-        "production.release_productionorder",
-        _unrelease,
-        gettext_lazy("%(order)s is planned again."),
-    ),
-    "void": _Action(
-        "production.void_productionorder", _void, gettext_lazy("%(order)s was voided.")
-    ),
-    "consume": _Action(
-        "production.report_productionorder",
-        _consume,
-        gettext_lazy("The consumption was booked on %(order)s."),
-    ),
-    "report-output": _Action(
-        "production.report_productionorder",
-        _report_output,
-        gettext_lazy("The output was booked on %(order)s."),
-    ),
-    "book-time": _Action(
-        "production.report_productionorder",
-        _book_time,
-        gettext_lazy("The time was booked on %(order)s."),
-    ),
-    "complete": _Action(
-        "production.report_productionorder", _complete, gettext_lazy("%(order)s is done.")
-    ),
-    "close": _Action(
-        "production.close_productionorder",
-        _close,
-        gettext_lazy("%(order)s was closed and its variance posted."),
-    ),
-}
-
-
-@login_required
-@permission_required([ERP, VIEW], raise_exception=True)
+@staff_required(VIEW)
 @require_POST
 def order_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
-    """Run one step of the status flow (release, consume, close…) and show the outcome."""
-    step = ACTIONS.get(verb)
-    if step is None:
-        raise Http404(verb)
-    if not request.user.has_perm(step.permission):
-        raise PermissionDenied
-    order = get_object_or_404(ProductionOrder, pk=pk)
-    try:
-        step.run(request, order)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, step.done % {"order": order.number})
-    return redirect("production:order-detail", pk=pk)
+    """Take one step of the status flow (release, consume, close…) and show the outcome."""
+    return STEPS.run(request, get_object_or_404(ProductionOrder, pk=pk), verb)

@@ -34,17 +34,16 @@ def _warehouses():
     return Warehouse.objects.filter(is_active=True).order_by("code")
 
 
-class ReasonForm(BootstrapFormMixin, forms.Form):
-    """Why a document is voided, closed or cancelled."""
-
-    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
-
-
 class AcknowledgeForm(BootstrapFormMixin, forms.Form):
     """The supplier's acknowledgement, recorded by staff on its behalf."""
 
     supplier_reference = forms.CharField(
-        label=_("Supplier's reference"), max_length=64, required=False
+        label=_("Supplier's reference"),
+        max_length=64,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"class": "zt-reason", "placeholder": _("Supplier's reference")}
+        ),
     )
 
 

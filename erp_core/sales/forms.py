@@ -127,13 +127,6 @@ class ApproveForm(BootstrapFormMixin, forms.Form):
     revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ReasonForm(BootstrapFormMixin, forms.Form):
-    """Why a document is voided."""
-
-    reason = forms.CharField(label=_("Reason"), max_length=255)
-    revision = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
 class DeliveryForm(BootstrapFormMixin, forms.Form):
     """A delivery of an order: date, warehouse, and a quantity per open order line."""
 

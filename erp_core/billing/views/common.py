@@ -4,18 +4,13 @@ steps of a document."""
 import datetime as dt
 from collections.abc import Callable
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from common.errors import DomainError
-from erp_core.billing.forms import VoidForm
 from erp_core.billing.models import Invoice
-from erp_core.documents.views import error_text, posted_revision
+from erp_core.documents.views import REQUIRED, Step, StepTable
 
-ERP = "erp_core.access_erp"
 FINANCE = "erp_core.access_finance"
 PER_PAGE = 25
 
@@ -28,35 +23,46 @@ def parse_date(value: str | None) -> dt.date | None:
         return None
 
 
-STEP_DONE = {
-    "approve": _("%(number)s was posted."),
-    "unapprove": _("%(number)s was unposted: it is saved again."),
-    "void": _("%(number)s was voided."),
-}
-
-
-def run_step(
-    request: HttpRequest, step: str, run: Callable, *, detail: str, pk: int, no_reason: str
-) -> HttpResponse:
-    """Take a status step of an invoice or payment from its page and go back to it.
-
-    ``run(actor=, expected_revision=[, reason=])`` calls the step's service; a void needs a
-    reason (``no_reason`` says so); a refusal is shown as a message and changes nothing.
-    """
-    extra = {}
-    if step == "void":
-        form = VoidForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, no_reason)
-            return redirect(detail, pk=pk)
-        extra["reason"] = form.cleaned_data["reason"]
-    try:
-        document = run(actor=request.user, expected_revision=posted_revision(request), **extra)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, STEP_DONE[step] % {"number": document.number})
-    return redirect(detail, pk=pk)
+def document_steps(
+    *, argument: str, kind: str, approve: Callable, unapprove: Callable, void: Callable, missing
+) -> StepTable:
+    """Post (审核), unpost (反审核) and void (作废, with a reason: ``missing`` says so when
+    none is given) of an invoice or a payment, through the given services."""
+    return StepTable(
+        argument=argument,
+        detail=f"billing:{argument}-detail",
+        url=f"billing:{argument}-{{name}}",
+        steps=(
+            Step(
+                "approve",
+                approve,
+                f"billing.approve_{kind}",
+                _("%(document)s was posted."),
+                label=_("Post (approve)"),
+                when=lambda document: document.is_draft,
+            ),
+            Step(
+                "unapprove",
+                unapprove,
+                f"billing.approve_{kind}",
+                _("%(document)s was unposted: it is saved again."),
+                label=_("Unpost (unapprove)"),
+                button_class="btn-outline-danger",
+                when=lambda document: document.is_approved,
+            ),
+            Step(
+                "void",
+                void,
+                f"billing.void_{kind}",
+                _("%(document)s was voided."),
+                label=_("Void"),
+                reason=REQUIRED,
+                missing=missing,
+                button_class="btn-outline-danger",
+                when=lambda document: document.is_draft,
+            ),
+        ),
+    )
 
 
 def require_side_access(request: HttpRequest, invoice: Invoice) -> None:

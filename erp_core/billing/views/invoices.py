@@ -4,10 +4,7 @@ Views only call selectors and services; forms validate and display errors; refus
 services are shown as messages or form errors.
 """
 
-from functools import partial
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -26,18 +23,16 @@ from erp_core.billing.forms import (
     InvoiceEditForm,
     InvoiceFromSourcesForm,
     PartnerChoiceForm,
-    VoidForm,
 )
 from erp_core.billing.models import Invoice
 from erp_core.billing.views.common import (
-    ERP,
     FINANCE,
     PER_PAGE,
+    document_steps,
     list_filters,
     require_side_access,
-    run_step,
 )
-from erp_core.documents.views import error_text, posted_revision
+from erp_core.documents.views import error_text, posted_revision, staff_required
 from erp_core.models import Partner
 
 SIDES = {
@@ -95,24 +90,21 @@ def _document_list(request: HttpRequest, side: str) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([ERP, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice")
 @vary_on_headers("HX-Request")
 def invoice_list(request: HttpRequest) -> HttpResponse:
     """Customer invoices and credit notes, filtered by kind, status, partner, dates, search."""
     return _document_list(request, selectors.RECEIVABLE)
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 @vary_on_headers("HX-Request")
 def bill_list(request: HttpRequest) -> HttpResponse:
     """Supplier bills and credit notes, filtered like the invoices."""
     return _document_list(request, selectors.PAYABLE)
 
 
-@login_required
-@permission_required([ERP, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice")
 def invoice_export(request: HttpRequest) -> HttpResponse:
     """The filtered customer invoices as an Excel sheet."""
     _filters, documents = _documents(request, selectors.RECEIVABLE)
@@ -121,8 +113,7 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def bill_export(request: HttpRequest) -> HttpResponse:
     """The filtered supplier bills as an Excel sheet."""
     _filters, documents = _documents(request, selectors.PAYABLE)
@@ -131,8 +122,7 @@ def bill_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([ERP, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice")
 def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One document: VAT parties, lines (a bill's three-way match), allocations, credit notes,
     the journal entry, the action buttons and the change history."""
@@ -152,14 +142,13 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "seller": seller,
             "gross_in_words": selectors.gross_in_words(invoice),
             "conf": SIDES[side],
-            "void_form": VoidForm(),
+            "steps": STEPS.buttons(request.user, invoice) if request.user.has_perm(FINANCE) else [],
             "history": history_rows(invoice),
         },
     )
 
 
-@login_required
-@permission_required([ERP, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice")
 def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The document printed in the VAT invoice layout (PDF)."""
     invoice = get_object_or_404(selectors.invoice_detail_list(), pk=pk)
@@ -220,24 +209,21 @@ def _create_from_sources(request: HttpRequest, *, bill: bool) -> HttpResponse:
     return render(request, "billing/invoice_from_sources.html", context)
 
 
-@login_required
-@permission_required([FINANCE, "billing.add_invoice"], raise_exception=True)
+@staff_required("billing.add_invoice", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def invoice_create(request: HttpRequest) -> HttpResponse:
     """A customer invoice from shipped deliveries: choose the customer, then the quantities."""
     return _create_from_sources(request, bill=False)
 
 
-@login_required
-@permission_required([FINANCE, "billing.add_invoice"], raise_exception=True)
+@staff_required("billing.add_invoice", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def bill_create(request: HttpRequest) -> HttpResponse:
     """A supplier bill from receipts: choose the supplier, then quantities and billed prices."""
     return _create_from_sources(request, bill=True)
 
 
-@login_required
-@permission_required([FINANCE, "billing.change_invoice"], raise_exception=True)
+@staff_required("billing.change_invoice", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a saved document: its head and its lines' quantities (bills: prices too)."""
@@ -267,49 +253,24 @@ def invoice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/invoice_edit.html", {"invoice": invoice, "form": form})
 
 
-def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    invoice = get_object_or_404(Invoice, pk=pk)
-    service = {
-        "approve": services.invoice_approve,
-        "unapprove": services.invoice_unapprove,
-        "void": services.invoice_void,
-    }[step]
-    return run_step(
-        request,
-        step,
-        partial(service, invoice=invoice),
-        detail="billing:invoice-detail",
-        pk=pk,
-        no_reason=_("Say why the document is voided."),
-    )
+STEPS = document_steps(
+    argument="invoice",
+    kind="invoice",
+    approve=services.invoice_approve,
+    unapprove=services.invoice_unapprove,
+    void=services.invoice_void,
+    missing=gettext_lazy("Say why the document is voided."),
+)
 
 
-@login_required
-@permission_required([FINANCE, "billing.approve_invoice"], raise_exception=True)
+@staff_required(modules=(FINANCE,))
 @require_POST
-def invoice_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post (审核) a saved document."""
-    return _flow(request, pk, "approve")
+def invoice_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Post (审核), unpost (反审核) or void (作废) a document from its page."""
+    return STEPS.run(request, get_object_or_404(Invoice, pk=pk), step)
 
 
-@login_required
-@permission_required([FINANCE, "billing.approve_invoice"], raise_exception=True)
-@require_POST
-def invoice_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Unpost (反审核) a posted document."""
-    return _flow(request, pk, "unapprove")
-
-
-@login_required
-@permission_required([FINANCE, "billing.void_invoice"], raise_exception=True)
-@require_POST
-def invoice_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void (作废) a saved document."""
-    return _flow(request, pk, "void")
-
-
-@login_required
-@permission_required([FINANCE, "billing.add_invoice"], raise_exception=True)
+@staff_required("billing.add_invoice", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def credit_note_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A credit note of a posted invoice or bill: the quantities credited per line."""

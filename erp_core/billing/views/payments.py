@@ -1,15 +1,13 @@
 """Staff pages of payments received and made, and their allocations."""
 
-from functools import partial
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -22,11 +20,10 @@ from erp_core.billing.forms import (
     PartnerChoiceForm,
     PaymentEditForm,
     PaymentForm,
-    VoidForm,
 )
 from erp_core.billing.models import Payment, PaymentAllocation
-from erp_core.billing.views.common import FINANCE, PER_PAGE, list_filters, run_step
-from erp_core.documents.views import error_text, posted_revision
+from erp_core.billing.views.common import FINANCE, PER_PAGE, document_steps, list_filters
+from erp_core.documents.views import error_text, posted_revision, staff_required
 
 DIRECTIONS = Payment.Direction
 
@@ -44,8 +41,7 @@ def _payments(request: HttpRequest) -> tuple[dict, object]:
     return filters, payments
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_payment"], raise_exception=True)
+@staff_required("billing.view_payment", modules=(FINANCE,))
 @vary_on_headers("HX-Request")
 def payment_list(request: HttpRequest) -> HttpResponse:
     """Payments received and made, filtered by direction, status, partner, dates, search."""
@@ -68,16 +64,14 @@ def payment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_payment"], raise_exception=True)
+@staff_required("billing.view_payment", modules=(FINANCE,))
 def payment_export(request: HttpRequest) -> HttpResponse:
     """The filtered payments as an Excel sheet."""
     _filters, payments = _payments(request)
     return printing.payments_xlsx(payments, filename="payments.xlsx")
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_payment"], raise_exception=True)
+@staff_required("billing.view_payment", modules=(FINANCE,))
 def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One payment: its allocations, the open documents it may settle, actions and history."""
     payment = get_object_or_404(selectors.payment_detail_list(), pk=pk)
@@ -93,22 +87,20 @@ def payment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "allocate_form": AllocateForm(invoices=selectors.open_invoices_for(payment))
             if can_allocate
             else None,
-            "void_form": VoidForm(),
+            "steps": STEPS.buttons(request.user, payment),
             "history": history_rows(payment),
         },
     )
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_payment"], raise_exception=True)
+@staff_required("billing.view_payment", modules=(FINANCE,))
 def payment_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The payment printed (PDF)."""
     payment = get_object_or_404(selectors.payment_detail_list(), pk=pk)
     return printing.payment_pdf(payment, request=request)
 
 
-@login_required
-@permission_required([FINANCE, "billing.add_payment"], raise_exception=True)
+@staff_required("billing.add_payment", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def payment_create(request: HttpRequest) -> HttpResponse:
     """A payment: choose direction and partner, then the amount and its allocations."""
@@ -154,8 +146,7 @@ def payment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([FINANCE, "billing.change_payment"], raise_exception=True)
+@staff_required("billing.change_payment", modules=(FINANCE,))
 @require_http_methods(["GET", "POST"])
 def payment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a saved payment's head (its allocations are changed on its page)."""
@@ -180,49 +171,24 @@ def payment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "billing/payment_edit.html", {"payment": payment, "form": form})
 
 
-def _flow(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    payment = get_object_or_404(Payment, pk=pk)
-    service = {
-        "approve": services.payment_approve,
-        "unapprove": services.payment_unapprove,
-        "void": services.payment_void,
-    }[step]
-    return run_step(
-        request,
-        step,
-        partial(service, payment=payment),
-        detail="billing:payment-detail",
-        pk=pk,
-        no_reason=_("Say why the payment is voided."),
-    )
+STEPS = document_steps(
+    argument="payment",
+    kind="payment",
+    approve=services.payment_approve,
+    unapprove=services.payment_unapprove,
+    void=services.payment_void,
+    missing=gettext_lazy("Say why the payment is voided."),
+)
 
 
-@login_required
-@permission_required([FINANCE, "billing.approve_payment"], raise_exception=True)
+@staff_required(modules=(FINANCE,))
 @require_POST
-def payment_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post (审核) a saved payment."""
-    return _flow(request, pk, "approve")
+def payment_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Post (审核), unpost (反审核, while nothing is allocated) or void (作废) a payment."""
+    return STEPS.run(request, get_object_or_404(Payment, pk=pk), step)
 
 
-@login_required
-@permission_required([FINANCE, "billing.approve_payment"], raise_exception=True)
-@require_POST
-def payment_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Unpost (反审核) a posted payment without allocations."""
-    return _flow(request, pk, "unapprove")
-
-
-@login_required
-@permission_required([FINANCE, "billing.void_payment"], raise_exception=True)
-@require_POST
-def payment_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void (作废) a saved payment."""
-    return _flow(request, pk, "void")
-
-
-@login_required
-@permission_required([FINANCE, "billing.change_payment"], raise_exception=True)
+@staff_required("billing.change_payment", modules=(FINANCE,))
 @require_POST
 def payment_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     """Allocate part of the payment's unapplied cash to open documents."""
@@ -244,8 +210,7 @@ def payment_allocate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("billing:payment-detail", pk=pk)
 
 
-@login_required
-@permission_required([FINANCE, "billing.change_payment"], raise_exception=True)
+@staff_required("billing.change_payment", modules=(FINANCE,))
 @require_POST
 def payment_unallocate(request: HttpRequest, pk: int, allocation_pk: int) -> HttpResponse:
     """Take one allocation back."""

@@ -1,6 +1,5 @@
 """Staff pages of receivables and payables: AR and AP aging, partner statements."""
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -8,6 +7,7 @@ from django.utils import timezone
 from erp_core.billing import printing, selectors
 from erp_core.billing.forms import AgingForm, StatementForm
 from erp_core.billing.views.common import FINANCE
+from erp_core.documents.views import staff_required
 
 
 def _aging(request: HttpRequest, side: str, *, export: bool) -> HttpResponse:
@@ -31,29 +31,25 @@ def _aging(request: HttpRequest, side: str, *, export: bool) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def ar_aging(request: HttpRequest) -> HttpResponse:
     """Receivables per customer by days past due."""
     return _aging(request, selectors.RECEIVABLE, export=False)
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def ap_aging(request: HttpRequest) -> HttpResponse:
     """Payables per supplier by days past due."""
     return _aging(request, selectors.PAYABLE, export=False)
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def ar_aging_export(request: HttpRequest) -> HttpResponse:
     """The AR aging as an Excel sheet."""
     return _aging(request, selectors.RECEIVABLE, export=True)
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def ap_aging_export(request: HttpRequest) -> HttpResponse:
     """The AP aging as an Excel sheet."""
     return _aging(request, selectors.PAYABLE, export=True)
@@ -83,16 +79,14 @@ def _statement(request: HttpRequest):
     return form, report
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def statement(request: HttpRequest) -> HttpResponse:
     """A customer's or supplier's statement of account, with PDF and Excel downloads."""
     form, report = _statement(request)
     return render(request, "billing/statement.html", {"form": form, "report": report})
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def statement_pdf(request: HttpRequest) -> HttpResponse:
     """The statement as a PDF."""
     form, report = _statement(request)
@@ -101,8 +95,7 @@ def statement_pdf(request: HttpRequest) -> HttpResponse:
     return printing.statement_pdf(report, request=request)
 
 
-@login_required
-@permission_required([FINANCE, "billing.view_invoice"], raise_exception=True)
+@staff_required("billing.view_invoice", modules=(FINANCE,))
 def statement_export(request: HttpRequest) -> HttpResponse:
     """The statement as an Excel sheet."""
     form, report = _statement(request)

@@ -4,7 +4,7 @@ actions, create and edit with a lines formset, and the printable order (采购�
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
-from erp_core.documents.views import error_text
+from erp_core.documents.views import OPTIONAL, Step, StepTable, error_text, staff_required
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.selectors import company_settings
 from erp_core.purchasing import selectors, services
@@ -26,54 +26,77 @@ from erp_core.purchasing.forms import (
     OrderFilterForm,
     OrderForm,
     OrderLineFormSet,
-    ReasonForm,
 )
 from erp_core.purchasing.models import PurchaseOrder
-from erp_core.purchasing.views.common import (
-    PER_PAGE,
-    Step,
-    run_step,
-    staff_required,
-)
+from erp_core.purchasing.views.common import ORDER_MODULES, PER_PAGE
 
 Status = PurchaseOrder.Status
 
-STEPS = {
-    "approve": Step(
-        "purchasing.approve_purchaseorder",
-        services.purchase_order_approve,
-        gettext_lazy("Order %(document)s was placed."),
+STEPS = StepTable(
+    argument="order",
+    detail="purchasing:order-detail",
+    url="purchasing:order-action",
+    steps=(
+        Step(
+            "approve",
+            services.purchase_order_approve,
+            "purchasing.approve_purchaseorder",
+            gettext_lazy("Order %(document)s was placed."),
+            label=gettext_lazy("Place order"),
+            when=lambda order: order.is_draft,
+        ),
+        Step(
+            "void",
+            services.purchase_order_void,
+            "purchasing.change_purchaseorder",
+            gettext_lazy("Order %(document)s was voided."),
+            label=gettext_lazy("Void"),
+            reason=OPTIONAL,
+            button_class="btn-outline-danger",
+            when=lambda order: order.is_draft,
+        ),
+        Step(
+            "close",
+            services.purchase_order_close,
+            "purchasing.approve_purchaseorder",
+            gettext_lazy("Order %(document)s was closed."),
+            label=gettext_lazy("Close (short-close)"),
+            reason=OPTIONAL,
+            button_class="btn-outline-secondary",
+            when=lambda order: order.status in (Status.APPROVED, Status.RECEIVED),
+        ),
+        Step(
+            "acknowledge",
+            services.purchase_order_acknowledge,
+            "purchasing.change_purchaseorder",
+            gettext_lazy("The supplier's acknowledgement of %(document)s was recorded."),
+            label=gettext_lazy("Record acknowledgement"),
+            form=lambda data, order: AcknowledgeForm(data),
+            inline_fields=("supplier_reference",),
+            button_class="btn-outline-primary",
+            when=lambda order: order.status == Status.APPROVED and not order.acknowledged_at,
+        ),
+        Step(
+            "unapprove",
+            services.purchase_order_unapprove,
+            "purchasing.approve_purchaseorder",
+            gettext_lazy("Order %(document)s is saved again and may be changed."),
+            label=gettext_lazy("Unapprove"),
+            button_class="btn-outline-secondary",
+            when=lambda order: order.status == Status.APPROVED,
+        ),
+        Step(
+            "cancel",
+            services.purchase_order_cancel,
+            "purchasing.approve_purchaseorder",
+            gettext_lazy("Order %(document)s was cancelled."),
+            label=gettext_lazy("Cancel order"),
+            reason=OPTIONAL,
+            button_class="btn-outline-danger",
+            when=lambda order: order.status == Status.APPROVED,
+        ),
     ),
-    "unapprove": Step(
-        "purchasing.approve_purchaseorder",
-        services.purchase_order_unapprove,
-        gettext_lazy("Order %(document)s is saved again and may be changed."),
-    ),
-    "void": Step(
-        "purchasing.change_purchaseorder",
-        services.purchase_order_void,
-        gettext_lazy("Order %(document)s was voided."),
-        with_reason=True,
-    ),
-    "close": Step(
-        "purchasing.approve_purchaseorder",
-        services.purchase_order_close,
-        gettext_lazy("Order %(document)s was closed."),
-        with_reason=True,
-    ),
-    "cancel": Step(
-        "purchasing.approve_purchaseorder",
-        services.purchase_order_cancel,
-        gettext_lazy("Order %(document)s was cancelled."),
-        with_reason=True,
-    ),
-    "acknowledge": Step(
-        "purchasing.change_purchaseorder",
-        services.purchase_order_acknowledge,
-        gettext_lazy("The supplier's acknowledgement of %(document)s was recorded."),
-        with_acknowledgement=True,
-    ),
-}
+)
 
 
 def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, dict, object]:
@@ -90,7 +113,7 @@ def _filtered(request: HttpRequest) -> tuple[OrderFilterForm, dict, object]:
     return form, args, selectors.purchase_order_list(**args)
 
 
-@staff_required("purchasing.view_purchaseorder")
+@staff_required("purchasing.view_purchaseorder", modules=ORDER_MODULES)
 @vary_on_headers("HX-Request")
 def order_list(request: HttpRequest) -> HttpResponse:
     """Purchase orders, newest first, filtered by status, supplier, dates, number or memo."""
@@ -115,7 +138,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required("purchasing.view_purchaseorder")
+@staff_required("purchasing.view_purchaseorder", modules=ORDER_MODULES)
 def order_export(request: HttpRequest) -> HttpResponse:
     """The listed orders (same filters) as an Excel sheet, one row per order."""
     _form, _args, orders = _filtered(request)
@@ -161,22 +184,27 @@ def _order(pk: int) -> PurchaseOrder:
     return get_object_or_404(selectors.purchase_order_list(), pk=pk)
 
 
-@staff_required("purchasing.view_purchaseorder")
+@staff_required("purchasing.view_purchaseorder", modules=ORDER_MODULES)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One order: lines (ordered, received, still open), totals, receipts, actions, history."""
     order = _order(pk)
     lines = list(order.lines.all())
+    receipts = list(selectors.purchase_order_receipts(order=order))
+    received_any = any(line.received_quantity for line in lines)
     return render(
         request,
         "purchasing/order_detail.html",
         {
             "order": order,
             "lines": lines,
-            "receipts": selectors.purchase_order_receipts(order=order),
+            "receipts": receipts,
             "open_lines": any(line.received_quantity < line.quantity for line in lines),
-            "received_any": any(line.received_quantity for line in lines),
-            "reason_form": ReasonForm(),
-            "acknowledge_form": AcknowledgeForm(),
+            "steps": STEPS.buttons(
+                request.user,
+                order,
+                hide=([] if received_any else ["close"])
+                + (["unapprove", "cancel"] if receipts else []),
+            ),
             "history": history_rows(order),
         },
     )
@@ -197,7 +225,7 @@ def _header(form: OrderForm) -> dict:
     return header
 
 
-@staff_required("purchasing.add_purchaseorder")
+@staff_required("purchasing.add_purchaseorder", modules=ORDER_MODULES)
 @require_http_methods(["GET", "POST"])
 def order_create(request: HttpRequest) -> HttpResponse:
     """Save a new order: a head form and a formset of lines."""
@@ -238,7 +266,7 @@ def _initial_lines(order: PurchaseOrder) -> list[dict]:
     ]
 
 
-@staff_required("purchasing.change_purchaseorder")
+@staff_required("purchasing.change_purchaseorder", modules=ORDER_MODULES)
 @require_http_methods(["GET", "POST"])
 def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a saved order; its lines are replaced by the formset's."""
@@ -282,20 +310,14 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@staff_required("purchasing.view_purchaseorder")
+@staff_required("purchasing.view_purchaseorder", modules=ORDER_MODULES)
 @require_POST
 def order_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """Place, unapprove, void, close, cancel or acknowledge an order (buttons on its page)."""
-    step = STEPS.get(verb)
-    if step is None:
-        raise Http404
-    order = get_object_or_404(PurchaseOrder, pk=pk)
-    return run_step(
-        request, document=order, argument="order", step=step, detail_url="purchasing:order-detail"
-    )
+    return STEPS.run(request, get_object_or_404(PurchaseOrder, pk=pk), verb)
 
 
-@staff_required("purchasing.view_purchaseorder")
+@staff_required("purchasing.view_purchaseorder", modules=ORDER_MODULES)
 def order_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The order as a PDF (采购订单): lines with VAT, 价税合计 and the amount in words (大写)."""
     order = _order(pk)

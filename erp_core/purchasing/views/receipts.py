@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,35 +18,41 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import pdf_response, xlsx_response
-from erp_core.documents.views import error_text
+from erp_core.documents.views import OPTIONAL, Step, StepTable, error_text, staff_required
 from erp_core.ledger.selectors import company_settings
 from erp_core.purchasing import selectors, services
-from erp_core.purchasing.forms import ReasonForm, ReceiptForm, ReceiptLineFormSet
+from erp_core.purchasing.forms import ReceiptForm, ReceiptLineFormSet
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt
-from erp_core.purchasing.views.common import (
-    PER_PAGE,
-    Step,
-    date_param,
-    run_step,
-    staff_required,
-)
+from erp_core.purchasing.views.common import ORDER_MODULES, PER_PAGE, date_param
 
 Status = PurchaseReceipt.Status
 ZERO = Decimal("0")
 
-STEPS = {
-    "approve": Step(
-        "purchasing.receive_purchasereceipt",
-        services.purchase_receipt_approve,
-        gettext_lazy("Receipt %(document)s was booked into stock."),
+STEPS = StepTable(
+    argument="receipt",
+    detail="purchasing:receipt-detail",
+    url="purchasing:receipt-action",
+    steps=(
+        Step(
+            "approve",
+            services.purchase_receipt_approve,
+            "purchasing.receive_purchasereceipt",
+            gettext_lazy("Receipt %(document)s was booked into stock."),
+            label=gettext_lazy("Book into stock"),
+            when=lambda receipt: receipt.is_draft,
+        ),
+        Step(
+            "void",
+            services.purchase_receipt_void,
+            "purchasing.change_purchasereceipt",
+            gettext_lazy("Receipt %(document)s was voided."),
+            label=gettext_lazy("Void"),
+            reason=OPTIONAL,
+            button_class="btn-outline-danger",
+            when=lambda receipt: receipt.is_draft,
+        ),
     ),
-    "void": Step(
-        "purchasing.change_purchasereceipt",
-        services.purchase_receipt_void,
-        gettext_lazy("Receipt %(document)s was voided."),
-        with_reason=True,
-    ),
-}
+)
 
 
 def _filtered(request: HttpRequest) -> tuple[dict, object]:
@@ -62,7 +68,7 @@ def _filtered(request: HttpRequest) -> tuple[dict, object]:
     return args, selectors.purchase_receipt_list(**args)
 
 
-@staff_required("purchasing.view_purchasereceipt")
+@staff_required("purchasing.view_purchasereceipt", modules=ORDER_MODULES)
 @vary_on_headers("HX-Request")
 def receipt_list(request: HttpRequest) -> HttpResponse:
     """Receipts, newest first, filtered by status, dates and number, order or delivery note."""
@@ -88,7 +94,7 @@ def receipt_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required("purchasing.view_purchasereceipt")
+@staff_required("purchasing.view_purchasereceipt", modules=ORDER_MODULES)
 def receipt_export(request: HttpRequest) -> HttpResponse:
     """The listed receipts' lines (same filters) as an Excel sheet."""
     _args, receipts = _filtered(request)
@@ -146,7 +152,7 @@ def _receipt(pk: int) -> PurchaseReceipt:
     return get_object_or_404(selectors.purchase_receipt_detail_list(), pk=pk)
 
 
-@staff_required("purchasing.view_purchasereceipt")
+@staff_required("purchasing.view_purchasereceipt", modules=ORDER_MODULES)
 def receipt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One receipt: its lines with cost and stock move, actions and history."""
     receipt = _receipt(pk)
@@ -158,13 +164,15 @@ def receipt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "receipt": receipt,
             "lines": lines,
             "total_value": sum((line.quantity * line.unit_cost for line in lines), ZERO),
-            "reason_form": ReasonForm(),
+            "steps": STEPS.buttons(request.user, receipt),
             "history": history_rows(receipt),
         },
     )
 
 
-@staff_required("purchasing.view_purchaseorder", "purchasing.add_purchasereceipt")
+@staff_required(
+    "purchasing.view_purchaseorder", "purchasing.add_purchasereceipt", modules=ORDER_MODULES
+)
 @require_http_methods(["GET", "POST"])
 def receipt_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     """Save a receipt against an order: a quantity per order line (empty: nothing of it)."""
@@ -217,24 +225,14 @@ def receipt_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     )
 
 
-@staff_required("purchasing.view_purchasereceipt")
+@staff_required("purchasing.view_purchasereceipt", modules=ORDER_MODULES)
 @require_POST
 def receipt_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """Book or void a receipt (buttons on its page)."""
-    step = STEPS.get(verb)
-    if step is None:
-        raise Http404
-    receipt = get_object_or_404(PurchaseReceipt, pk=pk)
-    return run_step(
-        request,
-        document=receipt,
-        argument="receipt",
-        step=step,
-        detail_url="purchasing:receipt-detail",
-    )
+    return STEPS.run(request, get_object_or_404(PurchaseReceipt, pk=pk), verb)
 
 
-@staff_required("purchasing.view_purchasereceipt")
+@staff_required("purchasing.view_purchasereceipt", modules=ORDER_MODULES)
 def receipt_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The receipt as a PDF (入库单): items, quantities, unit costs and values."""
     receipt = _receipt(pk)

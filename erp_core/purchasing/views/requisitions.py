@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,44 +15,52 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import xlsx_response
-from erp_core.documents.views import error_text
+from erp_core.documents.views import ERP, OPTIONAL, Step, StepTable, error_text, staff_required
 from erp_core.purchasing import selectors, services
 from erp_core.purchasing.forms import (
-    ReasonForm,
     RequisitionForm,
     RequisitionLineFormSet,
     RequisitionOrderForm,
 )
 from erp_core.purchasing.models import PurchaseRequisition
-from erp_core.purchasing.views.common import (
-    ERP,
-    PER_PAGE,
-    Step,
-    date_param,
-    run_step,
-    staff_required,
-)
+from erp_core.purchasing.views.common import PER_PAGE, date_param
 
 Status = PurchaseRequisition.Status
 
-STEPS = {
-    "approve": Step(
-        "purchasing.approve_purchaserequisition",
-        services.purchase_requisition_approve,
-        gettext_lazy("Requisition %(document)s was approved."),
+STEPS = StepTable(
+    argument="requisition",
+    detail="purchasing:requisition-detail",
+    url="purchasing:requisition-action",
+    steps=(
+        Step(
+            "approve",
+            services.purchase_requisition_approve,
+            "purchasing.approve_purchaserequisition",
+            gettext_lazy("Requisition %(document)s was approved."),
+            label=gettext_lazy("Approve"),
+            when=lambda requisition: requisition.is_draft,
+        ),
+        Step(
+            "void",
+            services.purchase_requisition_void,
+            "purchasing.change_purchaserequisition",
+            gettext_lazy("Requisition %(document)s was voided."),
+            label=gettext_lazy("Void"),
+            reason=OPTIONAL,
+            button_class="btn-outline-danger",
+            when=lambda requisition: requisition.is_draft,
+        ),
+        Step(
+            "unapprove",
+            services.purchase_requisition_unapprove,
+            "purchasing.approve_purchaserequisition",
+            gettext_lazy("Requisition %(document)s is saved again and may be changed."),
+            label=gettext_lazy("Unapprove"),
+            button_class="btn-outline-secondary",
+            when=lambda requisition: requisition.status == Status.APPROVED,
+        ),
     ),
-    "unapprove": Step(
-        "purchasing.approve_purchaserequisition",
-        services.purchase_requisition_unapprove,
-        gettext_lazy("Requisition %(document)s is saved again and may be changed."),
-    ),
-    "void": Step(
-        "purchasing.change_purchaserequisition",
-        services.purchase_requisition_void,
-        gettext_lazy("Requisition %(document)s was voided."),
-        with_reason=True,
-    ),
-}
+)
 
 
 def _filtered(request: HttpRequest) -> tuple[dict, object]:
@@ -139,7 +147,7 @@ def requisition_export(request: HttpRequest) -> HttpResponse:
 def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One requisition with its lines, the orders made from it and its history."""
     requisition = get_object_or_404(selectors.purchase_requisition_detail_list(), pk=pk)
-    orders = (
+    orders = list(
         selectors.purchase_order_list()
         .filter(lines__requisition_line__requisition=requisition)
         .distinct()
@@ -151,7 +159,7 @@ def requisition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "requisition": requisition,
             "lines": list(requisition.lines.all()),
             "orders": orders,
-            "reason_form": ReasonForm(),
+            "steps": STEPS.buttons(request.user, requisition, hide=["unapprove"] if orders else []),
             "history": history_rows(requisition),
         },
     )
@@ -247,17 +255,7 @@ def requisition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def requisition_action(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """Approve, unapprove or void a requisition (a button on its page)."""
-    step = STEPS.get(verb)
-    if step is None:
-        raise Http404
-    requisition = get_object_or_404(PurchaseRequisition, pk=pk)
-    return run_step(
-        request,
-        document=requisition,
-        argument="requisition",
-        step=step,
-        detail_url="purchasing:requisition-detail",
-    )
+    return STEPS.run(request, get_object_or_404(PurchaseRequisition, pk=pk), verb)
 
 
 @staff_required(

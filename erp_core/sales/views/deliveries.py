@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -15,12 +16,12 @@ from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.printing import pdf_response, xlsx_response
-from erp_core.documents.views import error_text, posted_revision
+from erp_core.documents.views import REQUIRED, Step, StepTable, error_text, staff_required
 from erp_core.ledger.selectors import company_settings
 from erp_core.sales import selectors, services
-from erp_core.sales.forms import DeliveryFilterForm, DeliveryForm, ReasonForm
+from erp_core.sales.forms import DeliveryFilterForm, DeliveryForm
 from erp_core.sales.models import SalesOrder
-from erp_core.sales.views.common import PER_PAGE, staff_required
+from erp_core.sales.views.common import ORDER_MODULES, PER_PAGE
 
 
 def _filtered(request: HttpRequest) -> tuple[DeliveryFilterForm, dict]:
@@ -33,7 +34,7 @@ def _filtered(request: HttpRequest) -> tuple[DeliveryFilterForm, dict]:
     return form, args
 
 
-@staff_required("sales.view_delivery")
+@staff_required("sales.view_delivery", modules=ORDER_MODULES)
 @vary_on_headers("HX-Request")
 def delivery_list(request: HttpRequest) -> HttpResponse:
     """Deliveries, newest first, filtered by status, customer and dates; searched by number."""
@@ -58,7 +59,7 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required("sales.view_delivery")
+@staff_required("sales.view_delivery", modules=ORDER_MODULES)
 def delivery_export(request: HttpRequest) -> HttpResponse:
     """The listed deliveries (same filters) as an Excel sheet."""
     _form, args = _filtered(request)
@@ -92,7 +93,7 @@ def delivery_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required("sales.view_delivery")
+@staff_required("sales.view_delivery", modules=ORDER_MODULES)
 def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One delivery with its lines and their cost of goods; ship, void and invoice buttons."""
     delivery = get_object_or_404(selectors.delivery_detail_list(), pk=pk)
@@ -107,13 +108,13 @@ def delivery_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": list(zip(lines, costs, strict=True)),
             "uninvoiced": delivery.is_approved
             and any(line.uninvoiced_quantity > 0 for line in lines),
-            "void_form": ReasonForm(initial={"revision": delivery.revision}),
+            "steps": STEPS.buttons(request.user, delivery),
             "history": history_rows(delivery),
         },
     )
 
 
-@staff_required("sales.add_delivery")
+@staff_required("sales.add_delivery", modules=ORDER_MODULES)
 @require_http_methods(["GET", "POST"])
 def delivery_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     """Deliver a confirmed order's open lines (each at most what is still open)."""
@@ -149,46 +150,43 @@ def delivery_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     return render(request, "sales/delivery_form.html", {"form": form, "order": order})
 
 
-@staff_required("sales.ship_delivery")
+STEPS = StepTable(
+    argument="delivery",
+    detail="sales:delivery-detail",
+    url="sales:delivery-{name}",
+    steps=(
+        Step(
+            "ship",
+            services.delivery_approve,
+            "sales.ship_delivery",
+            gettext_lazy("Delivery %(document)s was shipped."),
+            label=gettext_lazy("Ship"),
+            when=lambda delivery: delivery.is_draft,
+        ),
+        Step(
+            "void",
+            services.delivery_void,
+            "sales.change_delivery",
+            gettext_lazy("Delivery %(document)s was voided."),
+            label=gettext_lazy("Void"),
+            reason=REQUIRED,
+            missing=gettext_lazy("Say why the delivery is voided."),
+            button_class="btn-outline-danger",
+            when=lambda delivery: delivery.is_draft,
+        ),
+    ),
+)
+
+
+@staff_required("sales.view_delivery", modules=ORDER_MODULES)
 @require_POST
-def delivery_ship(request: HttpRequest, pk: int) -> HttpResponse:
-    """Ship (审核) a saved delivery: the goods are issued and counted delivered."""
-    delivery = get_object_or_404(selectors.delivery_list(), pk=pk)
-    try:
-        delivery = services.delivery_approve(
-            delivery=delivery, actor=request.user, expected_revision=posted_revision(request)
-        )
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, _("Delivery %(delivery)s was shipped.") % {"delivery": delivery.number}
-        )
-    return redirect("sales:delivery-detail", pk=pk)
+def delivery_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Ship (审核: the goods are issued and counted delivered) or void (作废, with a reason) a
+    saved delivery."""
+    return STEPS.run(request, get_object_or_404(selectors.delivery_list(), pk=pk), step)
 
 
-@staff_required("sales.change_delivery")
-@require_POST
-def delivery_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void (作废) a saved delivery with a reason."""
-    delivery = get_object_or_404(selectors.delivery_list(), pk=pk)
-    try:
-        delivery = services.delivery_void(
-            delivery=delivery,
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-            expected_revision=posted_revision(request),
-        )
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(
-            request, _("Delivery %(delivery)s was voided.") % {"delivery": delivery.number}
-        )
-    return redirect("sales:delivery-detail", pk=pk)
-
-
-@staff_required("sales.view_delivery")
+@staff_required("sales.view_delivery", modules=ORDER_MODULES)
 def delivery_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable delivery note (送货单) for the customer to sign."""
     delivery = get_object_or_404(selectors.delivery_detail_list(), pk=pk)

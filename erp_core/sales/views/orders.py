@@ -3,12 +3,13 @@ credit check and the status steps, create and edit with a lines formset, and the
 order (销售订单, PDF)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -17,7 +18,14 @@ from common.history import history_rows
 from common.htmx import wants_partial
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
-from erp_core.documents.views import error_text, posted_revision
+from erp_core.documents.views import (
+    ERP,
+    REQUIRED,
+    Step,
+    StepTable,
+    error_text,
+    staff_required,
+)
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.selectors import company_settings
 from erp_core.sales import selectors, services
@@ -26,12 +34,11 @@ from erp_core.sales.forms import (
     OrderFilterForm,
     OrderForm,
     OrderLineFormSet,
-    ReasonForm,
     plain,
 )
 from erp_core.sales.models import SalesOrder
 from erp_core.sales.services.orders import ORDER_FIELDS
-from erp_core.sales.views.common import ERP, PER_PAGE, staff_required
+from erp_core.sales.views.common import ORDER_MODULES, PER_PAGE
 
 Status = SalesOrder.Status
 APPROVE = "sales.approve_salesorder"
@@ -55,7 +62,7 @@ def _order_or_404(pk: int) -> SalesOrder:
         raise Http404 from None
 
 
-@staff_required("sales.view_salesorder")
+@staff_required("sales.view_salesorder", modules=ORDER_MODULES)
 @vary_on_headers("HX-Request")
 def order_list(request: HttpRequest) -> HttpResponse:
     """Sales orders, newest first, filtered by status, customer, dates; searched by number."""
@@ -78,7 +85,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required("sales.view_salesorder")
+@staff_required("sales.view_salesorder", modules=ORDER_MODULES)
 def order_export(request: HttpRequest) -> HttpResponse:
     """The listed orders (same filters) as an Excel sheet."""
     _form, args = _filtered(request)
@@ -118,7 +125,7 @@ def order_export(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required("sales.view_salesorder")
+@staff_required("sales.view_salesorder", modules=ORDER_MODULES)
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One order: lines and totals, deliveries, the credit position, the status steps."""
     order = _order_or_404(pk)
@@ -126,6 +133,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     credit = None
     if order.status == Status.DRAFT and order.customer.credit_limit > 0:
         credit = selectors.credit_position(order=order)
+    deliveries = list(selectors.delivery_list(sales_order=order))
     return render(
         request,
         "sales/order_detail.html",
@@ -133,13 +141,17 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "order": order,
             "lines": lines,
             "totals": totals(lines),
-            "deliveries": selectors.delivery_list(sales_order=order),
+            "deliveries": deliveries,
             "delivered": order.status == Status.APPROVED
             and selectors.sales_order_is_delivered(order),
             "has_open": any(line.open_quantity > 0 for line in lines),
             "credit": credit,
-            "approve_form": ApproveForm(initial={"revision": order.revision}),
-            "void_form": ReasonForm(initial={"revision": order.revision}),
+            "steps": STEPS.buttons(
+                request.user,
+                order,
+                hide=(["approve"] if credit and credit.exceeded else [])
+                + (["unapprove", "cancel"] if deliveries else []),
+            ),
             "history": history_rows(order),
         },
     )
@@ -219,101 +231,85 @@ def order_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _save_order(request, order)
 
 
-def _step(request: HttpRequest, pk: int, run, done: str) -> HttpResponse:
-    order = _order_or_404(pk)
-    try:
-        order = run(order)
-    except (ValidationError, DomainError) as exc:
-        messages.error(request, error_text(exc))
-    else:
-        messages.success(request, done % {"order": order.number})
-    return redirect("sales:order-detail", pk=pk)
+def _approve_permission(data: QueryDict) -> str:
+    """Finance confirms over the credit limit (the override fields); Sales within it."""
+    return OVERRIDE if data.get("override_credit") else APPROVE
+
+
+STEPS = StepTable(
+    argument="order",
+    detail="sales:order-detail",
+    url="sales:order-{name}",
+    steps=(
+        Step(
+            "approve",
+            services.sales_order_approve,
+            _approve_permission,
+            gettext_lazy("Sales order %(document)s was confirmed."),
+            label=gettext_lazy("Confirm"),
+            when=lambda order: order.is_draft,
+            form=lambda data, order: ApproveForm(data),
+        ),
+        Step(
+            "unapprove",
+            services.sales_order_unapprove,
+            APPROVE,
+            gettext_lazy("Sales order %(document)s is saved again and may be changed."),
+            label=gettext_lazy("Unconfirm"),
+            confirm=gettext_lazy(
+                "Take the confirmation back? The order returns to saved and its reservations "
+                "are released."
+            ),
+            button_class="btn-outline-secondary",
+            when=lambda order: order.is_approved,
+        ),
+        Step(
+            "cancel",
+            services.sales_order_cancel,
+            APPROVE,
+            gettext_lazy("Sales order %(document)s was cancelled."),
+            label=gettext_lazy("Cancel order"),
+            confirm=gettext_lazy("Cancel this order? This cannot be undone."),
+            button_class="btn-outline-danger",
+            when=lambda order: order.is_approved,
+        ),
+        Step(
+            "close",
+            services.sales_order_close,
+            APPROVE,
+            gettext_lazy("Sales order %(document)s was closed."),
+            label=gettext_lazy("Close order"),
+            confirm=gettext_lazy(
+                "Close this order? What is not delivered yet will not be delivered. This "
+                "cannot be undone."
+            ),
+            button_class="btn-outline-secondary",
+            when=lambda order: order.is_approved,
+        ),
+        Step(
+            "void",
+            services.sales_order_void,
+            "sales.change_salesorder",
+            gettext_lazy("Sales order %(document)s was voided."),
+            label=gettext_lazy("Void"),
+            reason=REQUIRED,
+            missing=gettext_lazy("Say why the order is voided."),
+            button_class="btn-outline-danger",
+            when=lambda order: order.is_draft,
+        ),
+    ),
+)
 
 
 @staff_required("sales.view_salesorder", modules=(ERP,))
 @require_POST
-def order_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Confirm (审核); with the override fields, Finance confirms over the credit limit."""
-    form = ApproveForm(request.POST)
-    form.is_valid()
-    data = getattr(form, "cleaned_data", {})
-    allowed = OVERRIDE if data.get("override_credit") else APPROVE
-    if not request.user.has_perm(allowed):
-        raise PermissionDenied
-    return _step(
-        request,
-        pk,
-        lambda order: services.sales_order_approve(
-            order=order,
-            actor=request.user,
-            expected_revision=posted_revision(request),
-            override_credit=bool(data.get("override_credit")),
-            override_reason=data.get("override_reason", ""),
-        ),
-        _("Sales order %(order)s was confirmed."),
-    )
+def order_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Take a status step (confirm, unconfirm, void, close, cancel) from the order's page; with
+    the override fields, Finance confirms over the credit limit."""
+    return STEPS.run(request, _order_or_404(pk), step)
 
 
-@staff_required("sales.approve_salesorder", modules=(ERP,))
-@require_POST
-def order_unapprove(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take the confirmation back (反审核) while nothing was delivered."""
-    return _step(
-        request,
-        pk,
-        lambda order: services.sales_order_unapprove(
-            order=order, actor=request.user, expected_revision=posted_revision(request)
-        ),
-        _("Sales order %(order)s is saved again and may be changed."),
-    )
-
-
-@staff_required("sales.change_salesorder", modules=(ERP,))
-@require_POST
-def order_void(request: HttpRequest, pk: int) -> HttpResponse:
-    """Void (作废) a saved order with a reason."""
-    return _step(
-        request,
-        pk,
-        lambda order: services.sales_order_void(
-            order=order,
-            actor=request.user,
-            reason=request.POST.get("reason", ""),
-            expected_revision=posted_revision(request),
-        ),
-        _("Sales order %(order)s was voided."),
-    )
-
-
-@staff_required("sales.approve_salesorder", modules=(ERP,))
-@require_POST
-def order_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a confirmed order; what is still open is given up."""
-    return _step(
-        request,
-        pk,
-        lambda order: services.sales_order_close(
-            order=order, actor=request.user, expected_revision=posted_revision(request)
-        ),
-        _("Sales order %(order)s was closed."),
-    )
-
-
-@staff_required("sales.approve_salesorder", modules=(ERP,))
-@require_POST
-def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """Cancel a confirmed order of which nothing was delivered."""
-    return _step(
-        request,
-        pk,
-        lambda order: services.sales_order_cancel(
-            order=order, actor=request.user, expected_revision=posted_revision(request)
-        ),
-        _("Sales order %(order)s was cancelled."),
-    )
-
-
-@staff_required("sales.view_salesorder")
+@staff_required("sales.view_salesorder", modules=ORDER_MODULES)
 def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The printable order (销售订单): lines, VAT, total in figures and in words (大写)."""
     order = _order_or_404(pk)

@@ -9,11 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from common.errors import DomainError
 from common.history import history_rows
-from erp_core.documents.views import error_text
+from erp_core.documents.views import ERP, error_text, staff_required
 from erp_core.sales import selectors, services
 from erp_core.sales.forms import PriceListForm, PriceListItemFormSet, plain
 from erp_core.sales.models import PriceList
-from erp_core.sales.views.common import ERP, staff_required
 
 
 @staff_required("sales.view_pricelist", modules=(ERP,))
