@@ -199,11 +199,11 @@ def test_update_and_delete_drafts_but_not_posted_entries(books):
     client = api_client(ledger_user())
     entry = draft()
     url = f"{BASE}journal-entries/{entry.pk}/"
-    response = client.put(url, _entry_payload(memo="edited"), format="json")
+    response = client.patch(url, _entry_payload(memo="edited"), format="json")
     assert response.status_code == 200, response.content
     assert response.json()["memo"] == "edited"
     services.journal_entry_post(entry=entry, actor=None)
-    assert_error_body(client.put(url, _entry_payload(), format="json"), 409, "entry_posted")
+    assert_error_body(client.patch(url, _entry_payload(), format="json"), 409, "entry_posted")
     assert_error_body(client.delete(url), 409, "entry_posted")
     other = draft()
     assert client.delete(f"{BASE}journal-entries/{other.pk}/").status_code == 204
