@@ -250,7 +250,7 @@ class DocumentViewSet(
             return
         for verb, step in cls.steps.items():
             if verb not in cls.__dict__:
-                setattr(cls, verb, _step_action(verb, step, cls.__dict__.get("serializer_class")))
+                setattr(cls, verb, _step_action(verb, step, cls.serializer_class))
         cls.step_actions = tuple(dict.fromkeys((*cls.steps, *cls.__dict__.get("step_actions", ()))))
         cls.action_permissions = {
             **{verb: step.permission for verb, step in cls.steps.items() if step.permission},
@@ -260,11 +260,11 @@ class DocumentViewSet(
     @classmethod
     def _document_schema(cls) -> None:
         """Document create and PATCH with their input and the read serializer's answer."""
-        read = cls.__dict__.get("serializer_class")
-        write = cls.__dict__.get("write_serializer_class")
+        read = getattr(cls, "serializer_class", None)
+        write = cls.write_serializer_class
         if read is None or write is None:
             return
-        update = cls.__dict__.get("update_serializer_class") or write
+        update = cls.update_serializer_class or write
         extend_schema_view(
             create=extend_schema(request=write, responses={201: read}),
             partial_update=extend_schema(request=update, responses={200: read}),
