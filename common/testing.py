@@ -19,6 +19,19 @@ A resource's API test subclasses ``APIResourceTests`` and describes the resource
 and inherits the tests: list (paginated, within a query budget that does not grow with rows),
 detail, create (201; 400 with nothing written), wrong role (403), another partner's object
 (404), anonymous (401).
+
+A document's API test also mixes in ``DocumentFlowTests`` (the API half of the document kit,
+``erp_core.documents.api.DocumentViewSet``) and says how to make a draft::
+
+    class TestSalesOrderAPI(DocumentFlowTests, APIResourceTests):
+        ...
+        def make_draft(self): return make_order(...)
+        def flow_user(self): return staff_user("Sales")
+
+and inherits: approve, unapprove, void with a reason, PATCH of a draft, a stale revision (409),
+PUT (405), and every refused transition — approve twice, void a voided or approved one,
+unapprove a draft, unapprove with something downstream (``make_downstream``) — answering 4xx
+and leaving the row exactly as it was.
 """
 
 from collections.abc import Iterable
@@ -39,6 +52,7 @@ from erp_core.tokens import api_token_issue
 
 __all__ = [
     "APIResourceTests",
+    "DocumentFlowTests",
     "PartnerFactory",
     "UserFactory",
     "api_client",
@@ -246,3 +260,266 @@ class APIResourceTests:
         if self.creates:
             response = client.post(self.list_url, self.valid_create_payload(), format="json")
             assert_error_body(response, 401, "not_authenticated")
+
+
+class DocumentFlowTests:
+    """The status flow every document API passes; mix it in before ``APIResourceTests``.
+
+    Describe the document with ``make_draft`` (a saved document), ``flow_user`` (a staff user
+    who may run every step) and, when the flow differs from saved → approved → saved / voided,
+    the class attributes: the verbs (``approve_verb``, ``unapprove_verb``, ``void_verb``; ``None``
+    when the document has no such step), the statuses, ``unapproves = False`` when an approved
+    document is never taken back (a shipped delivery: ``unapprove_refusal_code``),
+    ``has_revision = False`` without a ``revision``, the error codes of refusals
+    (``refusal_code``, ``void_approved_code``, ``downstream_code``; ``None``: any code).
+    ``make_downstream(document)`` makes something from the approved document and returns True,
+    to test that unapprove is then refused.
+    """
+
+    list_url: str = ""
+    model: type[Model]
+    approve_verb: str = "approve"
+    unapprove_verb: str | None = "unapprove"
+    void_verb: str | None = "void"
+    draft_status: str = "draft"
+    approved_status: str = "approved"
+    voided_status: str = "voided"
+    unapproves: bool = True
+    unapprove_refusal_code: str | None = None
+    has_revision: bool = True
+    refusal_code: str | None = "invalid_status"
+    #: The code when an approved document is voided (a shipped delivery says ``shipped``).
+    void_approved_code: str | None = "invalid_status"
+    downstream_code: str | None = "has_downstream"
+
+    # --- What a document test describes ------------------------------------------------------
+
+    def make_draft(self) -> Model:
+        """A saved (draft) document, ready to be approved."""
+        raise NotImplementedError
+
+    def flow_user(self) -> User:
+        """A staff user who may approve, unapprove, void and change the document."""
+        return self.allowed_user()
+
+    def make_downstream(self, document: Model) -> bool:
+        """Make a document from the approved ``document``; False when the test does not say how."""
+        return False
+
+    def update_payload(self) -> dict:
+        """A PATCH body that changes a draft."""
+        return {"memo": "changed through the API"}
+
+    def detail_url(self, obj: Model) -> str:
+        """The URL of one document."""
+        return f"{self.list_url}{obj.pk}/"
+
+    # --- Helpers -----------------------------------------------------------------------------
+
+    @pytest.fixture(autouse=True)
+    def _flow_client(self, db) -> None:
+        cache.clear()  # throttling counts requests in the cache
+
+    def snapshot(self, document: Model) -> dict:
+        """The document's row as stored, to prove that a refusal changed nothing."""
+        return self.model._default_manager.filter(pk=document.pk).values().get()
+
+    def step(self, client: APIClient, document: Model, verb: str, body: dict | None = None):
+        """``POST …/{id}/<verb>/``."""
+        url = f"{self.detail_url(document)}{verb.replace('_', '-')}/"
+        return client.post(url, body or {}, format="json")
+
+    def _revision(self, document: Model) -> dict:
+        if not self.has_revision:
+            return {}
+        return {"revision": self.model._default_manager.get(pk=document.pk).revision}
+
+    def _approved(self, client: APIClient) -> Model:
+        document = self.make_draft()
+        response = self.step(client, document, self.approve_verb)
+        assert response.status_code == 200, response.content[:500]
+        return document
+
+    def _voided(self, client: APIClient) -> Model:
+        document = self.make_draft()
+        response = self.step(client, document, self.void_verb, {"reason": "entered twice"})
+        assert response.status_code == 200, response.content[:500]
+        return document
+
+    def assert_refused(
+        self, response, document: Model, before: dict, status_code: int = 409, code=None
+    ) -> None:
+        """A 4xx with the JSON error body, and the row exactly as ``before``."""
+        assert_error_body(response, status_code, code)
+        assert self.snapshot(document) == before
+
+    # --- The tests ---------------------------------------------------------------------------
+
+    @pytest.mark.django_db
+    def test_flow_approve_answers_the_approved_document(self) -> None:
+        """Approve (审核) a draft: 200 with the document as read, approved, one revision on."""
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        revision = self._revision(document)
+        response = self.step(client, document, self.approve_verb, revision)
+        assert response.status_code == 200, response.content[:500]
+        body = response.json()
+        assert body["id"] == document.pk
+        assert body["status"] == self.approved_status
+        assert self.snapshot(document)["status"] == self.approved_status
+        if revision:
+            assert body["revision"] == revision["revision"] + 1
+
+    @pytest.mark.django_db
+    def test_flow_approving_twice_is_refused_and_changes_nothing(self) -> None:
+        """A second approval is a 409; the approved document stays as it was."""
+        client = api_client(self.flow_user())
+        document = self._approved(client)
+        before = self.snapshot(document)
+        response = self.step(client, document, self.approve_verb)
+        self.assert_refused(response, document, before, code=self.refusal_code)
+
+    @pytest.mark.django_db
+    def test_flow_unapprove_takes_the_approval_back(self) -> None:
+        """Unapprove (反审核) an approved document: a draft again, or refused where it never is."""
+        if self.unapprove_verb is None:
+            pytest.skip("the document has no unapprove step")
+        client = api_client(self.flow_user())
+        document = self._approved(client)
+        if not self.unapproves:
+            before = self.snapshot(document)
+            response = self.step(client, document, self.unapprove_verb)
+            self.assert_refused(response, document, before, code=self.unapprove_refusal_code)
+            return
+        response = self.step(client, document, self.unapprove_verb, self._revision(document))
+        assert response.status_code == 200, response.content[:500]
+        assert response.json()["status"] == self.draft_status
+        assert self.snapshot(document)["status"] == self.draft_status
+
+    @pytest.mark.django_db
+    def test_flow_unapproving_a_draft_is_refused_and_changes_nothing(self) -> None:
+        """Only an approved document is unapproved."""
+        if self.unapprove_verb is None:
+            pytest.skip("the document has no unapprove step")
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        before = self.snapshot(document)
+        response = self.step(client, document, self.unapprove_verb)
+        self.assert_refused(response, document, before)
+
+    @pytest.mark.django_db
+    def test_flow_unapprove_with_something_downstream_is_refused(self) -> None:
+        """While a document made from it exists, the approval stays (409, nothing changed)."""
+        if self.unapprove_verb is None or not self.unapproves:
+            pytest.skip("the document is never unapproved")
+        client = api_client(self.flow_user())
+        document = self._approved(client)
+        if not self.make_downstream(document):
+            pytest.skip("the test does not say how to make a downstream document")
+        before = self.snapshot(document)
+        response = self.step(client, document, self.unapprove_verb)
+        self.assert_refused(response, document, before, code=self.downstream_code)
+
+    @pytest.mark.django_db
+    def test_flow_void_keeps_the_document_with_its_reason(self) -> None:
+        """Void (作废) a draft with a reason: voided, the reason kept."""
+        if self.void_verb is None:
+            pytest.skip("the document has no void step")
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        body = {"reason": "entered twice", **self._revision(document)}
+        response = self.step(client, document, self.void_verb, body)
+        assert response.status_code == 200, response.content[:500]
+        assert response.json()["status"] == self.voided_status
+        row = self.snapshot(document)
+        assert row["status"] == self.voided_status
+        assert row["void_reason"] == "entered twice"
+
+    @pytest.mark.django_db
+    def test_flow_void_without_a_reason_is_400_and_changes_nothing(self) -> None:
+        """A void needs a reason."""
+        if self.void_verb is None:
+            pytest.skip("the document has no void step")
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        before = self.snapshot(document)
+        response = self.step(client, document, self.void_verb, {"reason": ""})
+        self.assert_refused(response, document, before, 400, "invalid")
+
+    @pytest.mark.django_db
+    def test_flow_voiding_a_voided_or_approved_one_is_refused(self) -> None:
+        """Only a draft is voided; a voided document is not approved either."""
+        if self.void_verb is None:
+            pytest.skip("the document has no void step")
+        client = api_client(self.flow_user())
+        voided = self._voided(client)
+        before = self.snapshot(voided)
+        response = self.step(client, voided, self.void_verb, {"reason": "again"})
+        self.assert_refused(response, voided, before, code=self.refusal_code)
+        response = self.step(client, voided, self.approve_verb)
+        self.assert_refused(response, voided, before, code=self.refusal_code)
+        approved = self._approved(client)
+        before = self.snapshot(approved)
+        response = self.step(client, approved, self.void_verb, {"reason": "too late"})
+        self.assert_refused(response, approved, before, code=self.void_approved_code)
+
+    @pytest.mark.django_db
+    def test_flow_patch_changes_a_draft_and_counts_a_revision(self) -> None:
+        """PATCH changes the fields sent on a draft; the revision grows."""
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        revision = self._revision(document)
+        body = {**self.update_payload(), **revision}
+        response = client.patch(self.detail_url(document), body, format="json")
+        assert response.status_code == 200, response.content[:500]
+        assert response.json()["id"] == document.pk
+        for name, value in self.update_payload().items():
+            if not isinstance(value, list | dict):
+                assert response.json()[name] == value
+        if revision:
+            assert response.json()["revision"] == revision["revision"] + 1
+
+    @pytest.mark.django_db
+    def test_flow_patch_of_an_approved_document_is_refused(self) -> None:
+        """An approved document is no longer editable (409, nothing changed)."""
+        client = api_client(self.flow_user())
+        document = self._approved(client)
+        before = self.snapshot(document)
+        response = client.patch(self.detail_url(document), self.update_payload(), format="json")
+        self.assert_refused(response, document, before)
+
+    @pytest.mark.django_db
+    def test_flow_a_stale_revision_is_409_and_changes_nothing(self) -> None:
+        """Every write based on an older read is refused: PATCH and each step."""
+        if not self.has_revision:
+            pytest.skip("the document has no revision")
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        revision = self._revision(document)["revision"]
+        changed = client.patch(
+            self.detail_url(document), {**self.update_payload(), "revision": revision}, "json"
+        )
+        assert changed.status_code == 200, changed.content[:500]
+        before = self.snapshot(document)
+        stale = {"revision": revision}
+        response = client.patch(self.detail_url(document), {"memo": "stale", **stale}, "json")
+        self.assert_refused(response, document, before, code="stale_update")
+        response = self.step(client, document, self.approve_verb, stale)
+        self.assert_refused(response, document, before, code="stale_update")
+        if self.void_verb is not None:
+            response = self.step(client, document, self.void_verb, {"reason": "x", **stale})
+            self.assert_refused(response, document, before, code="stale_update")
+        if self.unapprove_verb is not None and self.unapproves:
+            self.step(client, document, self.approve_verb)
+            before = self.snapshot(document)
+            response = self.step(client, document, self.unapprove_verb, stale)
+            self.assert_refused(response, document, before, code="stale_update")
+
+    @pytest.mark.django_db
+    def test_flow_put_is_405_and_changes_nothing(self) -> None:
+        """Documents change by PATCH only: PUT answers 405."""
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        before = self.snapshot(document)
+        response = client.put(self.detail_url(document), self.update_payload(), format="json")
+        self.assert_refused(response, document, before, 405, "method_not_allowed")

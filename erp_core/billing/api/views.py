@@ -14,14 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.serializers import BaseSerializer
 
 from common.errors import NotFound
-from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import is_partner_user
 from erp_core.api.schema import AutoSchema
 from erp_core.billing import selectors, services
@@ -42,7 +40,14 @@ from erp_core.billing.api.serializers import (
 )
 from erp_core.billing.models import Invoice, Payment
 from erp_core.billing.printing import invoice_pdf
-from erp_core.documents.api import DOCUMENT_PERMISSIONS, DocumentFlowMixin, PartnerScopedMixin
+from erp_core.documents.api import (
+    DOCUMENT_PERMISSIONS,
+    DocumentViewSet,
+    Step,
+    approve_step,
+    unapprove_step,
+    void_step,
+)
 
 ERP = "erp_core.access_erp"
 FINANCE = "erp_core.access_finance"
@@ -50,6 +55,14 @@ ORIGINAL_KIND = {
     Invoice.Kind.CUSTOMER_CREDIT_NOTE: Invoice.Kind.CUSTOMER_INVOICE,
     Invoice.Kind.SUPPLIER_CREDIT_NOTE: Invoice.Kind.SUPPLIER_BILL,
 }
+
+
+def _unallocate(*, payment: Payment, invoice: Invoice, actor) -> Payment:
+    """``allocation_remove`` of the payment's allocation to ``invoice``."""
+    allocation = payment.allocations.filter(invoice=invoice).first()
+    if allocation is None:
+        raise ValidationError({"invoice": _("The payment is not allocated to it.")})
+    return services.allocation_remove(allocation=allocation, actor=actor)
 
 
 @extend_schema_view(
@@ -65,69 +78,52 @@ ORIGINAL_KIND = {
             "(none: everything not yet credited). Send an `Idempotency-Key` header to make "
             "retries safe."
         ),
-        request=InvoiceWriteSerializer,
-        responses={201: InvoiceSerializer},
     ),
     partial_update=extend_schema(
         summary="Change a saved document",
         description="Refused with 409 once posted or voided, or when `revision` is stale.",
-        request=InvoiceUpdateSerializer,
-        responses={200: InvoiceSerializer},
     ),
 )
-class InvoiceViewSet(
-    IdempotentCreateMixin,
-    PartnerScopedMixin,
-    DocumentFlowMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class InvoiceViewSet(DocumentViewSet):
     """Customer invoices, supplier bills and credit notes: saved, posted (审核), unposted
     (反审核) while nothing is allocated to them or credited, voided (作废) while saved."""
 
     queryset = selectors.invoice_detail_list()
     serializer_class = InvoiceSerializer
+    write_serializer_class = InvoiceWriteSerializer
+    update_serializer_class = InvoiceUpdateSerializer
     filterset_class = InvoiceFilterSet
     search_fields = ("number", "supplier_invoice_number", "partner__name", "memo")
     ordering_fields = ("date", "due_date", "number", "gross_amount")
-    ordering = ("-date", "-id")
-    permission_classes = DOCUMENT_PERMISSIONS
+    partner_field = "partner"
     partner_actions = ("list", "retrieve", "pdf")
-    action_permissions = {
-        "approve": "billing.approve_invoice",
-        "unapprove": "billing.approve_invoice",
-        "void": "billing.void_invoice",
+    document_argument = "invoice"
+    update_service = services.invoice_update
+    steps = {
+        "approve": approve_step(services.invoice_approve, permission="billing.approve_invoice"),
+        "unapprove": unapprove_step(
+            services.invoice_unapprove, permission="billing.approve_invoice"
+        ),
+        "void": void_step(services.invoice_void, permission="billing.void_invoice"),
     }
-    http_method_names = ("get", "post", "patch", "head", "options")
 
     @property
     def module_permission(self) -> str:
         """Reading needs the ERP module (sales look invoices up); the rest needs finance."""
         return ERP if getattr(self, "action", None) in ("list", "retrieve", "pdf") else FINANCE
 
-    def get_queryset(self) -> QuerySet[Invoice]:
-        """Documents with their lines and allocations; a partner user's own posted ones."""
-        queryset = super().get_queryset()
-        user = self.request.user
-        if is_partner_user(user):
-            queryset = queryset.filter(
-                kind__in=selectors.partner_visible_kinds(user.partner),
+    def partner_queryset(self, queryset: QuerySet, partner) -> QuerySet[Invoice]:
+        """A partner's own posted documents of the kinds it is party to."""
+        return (
+            super()
+            .partner_queryset(queryset, partner)
+            .filter(
+                kind__in=selectors.partner_visible_kinds(partner),
                 status=Invoice.Status.APPROVED,
             )
-        return queryset
+        )
 
-    def get_serializer_class(self) -> type[BaseSerializer]:
-        """Input serializers for writes, the read serializer otherwise."""
-        if self.action == "create":
-            return InvoiceWriteSerializer
-        if self.action == "partial_update":
-            return InvoiceUpdateSerializer
-        return InvoiceSerializer
-
-    def perform_create(self, serializer: InvoiceWriteSerializer) -> None:
+    def perform_create(self, serializer: InvoiceWriteSerializer) -> Invoice:
         """Save through ``invoice_create`` or, for a credit note, ``credit_note_create``."""
         data = dict(serializer.validated_data)
         kind = data.pop("kind")
@@ -142,7 +138,7 @@ class InvoiceViewSet(
                 )  # fmt: skip
             if data.get("partner") is not None and data["partner"] != original.partner:
                 raise ValidationError({"partner": _("A credit note is the credited partner's.")})
-            serializer.instance = services.credit_note_create(
+            return services.credit_note_create(
                 invoice=original,
                 date=data["date"],
                 lines=lines or None,
@@ -150,8 +146,7 @@ class InvoiceViewSet(
                 supplier_invoice_number=data.get("supplier_invoice_number", ""),
                 actor=self.request.user,
             )
-            return
-        serializer.instance = services.invoice_create(
+        return services.invoice_create(
             kind=kind,
             partner=data["partner"],
             date=data["date"],
@@ -161,34 +156,6 @@ class InvoiceViewSet(
             currency=data.get("currency") or None,
             supplier_invoice_number=data.get("supplier_invoice_number", ""),
             actor=self.request.user,
-        )
-
-    def perform_update(self, serializer: InvoiceUpdateSerializer) -> None:
-        """Change the draft through ``invoice_update`` (409 once posted or when stale)."""
-        data = dict(serializer.validated_data)
-        serializer.instance = services.invoice_update(
-            invoice=serializer.instance,
-            expected_revision=data.pop("revision", None),
-            actor=self.request.user,
-            **data,
-        )
-
-    def flow_approve(self, document: Invoice, *, actor, expected_revision) -> Invoice:
-        """Post through ``invoice_approve``."""
-        return services.invoice_approve(
-            invoice=document, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_unapprove(self, document: Invoice, *, actor, expected_revision) -> Invoice:
-        """Unpost through ``invoice_unapprove``."""
-        return services.invoice_unapprove(
-            invoice=document, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_void(self, document: Invoice, *, actor, reason, expected_revision) -> Invoice:
-        """Void through ``invoice_void``."""
-        return services.invoice_void(
-            invoice=document, actor=actor, reason=reason, expected_revision=expected_revision
         )
 
     @extend_schema(
@@ -211,128 +178,64 @@ class InvoiceViewSet(
             "Allocations settle posted invoices (received) or bills (made) of the partner when "
             "the payment is posted. Send an `Idempotency-Key` header to make retries safe."
         ),
-        request=PaymentWriteSerializer,
-        responses={201: PaymentSerializer},
     ),
     partial_update=extend_schema(
         summary="Change a saved payment",
-        request=PaymentUpdateSerializer,
-        responses={200: PaymentSerializer},
+        description="Refused with 409 once posted or voided, or when `revision` is stale.",
     ),
 )
-class PaymentViewSet(
-    IdempotentCreateMixin,
-    PartnerScopedMixin,
-    DocumentFlowMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class PaymentViewSet(DocumentViewSet):
     """Payments received and made: saved, posted, allocated to invoices or bills (partly, or
     left unapplied), unposted while unallocated, voided while saved."""
 
     queryset = selectors.payment_detail_list()
     serializer_class = PaymentSerializer
+    write_serializer_class = PaymentWriteSerializer
+    update_serializer_class = PaymentUpdateSerializer
     filterset_class = PaymentFilterSet
     search_fields = ("number", "reference", "partner__name", "memo")
     ordering_fields = ("date", "number", "amount")
-    ordering = ("-date", "-id")
-    permission_classes = DOCUMENT_PERMISSIONS
     module_permission = FINANCE
+    partner_field = "partner"
     partner_actions = ("list", "retrieve")
-    action_permissions = {
-        "approve": "billing.approve_payment",
-        "unapprove": "billing.approve_payment",
-        "void": "billing.void_payment",
-        "allocate": "billing.change_payment",
-        "unallocate": "billing.change_payment",
+    document_argument = "payment"
+    update_service = services.payment_update
+    steps = {
+        "approve": approve_step(services.payment_approve, permission="billing.approve_payment"),
+        "unapprove": unapprove_step(
+            services.payment_unapprove, permission="billing.approve_payment"
+        ),
+        "void": void_step(services.payment_void, permission="billing.void_payment"),
+        "allocate": Step(
+            services.payment_allocate,
+            input=PaymentAllocateInputSerializer,
+            permission="billing.change_payment",
+            summary="Allocate unapplied cash to invoices or bills",
+        ),
+        "unallocate": Step(
+            _unallocate,
+            input=PaymentUnallocateInputSerializer,
+            permission="billing.change_payment",
+            summary="Take an allocation back",
+        ),
     }
-    http_method_names = ("get", "post", "patch", "head", "options")
 
-    def get_queryset(self) -> QuerySet[Payment]:
-        """Payments with their allocations; a partner user's own posted ones."""
-        queryset = super().get_queryset()
-        user = self.request.user
-        if is_partner_user(user):
-            queryset = queryset.filter(
-                direction__in=selectors.partner_visible_directions(user.partner),
+    def partner_queryset(self, queryset: QuerySet, partner) -> QuerySet[Payment]:
+        """A partner's own posted payments of the directions it is party to."""
+        return (
+            super()
+            .partner_queryset(queryset, partner)
+            .filter(
+                direction__in=selectors.partner_visible_directions(partner),
                 status=Payment.Status.APPROVED,
             )
-        return queryset
+        )
 
-    def get_serializer_class(self) -> type[BaseSerializer]:
-        """Input serializers for writes, the read serializer otherwise."""
-        if self.action == "create":
-            return PaymentWriteSerializer
-        if self.action == "partial_update":
-            return PaymentUpdateSerializer
-        return PaymentSerializer
-
-    def perform_create(self, serializer: PaymentWriteSerializer) -> None:
-        """Save through ``payment_create``."""
+    def perform_create(self, serializer: PaymentWriteSerializer) -> Payment:
+        """Save through ``payment_create`` (the base currency unless one is named)."""
         data = dict(serializer.validated_data)
         data["currency"] = data.get("currency") or None
-        serializer.instance = services.payment_create(**data, actor=self.request.user)
-
-    def perform_update(self, serializer: PaymentUpdateSerializer) -> None:
-        """Change the draft through ``payment_update``."""
-        data = dict(serializer.validated_data)
-        serializer.instance = services.payment_update(
-            payment=serializer.instance,
-            expected_revision=data.pop("revision", None),
-            actor=self.request.user,
-            **data,
-        )
-
-    def flow_approve(self, document: Payment, *, actor, expected_revision) -> Payment:
-        """Post through ``payment_approve``."""
-        return services.payment_approve(
-            payment=document, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_unapprove(self, document: Payment, *, actor, expected_revision) -> Payment:
-        """Unpost through ``payment_unapprove``."""
-        return services.payment_unapprove(
-            payment=document, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_void(self, document: Payment, *, actor, reason, expected_revision) -> Payment:
-        """Void through ``payment_void``."""
-        return services.payment_void(
-            payment=document, actor=actor, reason=reason, expected_revision=expected_revision
-        )
-
-    @extend_schema(
-        summary="Allocate unapplied cash to invoices or bills",
-        request=PaymentAllocateInputSerializer,
-        responses={200: PaymentSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def allocate(self, request: Request, pk: str | None = None) -> Response:
-        """Add allocations through ``payment_allocate``."""
-        data = self._input(request, PaymentAllocateInputSerializer)
-        payment = services.payment_allocate(
-            payment=self.get_object(), allocations=data["allocations"], actor=request.user
-        )
-        return self.answer(payment)
-
-    @extend_schema(
-        summary="Take an allocation back",
-        request=PaymentUnallocateInputSerializer,
-        responses={200: PaymentSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def unallocate(self, request: Request, pk: str | None = None) -> Response:
-        """Remove the allocation to ``invoice`` through ``allocation_remove``."""
-        data = self._input(request, PaymentUnallocateInputSerializer)
-        payment = self.get_object()
-        allocation = payment.allocations.filter(invoice=data["invoice"]).first()
-        if allocation is None:
-            raise ValidationError({"invoice": _("The payment is not allocated to it.")})
-        payment = services.allocation_remove(allocation=allocation, actor=request.user)
-        return self.answer(payment)
+        return services.payment_create(**data, actor=self.request.user)
 
 
 class ReportSchema(AutoSchema):

@@ -17,6 +17,7 @@ from rest_framework.serializers import BaseSerializer
 
 from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import RESOURCE_PERMISSIONS, HasActionPermission
+from erp_core.documents.api import DOCUMENT_METHODS, DocumentViewSet, Step
 from erp_core.ledger import reports, selectors, services
 from erp_core.ledger.api.filters import (
     AccountFilterSet,
@@ -132,106 +133,59 @@ class JournalViewSet(viewsets.ReadOnlyModelViewSet):
             "Lines must balance and use postable, active accounts; the date must fall in an "
             "open period. Send an `Idempotency-Key` header to make retries safe."
         ),
-        request=JournalEntryWriteSerializer,
-        responses={201: JournalEntrySerializer},
     ),
-    update=extend_schema(
-        summary="Replace a draft entry and its lines",
-        description="Refused with 409 once the entry is posted: reverse it instead.",
-        request=JournalEntryWriteSerializer,
-        responses={200: JournalEntrySerializer},
+    partial_update=extend_schema(
+        summary="Change a draft entry",
+        description=(
+            "Only the fields sent change; `lines`, when sent, replace them all. Refused with "
+            "409 once the entry is posted: reverse it instead."
+        ),
     ),
     destroy=extend_schema(
         summary="Delete a draft entry", description="Refused with 409 once the entry is posted."
     ),
 )
-class JournalEntryViewSet(
-    IdempotentCreateMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class JournalEntryViewSet(mixins.DestroyModelMixin, DocumentViewSet):
     """Journal entries: drafts are created and edited, then posted (numbered, immutable) or
-    reversed by a mirrored entry."""
+    reversed by a mirrored entry. Unlike the business documents they carry no revision and are
+    not voided: a draft is deleted, a posted entry reversed."""
 
-    queryset = JournalEntry.objects.all()
+    queryset = selectors.journal_entry_detail_list()
     serializer_class = JournalEntrySerializer
+    write_serializer_class = JournalEntryWriteSerializer
     filterset_class = JournalEntryFilterSet
     search_fields = ("number", "memo")
     ordering_fields = ("date", "number", "posted_at", "created_at")
-    ordering = ("-date", "-id")
-    permission_classes = PERMISSIONS
     module_permission = FINANCE
-    partner_actions = ()
-    action_permissions = {
-        "post": "ledger.post_journalentry",
-        "reverse": "ledger.reverse_journalentry",
+    partner_field = None
+    http_method_names = (*DOCUMENT_METHODS, "delete")
+    document_argument = "entry"
+    create_service = services.journal_entry_create_draft
+    update_service = services.journal_entry_update_draft
+    steps = {
+        "post": Step(
+            services.journal_entry_post,
+            input=None,
+            permission="ledger.post_journalentry",
+            summary="Post a draft entry",
+            description="Numbers the entry (gapless per journal and year) and makes it immutable.",
+        ),
+        "reverse": Step(
+            services.journal_entry_reverse,
+            input=JournalEntryReverseInputSerializer,
+            permission="ledger.reverse_journalentry",
+            status_code=status.HTTP_201_CREATED,
+            summary="Reverse a posted entry",
+            description=(
+                "Posts a mirrored entry on the given date; an entry is reversed at most once. "
+                "Answers the reversal."
+            ),
+        ),
     }
-    http_method_names = ("get", "post", "put", "delete", "head", "options")
-
-    def get_queryset(self) -> QuerySet[JournalEntry]:
-        """Entries with their lines, journal and reversal links, in one query each."""
-        return selectors.journal_entry_detail_list()
-
-    def get_serializer_class(self) -> type[BaseSerializer]:
-        """The input serializer for writes, the read serializer otherwise."""
-        if self.action in ("create", "update"):
-            return JournalEntryWriteSerializer
-        if self.action == "reverse":
-            return JournalEntryReverseInputSerializer
-        return JournalEntrySerializer
-
-    def _answer(self, entry: JournalEntry, code: int = status.HTTP_200_OK) -> Response:
-        entry = selectors.journal_entry_detail_list().get(pk=entry.pk)
-        return Response(JournalEntrySerializer(entry).data, status=code)
-
-    def perform_create(self, serializer: JournalEntryWriteSerializer) -> None:
-        """Create a draft through ``journal_entry_create_draft``."""
-        serializer.instance = services.journal_entry_create_draft(
-            **serializer.validated_data, actor=self.request.user
-        )
-
-    def perform_update(self, serializer: JournalEntryWriteSerializer) -> None:
-        """Replace a draft through ``journal_entry_update_draft`` (409 once posted)."""
-        serializer.instance = services.journal_entry_update_draft(
-            entry=serializer.instance, **serializer.validated_data, actor=self.request.user
-        )
 
     def perform_destroy(self, instance: JournalEntry) -> None:
         """Delete a draft; a posted entry is a 409."""
         services.journal_entry_delete_draft(entry=instance)
-
-    @extend_schema(
-        summary="Post a draft entry",
-        description="Numbers the entry (gapless per journal and year) and makes it immutable.",
-        request=None,
-        responses={200: JournalEntrySerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def post(self, request: Request, pk: str | None = None) -> Response:
-        """Post the entry through ``journal_entry_post``."""
-        entry = services.journal_entry_post(entry=self.get_object(), actor=request.user)
-        return self._answer(entry)
-
-    @extend_schema(
-        summary="Reverse a posted entry",
-        description="Posts a mirrored entry on the given date; an entry is reversed at most once.",
-        request=JournalEntryReverseInputSerializer,
-        responses={201: JournalEntrySerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def reverse(self, request: Request, pk: str | None = None) -> Response:
-        """Reverse the entry through ``journal_entry_reverse``; answers the reversal."""
-        entry = self.get_object()
-        serializer = JournalEntryReverseInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        reversal = services.journal_entry_reverse(
-            entry=entry, **serializer.validated_data, actor=request.user
-        )
-        return self._answer(reversal, status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

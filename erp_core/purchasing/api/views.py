@@ -6,18 +6,24 @@ acknowledges its own placed orders and reads its own booked receipts; another su
 document is a 404 and a customer's user is refused (403).
 """
 
+from django.db import transaction
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import is_partner_user
-from erp_core.documents.api import DOCUMENT_PERMISSIONS, DocumentFlowMixin, PartnerScopedMixin
+from erp_core.documents.api import (
+    DocumentViewSet,
+    Step,
+    approve_step,
+    unapprove_step,
+    void_step,
+)
 from erp_core.purchasing import selectors, services
 from erp_core.purchasing.api.filters import (
     PurchaseOrderFilterSet,
@@ -37,53 +43,26 @@ from erp_core.purchasing.api.serializers import (
     PurchaseRequisitionSerializer,
     PurchaseRequisitionWriteSerializer,
 )
-from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseRequisition
+from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt
 
 ERP = "erp_core.access_erp"
 # Warehouse staff work in WMS without ERP access, yet they read orders and book receipts.
 ORDER_MODULES = (ERP, "wms.access_wms")
-DOCUMENT_METHODS = ("get", "post", "put", "patch", "head", "options")
+APPROVE_REQUISITION = "purchasing.approve_purchaserequisition"
+APPROVE_ORDER = "purchasing.approve_purchaseorder"
+CHANGE_ORDER = "purchasing.change_purchaseorder"
+RECEIVE = "purchasing.receive_purchasereceipt"
 
 
-def _write_data(serializer: BaseSerializer) -> tuple[dict, int | None]:
-    """The validated input without the revision, and the revision the caller read."""
-    data = dict(serializer.validated_data)
-    return data, data.pop("revision", None)
-
-
-class _DocumentViewSet(
-    IdempotentCreateMixin,
-    DocumentFlowMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """What the three document viewsets share: permissions, methods, answers."""
-
-    # The module gate of ``module_permissions`` (any one); status steps need the model's view
-    # permission plus their own.
-    permission_classes = DOCUMENT_PERMISSIONS
-    module_permission = ERP
-    module_permissions: tuple[str, ...] = (ERP,)
-    partner_actions: tuple[str, ...] = ()
-    step_actions: tuple[str, ...] = ("approve", "unapprove", "void")
-    http_method_names = DOCUMENT_METHODS
-    ordering_fields = ("date", "number", "created_at")
-    ordering = ("-date", "-id")
+class _SupplierDocuments:
+    """Only a supplier's users may see purchasing documents: a customer's user gets 403."""
 
     def initial(self, request: Request, *args, **kwargs) -> None:
-        """Refuse a customer's user outright: only suppliers see purchasing documents."""
+        """Refuse a customer's user outright."""
         super().initial(request, *args, **kwargs)
         user = request.user
         if is_partner_user(user) and not user.partner.is_supplier:
             raise PermissionDenied("Only a supplier's users may see purchasing documents.")
-
-    def _input(self, request: Request, serializer_class) -> dict:
-        serializer = serializer_class(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer.validated_data
 
 
 @extend_schema_view(
@@ -92,78 +71,39 @@ class _DocumentViewSet(
     create=extend_schema(
         summary="Save a purchase requisition with its lines",
         description="Send an `Idempotency-Key` header to make retries safe.",
-        request=PurchaseRequisitionWriteSerializer,
-        responses={201: PurchaseRequisitionSerializer},
-    ),
-    update=extend_schema(
-        summary="Replace a saved requisition and its lines",
-        description="Only a saved (draft) requisition changes; a stale `revision` is a 409.",
-        request=PurchaseRequisitionWriteSerializer,
-        responses={200: PurchaseRequisitionSerializer},
     ),
     partial_update=extend_schema(
         summary="Change a saved requisition",
-        request=PurchaseRequisitionWriteSerializer,
-        responses={200: PurchaseRequisitionSerializer},
+        description="Only a saved (draft) requisition changes; a stale `revision` is a 409.",
     ),
 )
-class PurchaseRequisitionViewSet(_DocumentViewSet):
+class PurchaseRequisitionViewSet(_SupplierDocuments, DocumentViewSet):
     """Purchase requisitions: saved, approved (审核), unapproved (反审核), voided (作废)."""
 
-    queryset = PurchaseRequisition.objects.all()
+    queryset = selectors.purchase_requisition_list()
     serializer_class = PurchaseRequisitionSerializer
+    write_serializer_class = PurchaseRequisitionWriteSerializer
     filterset_class = PurchaseRequisitionFilterSet
     search_fields = ("number", "memo")
-    action_permissions = {
-        "approve": "purchasing.approve_purchaserequisition",
-        "unapprove": "purchasing.approve_purchaserequisition",
-        "void": "purchasing.change_purchaserequisition",
+    module_permission = ERP
+    partner_field = None
+    document_argument = "requisition"
+    create_service = services.purchase_requisition_create
+    update_service = services.purchase_requisition_update
+    steps = {
+        "approve": approve_step(
+            services.purchase_requisition_approve, permission=APPROVE_REQUISITION
+        ),
+        "unapprove": unapprove_step(
+            services.purchase_requisition_unapprove,
+            permission=APPROVE_REQUISITION,
+            description="Back to saved while no order was made from it.",
+        ),
+        "void": void_step(
+            services.purchase_requisition_void,
+            permission="purchasing.change_purchaserequisition",
+        ),
     }
-
-    def get_queryset(self) -> QuerySet[PurchaseRequisition]:
-        """Requisitions with their lines."""
-        return selectors.purchase_requisition_list()
-
-    def get_serializer_class(self) -> type[BaseSerializer]:
-        """The input serializer for writes, the read serializer otherwise."""
-        if self.action in ("create", "update", "partial_update"):
-            return PurchaseRequisitionWriteSerializer
-        return PurchaseRequisitionSerializer
-
-    def perform_create(self, serializer: PurchaseRequisitionWriteSerializer) -> None:
-        """Save through ``purchase_requisition_create``."""
-        data, _revision = _write_data(serializer)
-        requisition = services.purchase_requisition_create(**data, actor=self.request.user)
-        serializer.instance = self.get_queryset().get(pk=requisition.pk)
-
-    def perform_update(self, serializer: PurchaseRequisitionWriteSerializer) -> None:
-        """Change through ``purchase_requisition_update`` (drafts only, 409 when stale)."""
-        data, revision = _write_data(serializer)
-        requisition = services.purchase_requisition_update(
-            requisition=serializer.instance,
-            expected_revision=revision,
-            **data,
-            actor=self.request.user,
-        )
-        serializer.instance = self.get_queryset().get(pk=requisition.pk)
-
-    def flow_approve(self, requisition, *, actor, expected_revision):
-        """Approve (审核)."""
-        return services.purchase_requisition_approve(
-            requisition=requisition, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_unapprove(self, requisition, *, actor, expected_revision):
-        """Unapprove (反审核) while no order was made from it."""
-        return services.purchase_requisition_unapprove(
-            requisition=requisition, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_void(self, requisition, *, actor, reason, expected_revision):
-        """Void (作废) a saved requisition."""
-        return services.purchase_requisition_void(
-            requisition=requisition, actor=actor, reason=reason, expected_revision=expected_revision
-        )
 
 
 @extend_schema_view(
@@ -178,89 +118,81 @@ class PurchaseRequisitionViewSet(_DocumentViewSet):
             "item's minimum order quantity is a 400. Send an `Idempotency-Key` header to make "
             "retries safe."
         ),
-        request=PurchaseOrderWriteSerializer,
-        responses={201: PurchaseOrderSerializer},
-    ),
-    update=extend_schema(
-        summary="Replace a saved order and its lines",
-        description="Only a saved (draft) order changes; a stale `revision` is a 409.",
-        request=PurchaseOrderWriteSerializer,
-        responses={200: PurchaseOrderSerializer},
     ),
     partial_update=extend_schema(
         summary="Change a saved order",
-        request=PurchaseOrderWriteSerializer,
-        responses={200: PurchaseOrderSerializer},
+        description="Only a saved (draft) order changes; a stale `revision` is a 409.",
     ),
 )
-class PurchaseOrderViewSet(PartnerScopedMixin, _DocumentViewSet):
+class PurchaseOrderViewSet(_SupplierDocuments, DocumentViewSet):
     """Purchase orders (采购订单): saved, placed (审核), acknowledged by the supplier, received,
     closed or cancelled. A supplier's user lists, reads and acknowledges its placed orders."""
 
-    queryset = PurchaseOrder.objects.all()
+    queryset = selectors.purchase_order_list()
     serializer_class = PurchaseOrderSerializer
+    write_serializer_class = PurchaseOrderWriteSerializer
     filterset_class = PurchaseOrderFilterSet
     search_fields = ("number", "memo", "supplier__name", "supplier__code")
     ordering_fields = ("date", "number", "expected_date", "created_at")
     module_permissions = ORDER_MODULES
     partner_field = "supplier"
     partner_actions = ("list", "retrieve", "acknowledge")
-    step_actions = ("approve", "unapprove", "void", "acknowledge", "close", "cancel")
-    action_permissions = {
-        "approve": "purchasing.approve_purchaseorder",
-        "unapprove": "purchasing.approve_purchaseorder",
-        "void": "purchasing.change_purchaseorder",
-        "acknowledge": "purchasing.change_purchaseorder",
-        "close": "purchasing.approve_purchaseorder",
-        "cancel": "purchasing.approve_purchaseorder",
+    document_argument = "order"
+    create_service = services.purchase_order_create
+    update_service = services.purchase_order_update
+    steps = {
+        "approve": approve_step(
+            services.purchase_order_approve,
+            permission=APPROVE_ORDER,
+            summary="Place (审核)",
+            description="Place the order; publishes `erp.purchase_order_placed`.",
+        ),
+        "unapprove": unapprove_step(
+            services.purchase_order_unapprove,
+            permission=APPROVE_ORDER,
+            description="Back to saved while nothing was received.",
+        ),
+        "void": void_step(services.purchase_order_void, permission=CHANGE_ORDER),
+        "acknowledge": Step(
+            services.purchase_order_acknowledge,
+            input=PurchaseOrderAcknowledgeInputSerializer,
+            permission=CHANGE_ORDER,
+            summary="Acknowledge a placed order (the supplier)",
+            description=(
+                "By the supplier's own user or by staff on its behalf, once (a second time is a "
+                "409): the supplier's reference and, optionally, a confirmed date per line."
+            ),
+        ),
+        "close": Step(
+            services.purchase_order_close,
+            input=PurchaseOrderCloseInputSerializer,
+            permission=APPROVE_ORDER,
+            summary="Close an order (short-close the rest)",
+            description=(
+                "For an order with part received; one with nothing received is cancelled."
+            ),
+        ),
+        "cancel": Step(
+            services.purchase_order_cancel,
+            input=PurchaseOrderCancelInputSerializer,
+            permission=APPROVE_ORDER,
+            summary="Cancel a placed order of which nothing was received",
+        ),
     }
 
-    def get_queryset(self) -> QuerySet[PurchaseOrder]:
-        """Orders with lines and totals; a supplier's user sees its own, never drafts."""
-        user = self.request.user
-        if is_partner_user(user):
-            return selectors.purchase_order_list(partner_id=user.partner_id)
-        return selectors.purchase_order_list()
+    def partner_queryset(self, queryset: QuerySet, partner) -> QuerySet[PurchaseOrder]:
+        """A supplier's own orders, never drafts."""
+        return (
+            super()
+            .partner_queryset(queryset, partner)
+            .filter(status__in=selectors.PARTNER_VISIBLE_ORDER_STATUSES)
+        )
 
     def get_serializer_class(self) -> type[BaseSerializer]:
-        """The input serializer for writes, the read serializer otherwise."""
-        if self.action in ("create", "update", "partial_update"):
-            return PurchaseOrderWriteSerializer
+        """The requisition-lines input for ``from-requisitions``, else the document's."""
         if self.action == "from_requisitions":
             return PurchaseOrderFromRequisitionsSerializer
-        return PurchaseOrderSerializer
-
-    def perform_create(self, serializer: PurchaseOrderWriteSerializer) -> None:
-        """Save through ``purchase_order_create``."""
-        data, _revision = _write_data(serializer)
-        order = services.purchase_order_create(**data, actor=self.request.user)
-        serializer.instance = self.get_queryset().get(pk=order.pk)
-
-    def perform_update(self, serializer: PurchaseOrderWriteSerializer) -> None:
-        """Change through ``purchase_order_update`` (drafts only, 409 when stale)."""
-        data, revision = _write_data(serializer)
-        order = services.purchase_order_update(
-            order=serializer.instance, expected_revision=revision, **data, actor=self.request.user
-        )
-        serializer.instance = self.get_queryset().get(pk=order.pk)
-
-    def flow_approve(self, order, *, actor, expected_revision):
-        """Place the order (审核); publishes ``erp.purchase_order_placed``."""
-        return services.purchase_order_approve(
-            order=order, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_unapprove(self, order, *, actor, expected_revision):
-        """Back to saved (反审核) while nothing was received."""
-        return services.purchase_order_unapprove(
-            order=order, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_void(self, order, *, actor, reason, expected_revision):
-        """Void (作废) a saved order."""
-        return services.purchase_order_void(
-            order=order, actor=actor, reason=reason, expected_revision=expected_revision
-        )
+        return super().get_serializer_class()
 
     @extend_schema(
         summary="Make a draft order from requisition lines",
@@ -274,66 +206,10 @@ class PurchaseOrderViewSet(PartnerScopedMixin, _DocumentViewSet):
     @action(detail=False, methods=["post"], url_path="from-requisitions")
     def from_requisitions(self, request: Request) -> Response:
         """Create through ``purchase_order_create_from_requisitions``."""
-        data = dict(self._input(request, PurchaseOrderFromRequisitionsSerializer))
-        order = services.purchase_order_create_from_requisitions(**data, actor=request.user)
+        data = self.validated_input(PurchaseOrderFromRequisitionsSerializer)
+        with transaction.atomic():
+            order = services.purchase_order_create_from_requisitions(**data, actor=request.user)
         return self.answer(order, status.HTTP_201_CREATED)
-
-    @extend_schema(
-        summary="Acknowledge a placed order (the supplier)",
-        description=(
-            "By the supplier's own user or by staff on its behalf, once (a second time is a "
-            "409): the supplier's reference and, optionally, a confirmed date per line."
-        ),
-        request=PurchaseOrderAcknowledgeInputSerializer,
-        responses={200: PurchaseOrderSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
-        """Acknowledge through ``purchase_order_acknowledge``."""
-        data = dict(self._input(request, PurchaseOrderAcknowledgeInputSerializer))
-        order = services.purchase_order_acknowledge(
-            order=self.get_object(),
-            actor=request.user,
-            supplier_reference=data.get("supplier_reference", ""),
-            lines=data.get("lines"),
-            expected_revision=data.get("revision"),
-        )
-        return self.answer(order)
-
-    @extend_schema(
-        summary="Close an order (short-close the rest)",
-        description="For an order with part received; one with nothing received is cancelled.",
-        request=PurchaseOrderCloseInputSerializer,
-        responses={200: PurchaseOrderSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def close(self, request: Request, pk: str | None = None) -> Response:
-        """Close through ``purchase_order_close``."""
-        data = self._input(request, PurchaseOrderCloseInputSerializer)
-        order = services.purchase_order_close(
-            order=self.get_object(),
-            actor=request.user,
-            reason=data.get("reason", ""),
-            expected_revision=data.get("revision"),
-        )
-        return self.answer(order)
-
-    @extend_schema(
-        summary="Cancel a placed order of which nothing was received",
-        request=PurchaseOrderCancelInputSerializer,
-        responses={200: PurchaseOrderSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def cancel(self, request: Request, pk: str | None = None) -> Response:
-        """Cancel through ``purchase_order_cancel``."""
-        data = self._input(request, PurchaseOrderCancelInputSerializer)
-        order = services.purchase_order_cancel(
-            order=self.get_object(),
-            actor=request.user,
-            reason=data["reason"],
-            expected_revision=data.get("revision"),
-        )
-        return self.answer(order)
 
 
 @extend_schema_view(
@@ -346,85 +222,50 @@ class PurchaseOrderViewSet(PartnerScopedMixin, _DocumentViewSet):
             "over-receipt tolerance) is a 400 with the figures. Send an `Idempotency-Key` "
             "header to make retries safe."
         ),
-        request=PurchaseReceiptWriteSerializer,
-        responses={201: PurchaseReceiptSerializer},
-    ),
-    update=extend_schema(
-        summary="Replace a saved receipt's fields and lines",
-        request=PurchaseReceiptUpdateSerializer,
-        responses={200: PurchaseReceiptSerializer},
     ),
     partial_update=extend_schema(
         summary="Change a saved receipt",
-        request=PurchaseReceiptUpdateSerializer,
-        responses={200: PurchaseReceiptSerializer},
+        description="Only a saved (draft) receipt changes; a stale `revision` is a 409.",
     ),
 )
-class PurchaseReceiptViewSet(PartnerScopedMixin, _DocumentViewSet):
+class PurchaseReceiptViewSet(_SupplierDocuments, DocumentViewSet):
     """Purchase receipts (入库单): saved, then booked into stock (审核) or voided (作废).
 
     A booked receipt is not unapproved (409): returns to the supplier are not supported yet.
     """
 
-    queryset = PurchaseReceipt.objects.all()
+    queryset = selectors.purchase_receipt_list()
     serializer_class = PurchaseReceiptSerializer
+    write_serializer_class = PurchaseReceiptWriteSerializer
+    update_serializer_class = PurchaseReceiptUpdateSerializer
     filterset_class = PurchaseReceiptFilterSet
     search_fields = ("number", "delivery_note", "purchase_order__number")
     module_permissions = ORDER_MODULES
     partner_field = "supplier"
     partner_actions = ("list", "retrieve")
-    action_permissions = {
-        "approve": "purchasing.receive_purchasereceipt",
-        "unapprove": "purchasing.receive_purchasereceipt",
-        "void": "purchasing.change_purchasereceipt",
+    document_argument = "receipt"
+    create_service = services.purchase_receipt_create
+    update_service = services.purchase_receipt_update
+    steps = {
+        "approve": approve_step(
+            services.purchase_receipt_approve,
+            permission=RECEIVE,
+            summary="Book into stock (审核)",
+        ),
+        "unapprove": unapprove_step(
+            services.purchase_receipt_unapprove,
+            permission=RECEIVE,
+            description="Refused (409): a booked receipt stays booked.",
+        ),
+        "void": void_step(
+            services.purchase_receipt_void, permission="purchasing.change_purchasereceipt"
+        ),
     }
 
-    def get_queryset(self) -> QuerySet[PurchaseReceipt]:
-        """Receipts with their lines; a supplier's user sees its own booked ones."""
-        user = self.request.user
-        if is_partner_user(user):
-            return selectors.purchase_receipt_list(partner_id=user.partner_id)
-        return selectors.purchase_receipt_list()
-
-    def get_serializer_class(self) -> type[BaseSerializer]:
-        """The input serializer for writes, the read serializer otherwise."""
-        if self.action == "create":
-            return PurchaseReceiptWriteSerializer
-        if self.action in ("update", "partial_update"):
-            return PurchaseReceiptUpdateSerializer
-        return PurchaseReceiptSerializer
-
-    def perform_create(self, serializer: PurchaseReceiptWriteSerializer) -> None:
-        """Save through ``purchase_receipt_create``."""
-        data, _revision = _write_data(serializer)
-        receipt = services.purchase_receipt_create(**data, actor=self.request.user)
-        serializer.instance = self.get_queryset().get(pk=receipt.pk)
-
-    def perform_update(self, serializer: PurchaseReceiptUpdateSerializer) -> None:
-        """Change through ``purchase_receipt_update`` (drafts only, 409 when stale)."""
-        data, revision = _write_data(serializer)
-        receipt = services.purchase_receipt_update(
-            receipt=serializer.instance,
-            expected_revision=revision,
-            **data,
-            actor=self.request.user,
-        )
-        serializer.instance = self.get_queryset().get(pk=receipt.pk)
-
-    def flow_approve(self, receipt, *, actor, expected_revision):
-        """Book into stock (审核)."""
-        return services.purchase_receipt_approve(
-            receipt=receipt, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_unapprove(self, receipt, *, actor, expected_revision):
-        """Refused: a booked receipt stays booked (409)."""
-        return services.purchase_receipt_unapprove(
-            receipt=receipt, actor=actor, expected_revision=expected_revision
-        )
-
-    def flow_void(self, receipt, *, actor, reason, expected_revision):
-        """Void (作废) a saved receipt."""
-        return services.purchase_receipt_void(
-            receipt=receipt, actor=actor, reason=reason, expected_revision=expected_revision
+    def partner_queryset(self, queryset: QuerySet, partner) -> QuerySet[PurchaseReceipt]:
+        """A supplier's own booked receipts."""
+        return (
+            super()
+            .partner_queryset(queryset, partner)
+            .filter(status__in=selectors.PARTNER_VISIBLE_RECEIPT_STATUSES)
         )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from common.testing import (
     APIResourceTests,
+    DocumentFlowTests,
     PartnerFactory,
     api_client,
     assert_error_body,
@@ -47,13 +48,24 @@ def _order(partner=None, *, approve=False, quantity=5) -> SalesOrder:
     )
 
 
-class TestSalesOrderAPI(APIResourceTests):
+class TestSalesOrderAPI(DocumentFlowTests, APIResourceTests):
     list_url = ORDERS
     model = SalesOrder
     max_queries = 12
 
     def make_object(self, partner=None):
         return _order(partner)
+
+    def make_draft(self):
+        return _order()
+
+    def make_downstream(self, document):
+        services.delivery_create(
+            sales_order=document,
+            lines=[{"sales_order_line": document.lines.get(), "quantity": Decimal("1")}],
+            date=timezone.localdate(),
+        )
+        return True
 
     def valid_create_payload(self):
         return {
@@ -78,10 +90,12 @@ class TestSalesOrderAPI(APIResourceTests):
         return partner_user(obj.customer)
 
 
-class TestDeliveryAPI(APIResourceTests):
+class TestDeliveryAPI(DocumentFlowTests, APIResourceTests):
     list_url = DELIVERIES
     model = Delivery
     max_queries = 12
+    unapproves = False  # a shipped delivery is taken back by a return
+    unapprove_refusal_code = void_approved_code = "shipped"
 
     def make_object(self, partner=None):
         order = _order(partner, approve=True)
@@ -90,6 +104,14 @@ class TestDeliveryAPI(APIResourceTests):
             lines=[{"sales_order_line": order.lines.get(), "quantity": Decimal("1")}],
             date=timezone.localdate(),
         )
+
+    def make_draft(self):
+        ledger_seed()
+        put_stock(_item(), _warehouse())
+        return self.make_object()
+
+    def flow_user(self):
+        return staff_user("Warehouse")
 
     def valid_create_payload(self):
         order = _order(approve=True)
@@ -158,28 +180,7 @@ def post(user, url, body=None, **headers):
     return api_client(user).post(url, body or {}, format="json", headers=headers or None)
 
 
-def test_sales_confirms_then_a_second_confirmation_is_409():
-    order = _order()
-    user = staff_user("Sales")
-    response = post(user, f"{ORDERS}{order.pk}/approve/", {"revision": 1})
-    assert response.status_code == 200, response.content
-    assert response.json()["status"] == "approved"
-    before = snapshot(order)
-    assert_error_body(post(user, f"{ORDERS}{order.pk}/approve/"), 409, "invalid_status")
-    assert snapshot(order) == before
-
-
-def test_a_stale_revision_is_409():
-    order = _order()
-    user = staff_user("Sales")
-    services.sales_order_update(order=order, memo="changed")
-    before = snapshot(order)
-    response = post(user, f"{ORDERS}{order.pk}/approve/", {"revision": 1})
-    assert_error_body(response, 409, "stale_update")
-    assert snapshot(order) == before
-
-
-def test_update_replaces_a_draft_and_refuses_a_stale_revision():
+def test_patch_with_lines_replaces_them_all():
     order = _order()
     client = api_client(staff_user("Sales"))
     body = {
@@ -190,28 +191,20 @@ def test_update_replaces_a_draft_and_refuses_a_stale_revision():
         "lines": [{"item": _item().pk, "quantity": "7", "unit_price": "60"}],
         "revision": 1,
     }
-    response = client.put(f"{ORDERS}{order.pk}/", body, format="json")
+    response = client.patch(f"{ORDERS}{order.pk}/", body, format="json")
     assert response.status_code == 200, response.content
     assert response.json()["revision"] == 2
     assert response.json()["lines"][0]["unit_price"] == "60.000000"
-    before = snapshot(order)
-    assert_error_body(client.put(f"{ORDERS}{order.pk}/", body, format="json"), 409, "stale_update")
-    assert snapshot(order) == before
+    assert len(response.json()["lines"]) == 1
 
 
-def test_unapprove_void_close_cancel_through_the_api():
+def test_close_and_cancel_through_the_api():
     user = staff_user("Sales")
-    order = _order(approve=True)
-    assert post(user, f"{ORDERS}{order.pk}/unapprove/").json()["status"] == "draft"
-    response = post(user, f"{ORDERS}{order.pk}/void/", {"reason": "customer withdrew"})
-    assert response.json()["status"] == "voided"
-    assert_error_body(post(user, f"{ORDERS}{order.pk}/void/", {"reason": "x"}), 409)
-    assert_error_body(post(user, f"{ORDERS}{_order().pk}/void/", {}), 400, "invalid")
     other = _order(approve=True)
     assert post(user, f"{ORDERS}{other.pk}/cancel/").json()["status"] == "cancelled"
     third = _order(approve=True)
     assert post(user, f"{ORDERS}{third.pk}/close/").json()["status"] == "closed"
-    assert Event.objects.filter(topic="erp.sales_order_cancelled").count() == 3
+    assert Event.objects.filter(topic="erp.sales_order_cancelled").count() == 2
 
 
 def test_credit_block_and_finance_override():
