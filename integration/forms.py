@@ -1,13 +1,14 @@
 """Forms of the event log page."""
 
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from integration.models import Event
 from integration.topics import TOPICS
 
 
-def _topic_choices() -> list[tuple[str, str]]:
+def _topic_choices() -> list[tuple[str, str | Promise]]:
     return [("", _("All topics")), *((name, name) for name in sorted(TOPICS))]
 
 
