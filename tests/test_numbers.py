@@ -14,6 +14,10 @@ from rest_framework import serializers
 from common.forms import DecimalNumberField as FormDecimalField
 from common.numbers import DecimalBounds, bounds_of, cents, parse_decimal
 from common.serializers import DecimalNumberField as SerializerDecimalField
+from erp_core.billing.services import common as billing_common
+from erp_core.ledger.money import money
+from erp_core.production.services import _common as production_common
+from erp_core.purchasing.services import common as purchasing_common
 
 # A quantity field: up to 9999.99, at least -10, at most 500.
 BOUNDS = {"max_digits": 6, "decimal_places": 2, "min_value": D("-10"), "max_value": D("500")}
@@ -179,3 +183,44 @@ def test_cents_rounds_half_up():
     assert cents(D("1.005")) == D("1.01")
     assert cents(D("-1.005")) == D("-1.01")
     assert cents(D("2.344")) == D("2.34")
+
+
+# --- The services read numbers with the parser: its messages reach the caller -------------------
+
+SERVICE_HELPERS = {
+    "billing.positive_amount": lambda value: billing_common.positive_amount(value, field="amount"),
+    "purchasing.positive_quantity": lambda value: purchasing_common.positive_quantity(
+        value, field="amount"
+    ),
+    "purchasing.not_negative": lambda value: purchasing_common.not_negative(value, field="amount"),
+    "production._number": lambda value: production_common._number(value, "amount"),
+}
+
+
+@pytest.mark.parametrize("helper", SERVICE_HELPERS)
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (1.5, FLOAT),
+        ("NaN", "Give a finite number."),
+        (D("-Infinity"), "Give a finite number."),
+        ("abc", "Give a number."),
+    ],
+)
+def test_the_service_helpers_refuse_with_the_parsers_message(helper, value, message):
+    with pytest.raises(ValidationError) as caught:
+        SERVICE_HELPERS[helper](value)
+    assert caught.value.message_dict["amount"] == [message]
+
+
+@pytest.mark.parametrize("helper", SERVICE_HELPERS)
+def test_the_service_helpers_take_decimals_ints_and_strings(helper):
+    assert SERVICE_HELPERS[helper](D("2.50")) == D("2.50")
+    assert SERVICE_HELPERS[helper]("3") == D("3")
+    assert SERVICE_HELPERS[helper](4) == D("4")
+
+
+def test_ledger_money_rounds_with_the_one_rule_and_refuses_a_float():
+    assert money("1.005") == cents(D("1.005")) == D("1.01")
+    with pytest.raises(ValueError, match="floating-point"):
+        money(0.5)
