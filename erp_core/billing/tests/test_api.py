@@ -13,7 +13,6 @@ from erp_core.billing.tests.factories import (
     item,
     payment,
     received_receipt,
-    seed_books,
     shipped_delivery,
     supplier,
     supplier_bill,
@@ -28,18 +27,8 @@ STATEMENTS = "/api/v1/erp/partner-statements/"
 DAY = "2026-03-15"
 
 
-@pytest.fixture
-def books(db):
-    seed_books()
-
-
-class _Books:
-    @pytest.fixture(autouse=True)
-    def _books(self, db):
-        seed_books()
-
-
-class TestCustomerInvoiceAPI(_Books, APIResourceTests):
+@pytest.mark.usefixtures("books")
+class TestCustomerInvoiceAPI(APIResourceTests):
     """Customer invoices through the shared checks."""
 
     list_url = INVOICES
@@ -98,7 +87,8 @@ class TestSupplierBillAPI(TestCustomerInvoiceAPI):
         }
 
 
-class TestPaymentAPI(_Books, APIResourceTests):
+@pytest.mark.usefixtures("books")
+class TestPaymentAPI(APIResourceTests):
     """Payments through the shared checks."""
 
     list_url = PAYMENTS

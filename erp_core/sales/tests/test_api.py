@@ -14,7 +14,6 @@ from common.testing import (
     partner_user,
     staff_user,
 )
-from erp_core.ledger.services import ledger_seed
 from erp_core.models import Item
 from erp_core.sales import services
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
@@ -239,8 +238,7 @@ def test_credit_block_and_finance_override():
     assert response.json()["credit_override_by"] == finance.pk
 
 
-def test_sales_may_not_ship_and_warehouse_may():
-    ledger_seed()
+def test_sales_may_not_ship_and_warehouse_may(books):
     order = _order(approve=True)
     put_stock(_item(), _warehouse())
     delivery = services.delivery_create(
