@@ -13,6 +13,8 @@ from django.db import connection
 
 from tests import bus_probe
 
+pytest_plugins = ["erp_core.testing.books"]
+
 
 def _database_is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

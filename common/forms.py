@@ -1,6 +1,12 @@
-"""Form mixins shared by every staff page."""
+"""Form mixins and fields shared by every staff page."""
+
+from decimal import Decimal
 
 from django import forms
+from django.core import validators
+from django.utils import formats
+
+from common.numbers import parse_decimal
 
 
 class BootstrapFormMixin:
@@ -44,3 +50,38 @@ class KeepWhenEmptyMixin:
             if cleaned.get(name) in (None, "") and name not in self.errors:
                 cleaned[name] = getattr(self.instance, name)
         return cleaned
+
+
+class DecimalNumberField(forms.DecimalField):
+    """A decimal form field that checks with ``common.numbers.parse_decimal``, so a page
+    answers a bad number with the same message as the API and the services.
+
+    Takes Django's ``max_digits``, ``decimal_places``, ``min_value`` and ``max_value``; for a
+    model field, ``model_field.formfield(form_class=DecimalNumberField)``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # parse_decimal checks the digits and the bounds itself, with its own messages.
+        replaced = (
+            validators.DecimalValidator,
+            validators.MinValueValidator,
+            validators.MaxValueValidator,
+        )
+        self.validators = [v for v in self.validators if not isinstance(v, replaced)]
+
+    def to_python(self, value) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if self.localize and isinstance(value, str):
+            value = formats.sanitize_separators(value)
+        return parse_decimal(
+            value,
+            max_digits=self.max_digits,
+            decimal_places=self.decimal_places,
+            min_value=self.min_value,
+            max_value=self.max_value,
+        )
+
+    def validate(self, value) -> None:
+        forms.Field.validate(self, value)

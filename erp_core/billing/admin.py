@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdminMixin
 from common.errors import DomainError
 from erp_core.billing import services
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
@@ -20,19 +21,6 @@ def _report(admin_obj: admin.ModelAdmin, request: HttpRequest, obj, exc: Excepti
     """Show a refused service call as an error message naming the object."""
     text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     admin_obj.message_user(request, f"{obj}: {text}", messages.ERROR)
-
-
-class ReadOnlyAdminMixin:
-    """Rows are written by the services only."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class InvoiceLineInline(ReadOnlyAdminMixin, admin.TabularInline):

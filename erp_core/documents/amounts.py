@@ -7,9 +7,10 @@ their sum. Totals are sums of the rounded line amounts, so lines always add up t
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-CENT = Decimal("0.01")
+from common.numbers import cents
+
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
@@ -17,11 +18,6 @@ HUNDRED = Decimal("100")
 def plain(value: Decimal | None) -> str | None:
     """A quantity or price as people write it: no trailing zeros, no exponent ("100", "2.5")."""
     return None if value is None else format(value.normalize(), "f")
-
-
-def cents(value: Decimal) -> Decimal:
-    """``value`` rounded half-up to the cent."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -1,24 +1,29 @@
-"""Money in the ledgers: ``Decimal`` quantized to the cent with ROUND_HALF_UP, never float."""
+"""Money in the ledgers: ``Decimal`` rounded to the cent with ROUND_HALF_UP, never float.
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+The rule itself is ``common.numbers`` (``parse_decimal`` reads, ``cents`` rounds); ``money``
+is its form for the ledgers, which also read sums that may be empty (``None``).
+"""
 
-CENT = Decimal("0.01")
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+
+from common.numbers import CENT, cents, parse_decimal
+
+__all__ = ["CENT", "ZERO", "money"]
+
 ZERO = Decimal("0.00")
 
 
 def money(value: Decimal | int | str | None) -> Decimal:
-    """``value`` as a Decimal rounded half-up to the cent; floats are refused (they are inexact).
+    """``value`` as a Decimal rounded half-up to the cent; ``None`` and "" are zero.
 
-    Raises ``ValueError`` for anything that is not a finite number.
+    Raises ``ValueError`` for anything ``parse_decimal`` refuses: floats (they are inexact),
+    NaN, infinities and what is not a number.
     """
     if value is None or value == "":
         return ZERO
-    if isinstance(value, float | bool):
-        raise ValueError("Money is never a float: pass a Decimal or a string.")
     try:
-        amount = Decimal(str(value).strip()) if not isinstance(value, Decimal) else value
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError(f"Not an amount: {value!r}") from exc
-    if not amount.is_finite():
-        raise ValueError(f"Not an amount: {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+        return cents(parse_decimal(value))
+    except ValidationError as exc:
+        raise ValueError(f"Not an amount: {value!r} ({exc.messages[0]})") from exc

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdminMixin
 from common.errors import DomainError
 from erp_core.production import services
 from erp_core.production.models import (
@@ -28,20 +29,7 @@ def _report(model_admin: admin.ModelAdmin, request: HttpRequest, obj, exc: Excep
     model_admin.message_user(request, f"{obj}: {text}", messages.ERROR)
 
 
-class _ReadOnlyMixin:
-    """Rows written by the services only."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-
-class MaterialInline(_ReadOnlyMixin, admin.TabularInline):
+class MaterialInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The order's components: required, consumed, value."""
 
     model = ProductionOrderMaterial
@@ -60,7 +48,7 @@ class MaterialInline(_ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class OperationInline(_ReadOnlyMixin, admin.TabularInline):
+class OperationInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The order's operations: planned hours, rates, hours booked."""
 
     model = ProductionOrderOperation
@@ -80,7 +68,7 @@ class OperationInline(_ReadOnlyMixin, admin.TabularInline):
     readonly_fields = fields
 
 
-class TimeBookingInline(_ReadOnlyMixin, admin.TabularInline):
+class TimeBookingInline(ReadOnlyAdminMixin, admin.TabularInline):
     """Time booked on the order with its journal entries."""
 
     model = ProductionTimeBooking
@@ -100,7 +88,7 @@ class TimeBookingInline(_ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(ProductionOrder)
-class ProductionOrderAdmin(_ReadOnlyMixin, SimpleHistoryAdmin):
+class ProductionOrderAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     """Production orders with their snapshot, time and history; release and close as actions."""
 
     list_display = (
@@ -154,7 +142,7 @@ class ProductionOrderAdmin(_ReadOnlyMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProductionOrderMaterial)
-class ProductionOrderMaterialAdmin(_ReadOnlyMixin, admin.ModelAdmin):
+class ProductionOrderMaterialAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Components of every order, searchable by order number and component."""
 
     list_display = (
@@ -172,7 +160,7 @@ class ProductionOrderMaterialAdmin(_ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ProductionOrderOperation)
-class ProductionOrderOperationAdmin(_ReadOnlyMixin, admin.ModelAdmin):
+class ProductionOrderOperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Operations of every order, searchable by order number and work center."""
 
     list_display = (
@@ -190,7 +178,7 @@ class ProductionOrderOperationAdmin(_ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(ProductionTimeBooking)
-class ProductionTimeBookingAdmin(_ReadOnlyMixin, admin.ModelAdmin):
+class ProductionTimeBookingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Time booked on orders with the entries that posted it."""
 
     list_display = (

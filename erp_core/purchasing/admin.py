@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdminMixin
 from common.errors import DomainError
 from erp_core.purchasing import services
 from erp_core.purchasing.models import (
@@ -28,19 +29,6 @@ def _report(admin_obj: admin.ModelAdmin, request: HttpRequest, obj, exc: Excepti
     """Show a refused service call as an error message naming the document."""
     text = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
     admin_obj.message_user(request, f"{obj}: {text}", messages.ERROR)
-
-
-class ReadOnlyAdminMixin:
-    """No add, change or delete through the admin: the services own every write."""
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):

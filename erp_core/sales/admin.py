@@ -12,6 +12,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import ReadOnlyAdminMixin
 from common.errors import DomainError
 from erp_core.sales import services
 from erp_core.sales.models import (
@@ -55,15 +56,9 @@ class PriceListAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
 
 
-class _ReadOnlyInline(admin.TabularInline):
+class _ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
 
 class SalesOrderLineInline(_ReadOnlyInline):
@@ -87,21 +82,11 @@ class SalesOrderLineInline(_ReadOnlyInline):
     readonly_fields = fields
 
 
-class _DocumentAdmin(SimpleHistoryAdmin):
-    """A document: read-only here; the status steps run through the services as actions."""
+class _DocumentAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
+    """A document: read-only here (made on the staff pages or through the API, voided, never
+    deleted); the status steps run through the services as actions."""
 
     date_hierarchy = "date"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        """Documents are made on the staff pages or through the API (numbering, checks)."""
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        """Documents are voided, never deleted."""
-        return False
 
     def _run(self, request: HttpRequest, queryset: QuerySet, step, done: str, **kwargs) -> None:
         count = 0

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import F, Prefetch, Q, QuerySet, Sum
 
 from common.errors import NotFound
-from erp_core.documents.amounts import cents
+from common.numbers import cents
 from erp_core.ledger.models import JournalEntry, JournalLine, PostingKind
 from erp_core.ledger.selectors import posting_accounts
 from erp_core.models import Item, Partner

@@ -2,20 +2,12 @@
 
 from django.contrib import admin
 
+from common.admin import ReadOnlyAdminMixin
 from erp_core.stock.models import StockBalance, StockMove
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Viewable, searchable, never edited by hand."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(StockMove)

@@ -10,13 +10,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 
 from erp_core.billing.models import Invoice, Payment
 from erp_core.billing.tests.factories import customer
-from erp_core.ledger.models import JournalEntry
-from erp_core.ledger.services import ledger_seed
-from erp_core.ledger.testing import purge_books
 from erp_core.masterdata.services import tax_codes_seed
 from erp_core.models import Item
 from erp_core.sales.models import Delivery, SalesOrder
@@ -35,21 +31,6 @@ pytestmark = [
         reason=f"{CHROMIUM} is missing: apt-get install -y chromium fonts-noto-cjk",
     ),
 ]
-
-
-@pytest.fixture
-def books():
-    """The seeded books; the posted entries are purged before Django's flush, which the
-    immutability triggers would refuse on SQLite."""
-    ledger_seed()
-    yield
-    for model in apps.get_models():  # documents keep their entries (PROTECT): let go of them
-        if model._meta.app_label == "ledger":
-            continue
-        for field in model._meta.fields:
-            if field.is_relation and field.related_model is JournalEntry:
-                model._base_manager.update(**{field.name: None})
-    purge_books()
 
 
 def _shot(page, name: str) -> None:
@@ -87,7 +68,7 @@ def _search(page, name: str, typed: str, option: str) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_order_to_cash_through_the_pages(live_server, browser_page, books):  # noqa: F811
+def test_order_to_cash_through_the_pages(live_server, browser_page, books_flushable):  # noqa: F811
     roles_sync()  # the transactional flush removed the role groups
     tax_codes_seed()
     UserFactory(username="li", first_name="Na", last_name="Li", roles=["Admin"])

@@ -3,15 +3,15 @@
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.numbers import cents, parse_decimal
 from erp_core.ledger.models import Account, JournalEntry
-from erp_core.ledger.money import money
 from erp_core.ledger.selectors import company_settings
 from erp_core.ledger.services import LineInput, journal_entry_reverse
 from erp_core.models import Partner
@@ -20,22 +20,9 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 
 
-def as_decimal(value, *, field: str) -> Decimal:
-    """``value`` as a finite Decimal (a Decimal, an int or a string), else a field error."""
-    if isinstance(value, bool | float):
-        raise ValidationError({field: _("Give a decimal number (as a string), not a float.")})
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: _("Give a decimal number.")}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("Give a decimal number.")})
-    return number
-
-
 def positive_amount(value, *, field: str = "amount") -> Decimal:
     """A money amount above zero, rounded to the cent."""
-    number = money(as_decimal(value, field=field))
+    number = cents(parse_decimal(value, field=field))
     if number <= 0:
         raise ValidationError({field: _("The amount must be greater than zero.")})
     if number >= Decimal("1e16"):

@@ -16,9 +16,10 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.numbers import cents, parse_decimal
 from erp_core.billing.models import Invoice, InvoiceLine
-from erp_core.billing.services.common import HUNDRED, as_decimal, require_date, require_instance
-from erp_core.documents.amounts import cents, line_amounts, totals
+from erp_core.billing.services.common import HUNDRED, require_date, require_instance
+from erp_core.documents.amounts import line_amounts, totals
 from erp_core.documents.models import APPROVED
 from erp_core.documents.services import days_after
 from erp_core.ledger.models import Account
@@ -59,7 +60,7 @@ def _quantity(raw: Mapping, default: Decimal | None) -> Decimal:
         if default <= 0:
             raise ValidationError({"quantity": _("Nothing is left to bill on this line.")})
         return default
-    quantity = as_decimal(value, field="quantity")
+    quantity = parse_decimal(value, field="quantity")
     if quantity <= 0:
         raise ValidationError({"quantity": _("The quantity must be greater than zero.")})
     if quantity != quantity.quantize(Decimal("0.000001")):
@@ -73,7 +74,7 @@ def _price(raw: Mapping, name: str, default: Decimal | None) -> Decimal:
         if default is None:
             raise ValidationError({name: _("Give a unit price.")})
         return default
-    price = as_decimal(value, field=name)
+    price = parse_decimal(value, field=name)
     if price < 0:
         raise ValidationError({name: _("Must not be negative.")})
     return price.quantize(Decimal("0.000001"))
@@ -83,7 +84,7 @@ def _discount(raw: Mapping) -> Decimal:
     value = raw.get("discount_percent")
     if value in (None, ""):
         return Decimal("0")
-    discount = as_decimal(value, field="discount_percent")
+    discount = parse_decimal(value, field="discount_percent")
     if not Decimal("0") <= discount <= HUNDRED:
         raise ValidationError({"discount_percent": _("Give a percentage from 0 to 100.")})
     return discount

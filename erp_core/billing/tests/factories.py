@@ -9,7 +9,6 @@ from decimal import Decimal
 from erp_core.billing import services
 from erp_core.billing.models import Invoice, Payment
 from erp_core.documents.amounts import line_amounts
-from erp_core.ledger.services import ledger_seed
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import (
     PurchaseOrder,
@@ -18,17 +17,12 @@ from erp_core.purchasing.models import (
     PurchaseReceiptLine,
 )
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
+from erp_core.testing.books import BOOKS_DAY
 from erp_core.tests.factories import ItemFactory, PartnerFactory, TaxCodeFactory
 
 D = Decimal
-TODAY = dt.date(2026, 3, 15)
+TODAY = BOOKS_DAY
 _numbers = itertools.count(1)
-
-
-def seed_books() -> None:
-    """Chart, journals, posting rules and the fiscal years of the test dates and of today."""
-    ledger_seed(today=TODAY)
-    ledger_seed()
 
 
 def customer(**fields) -> Partner:

@@ -22,7 +22,6 @@ from erp_core.billing.tests.factories import (
     item,
     payment,
     received_receipt,
-    seed_books,
     shipped_delivery,
     supplier,
     supplier_bill,
@@ -37,18 +36,8 @@ STATEMENTS = "/api/v1/erp/partner-statements/"
 DAY = "2026-03-15"
 
 
-@pytest.fixture
-def books(db):
-    seed_books()
-
-
-class _Books:
-    @pytest.fixture(autouse=True)
-    def _books(self, db):
-        seed_books()
-
-
-class TestCustomerInvoiceAPI(_Books, DocumentFlowTests, APIResourceTests):
+@pytest.mark.usefixtures("books")
+class TestCustomerInvoiceAPI(DocumentFlowTests, APIResourceTests):
     """Customer invoices through the shared checks and the status flow."""
 
     list_url = INVOICES
@@ -117,7 +106,8 @@ class TestSupplierBillAPI(TestCustomerInvoiceAPI):
         }
 
 
-class TestCreditNoteFlow(_Books, DocumentFlowTests):
+@pytest.mark.usefixtures("books")
+class TestCreditNoteFlow(DocumentFlowTests):
     """A customer credit note (红字) goes through the same flow as the invoice it credits."""
 
     list_url = INVOICES
@@ -132,7 +122,8 @@ class TestCreditNoteFlow(_Books, DocumentFlowTests):
         return staff_user("Finance")
 
 
-class TestPaymentAPI(_Books, DocumentFlowTests, APIResourceTests):
+@pytest.mark.usefixtures("books")
+class TestPaymentAPI(DocumentFlowTests, APIResourceTests):
     """Payments through the shared checks and the status flow."""
 
     list_url = PAYMENTS

@@ -15,11 +15,11 @@ from erp_core.billing.tests.factories import (
     customer_invoice,
     item,
     payment,
-    seed_books,
     shipped_delivery,
 )
 from erp_core.ledger.reconcile import run_checks
 from erp_core.sales.models import DeliveryLine
+from erp_core.testing.books import seed_books
 
 THREADS = 6
 

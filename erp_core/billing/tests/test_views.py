@@ -21,12 +21,12 @@ from erp_core.billing.tests.factories import (
     item,
     payment,
     received_receipt,
-    seed_books,
     shipped_delivery,
     supplier,
     supplier_bill,
 )
 from erp_core.documents.printing import XLSX_CONTENT_TYPE
+from erp_core.testing.books import seed_books
 
 pytestmark = pytest.mark.django_db
 

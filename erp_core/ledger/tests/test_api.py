@@ -17,7 +17,8 @@ from common.testing import (
 )
 from erp_core.ledger import selectors, services
 from erp_core.ledger.models import Account, FiscalPeriod, Journal, JournalEntry, JournalLine
-from erp_core.ledger.tests.conftest import TODAY, account, draft, ledger_user, posted, seed_books
+from erp_core.ledger.tests.helpers import TODAY, account, draft, ledger_user, posted
+from erp_core.testing.books import seed_books
 
 BASE = "/api/v1/erp/"
 

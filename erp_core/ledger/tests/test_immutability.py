@@ -7,8 +7,8 @@ from django.db import DatabaseError, transaction
 
 from erp_core.ledger import services
 from erp_core.ledger.models import JournalEntry, JournalLine
-from erp_core.ledger.testing import purge_books
-from erp_core.ledger.tests.conftest import TODAY, account, draft, posted, seed_books
+from erp_core.ledger.tests.helpers import TODAY, account, draft, posted
+from erp_core.testing.books import seed_books
 
 pytestmark = pytest.mark.django_db
 
@@ -55,13 +55,6 @@ def test_drafts_stay_editable_and_deletable(books):
     assert JournalEntry.objects.get(pk=entry.pk).memo == "fine"
     JournalEntry.objects.filter(pk=entry.pk).delete()
     assert not JournalLine.objects.exists()
-
-
-@pytest.fixture
-def books_flushable():
-    """Posted entries made by a transactional test are purged before Django's flush."""
-    yield
-    purge_books()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,7 +10,8 @@ from erp_core.ledger import services
 from erp_core.ledger.models import JournalEntry, JournalSequence
 from erp_core.ledger.reconcile import LEDGER_CHECKS, run_checks
 from erp_core.ledger.reports import trial_balance
-from erp_core.ledger.tests.conftest import draft, posted, seed_books
+from erp_core.ledger.tests.helpers import draft, posted
+from erp_core.testing.books import seed_books
 
 
 @pytest.mark.django_db

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from erp_core.ledger import selectors, services
 from erp_core.ledger.models import PostingKind, PostingRule
-from erp_core.ledger.tests.conftest import account, seed_books
+from erp_core.ledger.tests.helpers import account
+from erp_core.testing.books import seed_books
 
 pytestmark = pytest.mark.django_db
 

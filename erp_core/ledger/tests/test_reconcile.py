@@ -9,7 +9,7 @@ from django.utils import timezone
 from erp_core.ledger import services
 from erp_core.ledger.models import JournalEntry, JournalLine
 from erp_core.ledger.reconcile import Breach, run_checks
-from erp_core.ledger.tests.conftest import TODAY, account, draft, posted
+from erp_core.ledger.tests.helpers import TODAY, account, draft, posted
 from erp_core.registry import reconcile_checks
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from erp_core.ledger import reports, services
-from erp_core.ledger.tests.conftest import account, draft, line, posted
+from erp_core.ledger.tests.helpers import account, draft, line, posted
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,8 @@ from erp_core.ledger.models import (
     PostingRule,
 )
 from erp_core.ledger.money import money
-from erp_core.ledger.tests.conftest import TODAY, account, draft, line, posted, seed_books
+from erp_core.ledger.tests.helpers import TODAY, account, draft, line, posted
+from erp_core.testing.books import seed_books
 from erp_core.tests.factories import PartnerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from common.testing import staff_user
 from erp_core.ledger import selectors, services
 from erp_core.ledger.models import JournalEntry
-from erp_core.ledger.tests.conftest import TODAY, account, draft, ledger_user, posted
+from erp_core.ledger.tests.helpers import TODAY, account, draft, ledger_user, posted
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from common.testing import staff_user
 from erp_core.ledger.models import JournalEntry
-from erp_core.ledger.tests.conftest import TODAY, account, draft, ledger_user, line, posted
+from erp_core.ledger.tests.helpers import TODAY, account, draft, ledger_user, line, posted
 
 pytestmark = pytest.mark.django_db
 

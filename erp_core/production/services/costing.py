@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.numbers import cents
 from erp_core.documents.services import (
     document_lock,
     mark_changed,
@@ -22,7 +23,7 @@ from erp_core.ledger.services import LineInput, journal_entry_post_lines
 from erp_core.models import Item, User
 from erp_core.production.models import ProductionOrder, ProductionOrderMaterial
 from erp_core.production.selectors import SOURCE_TYPE
-from erp_core.production.services._common import JOURNAL, ZERO, Status, _category_code, _cents
+from erp_core.production.services._common import JOURNAL, ZERO, Status, _category_code
 from erp_core.stock.models import StockMove
 
 
@@ -54,7 +55,7 @@ def _standard_cost(order: ProductionOrder) -> Decimal:
         if item.costing_method == Item.CostingMethod.STANDARD
         else order.planned_unit_cost
     )
-    return _cents(unit * order.quantity_produced)
+    return cents(unit * order.quantity_produced)
 
 
 def _closing_lines(

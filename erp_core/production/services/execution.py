@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
+from common.numbers import cents
 from erp_core.documents.services import (
     document_lock,
     mark_changed,
@@ -34,7 +35,6 @@ from erp_core.production.services._common import (
     ZERO,
     Status,
     _category_code,
-    _cents,
     _number,
 )
 from erp_core.stock.services import Source, stock_consume, stock_output
@@ -191,8 +191,8 @@ def production_order_book_time(
         if earlier is not None:
             return earlier
     operation = ProductionOrderOperation.objects.select_for_update().get(pk=operation.pk)
-    machine_amount = _cents(machine_hours * operation.machine_rate)
-    labour_amount = _cents(labour_hours * operation.labour_rate)
+    machine_amount = cents(machine_hours * operation.machine_rate)
+    labour_amount = cents(labour_hours * operation.labour_rate)
     booking = ProductionTimeBooking.objects.create(
         order=order,
         operation=operation,
@@ -298,7 +298,7 @@ def production_order_materials_consumed(
             production_order_consume(
                 order=order,
                 item=_get(Item, line.get("item_id"), "item_id"),
-                quantity=_number(str(line.get("quantity")), "quantity"),
+                quantity=_number(line.get("quantity"), "quantity"),
                 warehouse=_get(Warehouse, warehouse_id, "warehouse_id")
                 if warehouse_id is not None
                 else None,
@@ -323,7 +323,7 @@ def production_order_output_reported(
         raise ValidationError({"item_id": _("The output is not the item of the order.")})
     return production_order_report_output(
         order=order,
-        quantity=_number(str(quantity), "quantity", allow_zero=True),
-        scrap_quantity=_number(str(scrap_quantity), "scrap_quantity", allow_zero=True),
+        quantity=_number(quantity, "quantity", allow_zero=True),
+        scrap_quantity=_number(scrap_quantity, "scrap_quantity", allow_zero=True),
         source_event_id=source_event_id,
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.numbers import cents
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -29,7 +30,7 @@ from erp_core.production.models import (
     ProductionOrderMaterial,
     ProductionOrderOperation,
 )
-from erp_core.production.services._common import ZERO, Status, _cents, _number
+from erp_core.production.services._common import ZERO, Status, _number
 from integration import topics
 from integration.bus import publish
 
@@ -175,7 +176,7 @@ def _planned_cost_store(
     """Planned cost = materials at their planned unit cost + planned hours at the rates."""
     total = sum((row.planned_value for row in materials), ZERO)
     total += sum((op.planned_cost for op in operations), ZERO)
-    order.planned_cost = _cents(total)
+    order.planned_cost = cents(total)
     order.planned_unit_cost = _six(order.planned_cost / order.quantity)
     order.save(update_fields=["planned_cost", "planned_unit_cost", "updated_at"])
 

@@ -1,4 +1,4 @@
-"""Fixtures of the production order tests: seeded books, a small plant and its stock.
+"""Fixtures of the production order tests: a small plant and its stock (``books`` is shared).
 
 The plant makes gearboxes (GB, standard cost 46.00) from 2 shafts (SH), 1 housing (HS, 10 %
 scrap) and 1 phantom kit (KT, never stocked) of 0.5 kg of grease (GR); one operation on the
@@ -13,7 +13,6 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
-from erp_core.ledger.services import ledger_seed
 from erp_core.masterdata import services as erp_services
 from erp_core.models import (
     BillOfMaterials,
@@ -72,12 +71,6 @@ def _item(code: str, name: str, *, unit, category, **fields) -> Item:
     return Item.objects.create(
         code=f"{code}{next(_codes):04d}", name=name, unit=unit, category=category, **fields
     )
-
-
-@pytest.fixture
-def books(db):
-    """Chart of accounts, journals (PRD among them), posting rules and this year's periods."""
-    ledger_seed()
 
 
 @pytest.fixture

@@ -2,13 +2,14 @@
 
 import datetime as dt
 from collections.abc import Iterable
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.numbers import parse_decimal
 from erp_core.documents.amounts import plain
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
 
@@ -17,23 +18,9 @@ HUNDRED = Decimal("100")
 PRICE_PLACES = Decimal("0.000001")
 
 
-def as_decimal(value, *, field: str) -> Decimal:
-    """``value`` as a finite Decimal (strings and ints accepted), else a field error."""
-    if isinstance(value, bool | float):
-        kind = type(value).__name__
-        raise ValidationError({field: _("Give a decimal number, not %(kind)s.") % {"kind": kind}})
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: _("Give a decimal number.")}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("Give a decimal number.")})
-    return number
-
-
 def positive_quantity(value, *, field: str = "quantity") -> Decimal:
     """A quantity above zero."""
-    number = as_decimal(value, field=field)
+    number = parse_decimal(value, field=field)
     if number <= 0:
         raise ValidationError({field: _("The quantity must be greater than zero.")})
     return number
@@ -41,7 +28,7 @@ def positive_quantity(value, *, field: str = "quantity") -> Decimal:
 
 def not_negative(value, *, field: str) -> Decimal:
     """An amount, price or rate of zero or more."""
-    number = as_decimal(value, field=field)
+    number = parse_decimal(value, field=field)
     if number < 0:
         raise ValidationError({field: _("Must not be negative.")})
     return number

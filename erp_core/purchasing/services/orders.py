@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, NotFound
+from common.numbers import parse_decimal
 from erp_core.documents.amounts import line_amounts
 from erp_core.documents.services import (
     days_after,
@@ -44,7 +45,6 @@ from erp_core.purchasing.models import (
 from erp_core.purchasing.services.common import (
     ZERO,
     actor_or_none,
-    as_decimal,
     check_date,
     check_item,
     check_supplier,
@@ -232,7 +232,7 @@ def _clean_header(values: dict) -> dict:
             None if expected in (None, "") else check_date(expected, field="expected_date")
         )
     if "payment_terms_days" in values and values["payment_terms_days"] is not None:
-        days = as_decimal(values["payment_terms_days"], field="payment_terms_days")
+        days = parse_decimal(values["payment_terms_days"], field="payment_terms_days")
         if days < 0 or days != int(days) or days > 3650:
             raise ValidationError(
                 {"payment_terms_days": _("Give a whole number of days from 0 to 3650.")}

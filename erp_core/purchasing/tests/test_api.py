@@ -16,11 +16,10 @@ from common.testing import (
     partner_user,
     staff_user,
 )
-from erp_core.ledger.services import ledger_seed
 from erp_core.models import Partner
 from erp_core.purchasing import services
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseRequisition
-from erp_core.purchasing.tests.conftest import (
+from erp_core.purchasing.tests.helpers import (
     booked_receipt,
     draft_order,
     placed_order,
@@ -143,16 +142,13 @@ class TestPurchaseOrderAPI(DocumentFlowTests, APIResourceTests):
         return partner_user(obj.supplier)
 
 
+@pytest.mark.usefixtures("books")
 class TestPurchaseReceiptAPI(DocumentFlowTests, APIResourceTests):
     list_url = RECEIPTS
     model = PurchaseReceipt
     max_queries = 10
     unapproves = False  # returns to the supplier are not supported yet
     unapprove_refusal_code = "receipt_booked"
-
-    @pytest.fixture(autouse=True)
-    def _books(self, db) -> None:
-        ledger_seed()
 
     def make_object(self, partner=None):
         return booked_receipt(order=_placed(partner), quantity="2")

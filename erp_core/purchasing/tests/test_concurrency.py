@@ -9,7 +9,7 @@ from django.db import connections
 
 from erp_core.purchasing import services
 from erp_core.purchasing.models import PurchaseOrderLine, PurchaseReceipt
-from erp_core.purchasing.tests.conftest import placed_order
+from erp_core.purchasing.tests.helpers import placed_order
 
 THREADS = 6
 

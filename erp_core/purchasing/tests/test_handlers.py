@@ -7,7 +7,7 @@ from django.db import transaction
 
 from erp_core.purchasing.handlers import book_wms_receipt
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt
-from erp_core.purchasing.tests.conftest import placed_order
+from erp_core.purchasing.tests.helpers import placed_order
 from erp_core.stock.models import StockMove
 from integration import topics
 from integration.bus import AlreadyHandled, publish

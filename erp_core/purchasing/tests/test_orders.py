@@ -12,7 +12,7 @@ from common.testing import partner_user
 from erp_core.models import Partner
 from erp_core.purchasing import services
 from erp_core.purchasing.models import PurchaseOrder, PurchaseOrderLine
-from erp_core.purchasing.tests.conftest import (
+from erp_core.purchasing.tests.helpers import (
     booked_receipt,
     draft_order,
     placed_order,

@@ -13,7 +13,7 @@ from erp_core.ledger.models import JournalEntry
 from erp_core.models import Item
 from erp_core.purchasing import services
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseReceiptLine
-from erp_core.purchasing.tests.conftest import booked_receipt, draft_order, placed_order
+from erp_core.purchasing.tests.helpers import booked_receipt, draft_order, placed_order
 from erp_core.stock.models import StockBalance, StockMove
 from erp_core.tests.factories import ItemFactory
 

@@ -11,7 +11,7 @@ from common.testing import staff_user
 from erp_core.documents.printing import XLSX_CONTENT_TYPE
 from erp_core.purchasing import services
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseRequisition
-from erp_core.purchasing.tests.conftest import booked_receipt, draft_order, placed_order
+from erp_core.purchasing.tests.helpers import booked_receipt, draft_order, placed_order
 from erp_core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

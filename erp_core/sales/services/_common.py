@@ -1,6 +1,9 @@
-"""Checks shared by the sales services: decimals, master data fit for sale, refusals."""
+"""Checks shared by the sales services: master data fit for sale, refusals.
 
-from decimal import Decimal, InvalidOperation
+Numbers are read with ``common.numbers.parse_decimal``.
+"""
+
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -17,19 +20,6 @@ class CreditOverrideForbidden(DomainError):
 
     status_code = 403
     code = "permission_denied"
-
-
-def as_decimal(value, *, field: str) -> Decimal:
-    """``value`` as a finite Decimal (strings from events and forms too); else a field error."""
-    if isinstance(value, float):
-        value = str(value)
-    try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: _("Give a number.")}) from None
-    if not number.is_finite():
-        raise ValidationError({field: _("Give a number.")})
-    return number
 
 
 def check_customer(customer: Partner) -> None:

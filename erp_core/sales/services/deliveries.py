@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.numbers import parse_decimal
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -26,7 +27,7 @@ from erp_core.documents.services import (
 )
 from erp_core.models import User, Warehouse
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
-from erp_core.sales.services._common import as_decimal, check_warehouse
+from erp_core.sales.services._common import check_warehouse
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import Source, stock_issue
 
@@ -67,7 +68,7 @@ def _build_lines(delivery: Delivery, order: SalesOrder, lines: list[dict]) -> li
                  % {"line": label, "no": order_line.line_no}}
             )  # fmt: skip
         seen.add(source_pk)
-        quantity = as_decimal(data.get("quantity"), field="lines")
+        quantity = parse_decimal(data.get("quantity"), field="lines")
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.numbers import parse_decimal
 from erp_core.documents.amounts import line_amounts
 from erp_core.documents.services import (
     document_lock,
@@ -34,7 +35,6 @@ from erp_core.sales.services._common import (
     HUNDRED,
     ZERO,
     CreditOverrideForbidden,
-    as_decimal,
     check_customer,
     check_tax_code,
     check_warehouse,
@@ -85,12 +85,12 @@ def _build_lines(order: SalesOrder, lines: list[dict]) -> list[SalesOrderLine]:
                 {"lines": _("%(line)s: the item %(item)s is inactive.")
                  % {"line": label, "item": item.code}}
             )  # fmt: skip
-        quantity = as_decimal(data.get("quantity"), field="lines")
+        quantity = parse_decimal(data.get("quantity"), field="lines")
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}
             )
-        discount = as_decimal(data.get("discount_percent") or ZERO, field="lines")
+        discount = parse_decimal(data.get("discount_percent") or ZERO, field="lines")
         if not ZERO <= discount <= HUNDRED:
             raise ValidationError(
                 {"lines": _("%(line)s: the discount is a percentage from 0 to 100.")
@@ -101,7 +101,7 @@ def _build_lines(order: SalesOrder, lines: list[dict]) -> list[SalesOrderLine]:
             unit_price = selectors.price_for(
                 item=item, quantity=quantity, date=order.date, price_list=order.price_list
             )
-        unit_price = as_decimal(unit_price, field="lines")
+        unit_price = parse_decimal(unit_price, field="lines")
         if unit_price < 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the price cannot be negative.") % {"line": label}}

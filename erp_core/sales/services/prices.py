@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.numbers import parse_decimal
 from erp_core.models import Currency
 from erp_core.sales.models import PriceList, PriceListItem
-from erp_core.sales.services._common import ZERO, as_decimal
+from erp_core.sales.services._common import ZERO
 
 PRICE_LIST_FIELDS = (
     "code",
@@ -34,8 +35,8 @@ def _rows(price_list: PriceList, items: list[dict]) -> list[PriceListItem]:
     errors: list[str] = []
     for number, row in enumerate(items, start=1):
         item = row["item"]
-        minimum = as_decimal(row.get("min_quantity", ZERO), field="items")
-        price = as_decimal(row["unit_price"], field="items")
+        minimum = parse_decimal(row.get("min_quantity", ZERO), field="items")
+        price = parse_decimal(row["unit_price"], field="items")
         if minimum < 0:
             errors.append(_("Row %(n)s: the minimum quantity cannot be negative.") % {"n": number})
         if price < 0:

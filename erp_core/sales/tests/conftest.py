@@ -1,10 +1,9 @@
-"""Fixtures of the sales tests: seeded books, a customer, a warehouse, items with stock."""
+"""Fixtures of the sales tests: a customer, a warehouse, items with stock (``books`` is shared)."""
 
 from decimal import Decimal
 
 import pytest
 
-from erp_core.ledger.services import ledger_seed
 from erp_core.models import Item, Partner
 from erp_core.tests.factories import (
     ItemFactory,
@@ -12,12 +11,6 @@ from erp_core.tests.factories import (
     TaxCodeFactory,
     WarehouseFactory,
 )
-
-
-@pytest.fixture
-def books(db):
-    """Chart of accounts, journals, posting rules and this year's fiscal periods."""
-    ledger_seed()
 
 
 @pytest.fixture

@@ -232,8 +232,7 @@ def test_credit_block_and_finance_override():
     assert response.json()["credit_override_by"] == finance.pk
 
 
-def test_sales_may_not_ship_and_warehouse_may():
-    ledger_seed()
+def test_sales_may_not_ship_and_warehouse_may(books):
     order = _order(approve=True)
     put_stock(_item(), _warehouse())
     delivery = services.delivery_create(

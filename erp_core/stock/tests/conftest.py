@@ -1,20 +1,13 @@
-"""Fixtures of the stock ledger tests: seeded books, a warehouse pair and items per method."""
+"""Fixtures of the stock ledger tests: a warehouse pair, items per method (``books`` is shared)."""
 
 import itertools
 from decimal import Decimal
 
 import pytest
 
-from erp_core.ledger.services import ledger_seed
 from erp_core.models import Item, ItemCategory, UnitOfMeasure, Warehouse
 
 _codes = itertools.count(1)
-
-
-@pytest.fixture
-def books(db):
-    """Chart of accounts, journals, posting rules and this year's fiscal periods."""
-    ledger_seed()
 
 
 @pytest.fixture

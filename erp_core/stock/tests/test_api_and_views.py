@@ -10,6 +10,7 @@ from common.testing import APIResourceTests, api_client, staff_user
 from erp_core.models import Item, ItemCategory, UnitOfMeasure, Warehouse
 from erp_core.stock import services
 from erp_core.stock.models import StockBalance, StockMove
+from erp_core.testing.books import seed_books
 
 pytestmark = pytest.mark.django_db
 _codes = itertools.count(1)
@@ -17,9 +18,7 @@ _codes = itertools.count(1)
 
 def _booked_receipt() -> StockMove:
     """A receipt booked through the service (with the books seeded), in a new item."""
-    from erp_core.ledger.services import ledger_seed
-
-    ledger_seed()
+    seed_books()
     unit, _ = UnitOfMeasure.objects.get_or_create(
         code="PCS", defaults={"name": "Piece", "category": UnitOfMeasure.Category.COUNT}
     )

@@ -1,16 +1,18 @@
-"""Fixtures of the ledger tests: seeded books, a finance user with every ledger permission."""
+"""Helpers of the ledger tests: a finance user with every ledger permission, lines, draft and
+posted entries, accounts by code. The seeded books are the shared ``books`` fixture
+(``erp_core.testing.books``)."""
 
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.contrib.auth.models import Permission
 
 from common.testing import staff_user
 from erp_core.ledger import services
 from erp_core.ledger.models import Account, Journal
+from erp_core.testing.books import BOOKS_DAY
 
-TODAY = date(2026, 3, 15)
+TODAY = BOOKS_DAY
 
 
 def ledger_user(role: str = "Finance"):
@@ -22,11 +24,6 @@ def ledger_user(role: str = "Finance"):
     user = staff_user(role)
     user.user_permissions.add(*Permission.objects.filter(content_type__app_label="ledger"))
     return user
-
-
-def seed_books() -> None:
-    """Company settings, chart, journals, posting rules, fiscal years 2026 and 2027."""
-    services.ledger_seed(today=TODAY)
 
 
 def line(code: str, debit: str = "0", credit: str = "0", **extra) -> dict:
@@ -54,9 +51,3 @@ def posted(**kwargs):
 
 def account(code: str) -> Account:
     return Account.objects.get(code=code)
-
-
-@pytest.fixture
-def books(db) -> None:
-    """Seeded books."""
-    seed_books()
