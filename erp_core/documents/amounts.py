@@ -51,8 +51,12 @@ def totals(lines: Iterable) -> Totals:
     """Sum ``net_amount``, ``tax_amount`` and ``gross_amount`` of lines (objects or dicts)."""
     net = tax = gross = ZERO
     for line in lines:
-        get = line.get if isinstance(line, dict) else lambda name, line=line: getattr(line, name)
-        net += get("net_amount")
-        tax += get("tax_amount")
-        gross += get("gross_amount")
+        if isinstance(line, dict):
+            net += line["net_amount"]
+            tax += line["tax_amount"]
+            gross += line["gross_amount"]
+        else:
+            net += line.net_amount
+            tax += line.tax_amount
+            gross += line.gross_amount
     return Totals(net=net, tax=tax, gross=gross)

@@ -6,18 +6,21 @@ Documents follow the Chinese ERP habit: saved (draft, editable) → approved (�
 and ``voided`` and may add more (``closed``, ``cancelled``…).
 """
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-QUANTITY = {"max_digits": 18, "decimal_places": 6}
-MONEY = {"max_digits": 18, "decimal_places": 2}
-PRICE = {"max_digits": 18, "decimal_places": 6}
-PERCENT = {"max_digits": 7, "decimal_places": 4}
-RATE = {"max_digits": 5, "decimal_places": 4}
+# Keyword arguments of the DecimalFields every document uses.
+QUANTITY: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
+PRICE: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
+PERCENT: dict[str, Any] = {"max_digits": 7, "decimal_places": 4}
+RATE: dict[str, Any] = {"max_digits": 5, "decimal_places": 4}
 
 DRAFT = "draft"
 APPROVED = "approved"
@@ -59,6 +62,11 @@ class Document(models.Model):
 
     #: The number prefix of the kind (``SO``, ``PO``…); set it on the subclass.
     NUMBER_PREFIX = ""
+
+    # Each kind declares its own ``status`` field, with its own choices (draft, approved,
+    # voided and whatever steps the kind has between them).
+    status: str
+    get_status_display: Callable[[], str]
 
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
     date = models.DateField(_("date"))

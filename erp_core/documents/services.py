@@ -53,7 +53,7 @@ def document_number_next(*, kind: str, date: dt.date) -> str:
 
 def document_lock(document: D) -> D:
     """The document re-read under a row lock, so that the checks that follow stay true."""
-    return type(document).objects.select_for_update().get(pk=document.pk)
+    return type(document)._default_manager.select_for_update().get(pk=document.pk)
 
 
 def _label(document: Document) -> str:

@@ -186,13 +186,13 @@ def run_step(request: HttpRequest, document, step: Step, *, table: StepTable) ->
     if step.reason:
         reason_form = ReasonForm(request.POST, required=step.reason == REQUIRED)
         if not reason_form.is_valid():
-            messages.error(request, step.missing or _form_errors(reason_form))
+            messages.error(request, str(step.missing or _form_errors(reason_form)))
             return back
         kwargs["reason"] = reason_form.cleaned_data["reason"]
     if step.form:
         form = step.form(request.POST, document)
         if not form.is_valid():
-            messages.error(request, step.missing or _form_errors(form))
+            messages.error(request, str(step.missing or _form_errors(form)))
             return back
         kwargs.update({k: v for k, v in form.cleaned_data.items() if k != "revision"})
     try:
