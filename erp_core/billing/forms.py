@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, DecimalNumberField
 from common.widgets import DateInput, SearchSelect
 from erp_core.billing.models import Invoice, Payment
 from erp_core.billing.selectors import PAYABLE, RECEIVABLE
@@ -29,10 +29,10 @@ AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": Fal
 CELL_INPUT = {"class": "form-control form-control-sm text-end", "style": "min-width: 8rem"}
 
 
-def cell_field(**kwargs) -> forms.DecimalField:
+def cell_field(**kwargs) -> DecimalNumberField:
     """A number field of a table row, styled here: the Bootstrap mixin has styled the form's
     fields before the row fields are added."""
-    return forms.DecimalField(widget=forms.NumberInput(attrs=dict(CELL_INPUT)), **kwargs)
+    return DecimalNumberField(widget=forms.NumberInput(attrs=dict(CELL_INPUT)), **kwargs)
 
 
 class PartnerChoiceForm(BootstrapFormMixin, forms.Form):
@@ -241,7 +241,7 @@ class PaymentForm(AllocationAmountsMixin, BootstrapFormMixin, forms.Form):
     """A payment's head, and amounts to allocate to the partner's open invoices or bills."""
 
     date = forms.DateField(label=_("Date"), **DATE)
-    amount = forms.DecimalField(
+    amount = DecimalNumberField(
         label=_("Amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
     )
     bank_account = forms.ModelChoiceField(
@@ -308,7 +308,7 @@ class PaymentEditForm(BootstrapFormMixin, forms.Form):
     """A saved payment's head."""
 
     date = forms.DateField(label=_("Date"), **DATE)
-    amount = forms.DecimalField(
+    amount = DecimalNumberField(
         label=_("Amount"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
     )
     bank_account = forms.ModelChoiceField(

@@ -4,7 +4,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, DecimalNumberField
 from common.widgets import DateInput, SearchSelect
 from erp_core.ledger.models import Account, FiscalPeriod, Journal
 from erp_core.models import Partner
@@ -29,8 +29,8 @@ class JournalLineForm(BootstrapFormMixin, forms.Form):
         label=_("Account"),
         queryset=Account.objects.filter(is_postable=True, is_active=True).order_by("code"),
     )
-    debit = forms.DecimalField(label=_("Debit"), **AMOUNT)
-    credit = forms.DecimalField(label=_("Credit"), **AMOUNT)
+    debit = DecimalNumberField(label=_("Debit"), **AMOUNT)
+    credit = DecimalNumberField(label=_("Credit"), **AMOUNT)
     partner = forms.ModelChoiceField(
         label=_("Partner"),
         queryset=Partner.objects.order_by("code"),

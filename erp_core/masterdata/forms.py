@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin, KeepWhenEmptyMixin
+from common.forms import BootstrapFormMixin, DecimalNumberField, KeepWhenEmptyMixin
 from common.widgets import DateInput, SearchSelect
 from erp_core.masterdata.services import (
     BOM_FIELDS,
@@ -88,7 +88,7 @@ class ItemFilterForm(BootstrapFormMixin, forms.Form):
 class BomExplodeForm(BootstrapFormMixin, forms.Form):
     """How much to explode, and on which day (which BOM versions are valid)."""
 
-    quantity = forms.DecimalField(min_value=Decimal("0.000001"), max_digits=18, decimal_places=6)
+    quantity = DecimalNumberField(min_value=Decimal("0.000001"), max_digits=18, decimal_places=6)
     date = forms.DateField(widget=DateInput())
 
 
@@ -247,10 +247,10 @@ class BomLineForm(_ChildForm):
         queryset=Item.objects.none(),
         widget=SearchSelect(reverse_lazy("erp_core:item-options", query={"stocked": 1})),
     )
-    quantity_per = forms.DecimalField(
+    quantity_per = DecimalNumberField(
         label=_("Quantity per"), min_value=Decimal("0.000001"), max_digits=18, decimal_places=6
     )
-    scrap_percent = forms.DecimalField(
+    scrap_percent = DecimalNumberField(
         label=_("Scrap %"),
         min_value=0,
         max_value=100,
@@ -274,10 +274,10 @@ class RoutingOperationForm(_ChildForm):
 
     work_center = forms.ModelChoiceField(label=_("Work center"), queryset=WorkCenter.objects.none())
     description = forms.CharField(label=_("Description"), max_length=200, required=False)
-    setup_minutes = forms.DecimalField(
+    setup_minutes = DecimalNumberField(
         label=_("Setup minutes"), min_value=0, max_digits=12, decimal_places=2, required=False
     )
-    run_minutes_per_unit = forms.DecimalField(
+    run_minutes_per_unit = DecimalNumberField(
         label=_("Run minutes per unit"), min_value=0, max_digits=18, decimal_places=6,
         required=False,
     )  # fmt: skip

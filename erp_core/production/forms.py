@@ -6,7 +6,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, DecimalNumberField
 from common.widgets import SearchSelect
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import ProductionOrder
@@ -38,7 +38,7 @@ class ProductionOrderForm(BootstrapFormMixin, forms.Form):
     item = forms.ModelChoiceField(
         label=_("Item"), queryset=Item.objects.none(), widget=SearchSelect(MADE_ITEM_SEARCH)
     )
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.000001"), **QUANTITY)
+    quantity = DecimalNumberField(label=_("Quantity"), min_value=Decimal("0.000001"), **QUANTITY)
     date = forms.DateField(label=_("Order date"), widget=DATE)
     due_date = forms.DateField(label=_("Due date"), widget=DATE)
     start_date = forms.DateField(label=_("Planned start"), widget=DATE, required=False)
@@ -121,7 +121,7 @@ class ConsumeForm(BootstrapFormMixin, forms.Form):
         queryset=Item.objects.none(),
         widget=SearchSelect(STOCKED_ITEM_SEARCH),
     )
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.000001"), **QUANTITY)
+    quantity = DecimalNumberField(label=_("Quantity"), min_value=Decimal("0.000001"), **QUANTITY)
     warehouse = forms.ModelChoiceField(
         label=_("Warehouse"), queryset=Warehouse.objects.none(), required=False
     )
@@ -138,10 +138,10 @@ class ConsumeForm(BootstrapFormMixin, forms.Form):
 class ReportOutputForm(BootstrapFormMixin, forms.Form):
     """Good output and scrap."""
 
-    quantity = forms.DecimalField(
+    quantity = DecimalNumberField(
         label=_("Good quantity"), min_value=Decimal("0"), initial=Decimal("0"), **QUANTITY
     )
-    scrap_quantity = forms.DecimalField(
+    scrap_quantity = DecimalNumberField(
         label=_("Scrap quantity"), min_value=Decimal("0"), initial=Decimal("0"), **QUANTITY
     )
 
@@ -156,10 +156,10 @@ class BookTimeForm(BootstrapFormMixin, forms.Form):
     """Machine and labour hours on one of the order's operations."""
 
     operation = forms.ModelChoiceField(label=_("Operation"), queryset=None)
-    machine_hours = forms.DecimalField(
+    machine_hours = DecimalNumberField(
         label=_("Machine hours"), min_value=Decimal("0"), initial=Decimal("0"), **QUANTITY
     )
-    labour_hours = forms.DecimalField(
+    labour_hours = DecimalNumberField(
         label=_("Labour hours"), min_value=Decimal("0"), initial=Decimal("0"), **QUANTITY
     )
 

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, DecimalNumberField
 from common.widgets import SearchSelect
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import PurchaseOrder, PurchaseRequisitionLine
@@ -63,7 +63,7 @@ class RequisitionLineForm(BootstrapFormMixin, forms.Form):
     item = forms.ModelChoiceField(
         label=_("Item"), queryset=_items(), required=False, widget=SearchSelect(ITEM_SEARCH)
     )
-    quantity = forms.DecimalField(label=_("Quantity"), required=False, **QUANTITY)
+    quantity = DecimalNumberField(label=_("Quantity"), required=False, **QUANTITY)
     needed_by = forms.DateField(label=_("Needed by"), widget=DATE, required=False)
     suggested_supplier = forms.ModelChoiceField(
         label=_("Suggested supplier"),
@@ -130,10 +130,10 @@ class OrderForm(BootstrapFormMixin, forms.Form):
         required=False,
         help_text=_("Empty: the supplier's terms."),
     )
-    over_receipt_tolerance = forms.DecimalField(
+    over_receipt_tolerance = DecimalNumberField(
         label=_("Over-receipt tolerance %"), initial=Decimal("0"), **PERCENT
     )
-    under_receipt_tolerance = forms.DecimalField(
+    under_receipt_tolerance = DecimalNumberField(
         label=_("Under-receipt tolerance %"),
         initial=Decimal("0"),
         max_value=Decimal("99.9999"),
@@ -153,9 +153,9 @@ class OrderLineForm(BootstrapFormMixin, forms.Form):
     item = forms.ModelChoiceField(
         label=_("Item"), queryset=_items(), required=False, widget=SearchSelect(ITEM_SEARCH)
     )
-    quantity = forms.DecimalField(label=_("Quantity"), required=False, **QUANTITY)
-    unit_price = forms.DecimalField(label=_("Unit price (excl. VAT)"), required=False, **PRICE)
-    discount_percent = forms.DecimalField(
+    quantity = DecimalNumberField(label=_("Quantity"), required=False, **QUANTITY)
+    unit_price = DecimalNumberField(label=_("Unit price (excl. VAT)"), required=False, **PRICE)
+    discount_percent = DecimalNumberField(
         label=_("Discount %"), required=False, max_value=Decimal("100"), **PERCENT
     )
     tax_code = forms.ModelChoiceField(
@@ -221,7 +221,7 @@ class ReceiptLineForm(BootstrapFormMixin, forms.Form):
     """A quantity received on one order line (empty or zero: nothing of it)."""
 
     order_line = forms.IntegerField(widget=forms.HiddenInput)
-    quantity = forms.DecimalField(
+    quantity = DecimalNumberField(
         label=_("Quantity received"),
         required=False,
         max_digits=18,

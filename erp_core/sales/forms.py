@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from common.forms import BootstrapFormMixin
+from common.forms import BootstrapFormMixin, DecimalNumberField
 from common.widgets import DateInput, SearchSelect
 from erp_core.documents.amounts import plain
 from erp_core.models import Item, Partner, TaxCode, Warehouse
@@ -96,11 +96,11 @@ class OrderLineForm(BootstrapFormMixin, forms.Form):
         queryset=Item.objects.filter(is_active=True).order_by("code"),
         widget=SearchSelect(ITEM_SEARCH),
     )
-    quantity = forms.DecimalField(label=_("Quantity"), **QUANTITY, min_value=Decimal("0.000001"))
-    unit_price = forms.DecimalField(
+    quantity = DecimalNumberField(label=_("Quantity"), **QUANTITY, min_value=Decimal("0.000001"))
+    unit_price = DecimalNumberField(
         label=_("Unit price (excl. VAT)"), **QUANTITY, min_value=0, required=False
     )
-    discount_percent = forms.DecimalField(
+    discount_percent = DecimalNumberField(
         label=_("Discount %"), max_digits=7, decimal_places=4, min_value=0, max_value=100,
         required=False,
     )  # fmt: skip
@@ -140,7 +140,7 @@ class DeliveryForm(BootstrapFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.order_lines = [line for line in order_lines if line.open_quantity > 0]
         for line in self.order_lines:
-            self.fields[f"line_{line.pk}"] = forms.DecimalField(
+            self.fields[f"line_{line.pk}"] = DecimalNumberField(
                 label=f"{line.line_no}. {line.item.code} {line.item.name}",
                 **QUANTITY,
                 min_value=0,
@@ -188,10 +188,10 @@ class PriceListItemForm(BootstrapFormMixin, forms.Form):
         queryset=Item.objects.filter(is_active=True).order_by("code"),
         widget=SearchSelect(ITEM_SEARCH),
     )
-    min_quantity = forms.DecimalField(
+    min_quantity = DecimalNumberField(
         label=_("From quantity"), **QUANTITY, min_value=0, required=False
     )
-    unit_price = forms.DecimalField(label=_("Unit price (excl. VAT)"), **QUANTITY, min_value=0)
+    unit_price = DecimalNumberField(label=_("Unit price (excl. VAT)"), **QUANTITY, min_value=0)
 
 
 PriceListItemFormSet = forms.formset_factory(
