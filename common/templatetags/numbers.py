@@ -2,7 +2,7 @@
 and working days, grouped by thousands in the reader's language.
 
 ``{% load numbers %}`` then ``{{ line.net_amount|money }}``, ``{{ line.quantity|qty }}``,
-``{{ center.hours_per_shift|hours }}``, ``{{ line.discount_percent|percent }}``,
+``{{ line.unit_price|price }}``, ``{{ center.hours_per_shift|hours }}``, ``{{ line.discount_percent|percent }}``,
 ``{{ line.tax_rate|percent:"fraction" }}``, ``{{ center.working_days|weekdays }}``.
 A missing value shows as an em dash, never as "None" or an empty cell.
 """
@@ -81,6 +81,31 @@ def qty(value, places=None) -> str:
     if places is not None and places != "":
         return _fixed(number, _places(places, QTY_MAX_PLACES))
     return _trimmed(number, QTY_MAX_PLACES)
+
+
+@register.filter
+def price(value) -> str:
+    """A unit price or cost: at least two decimals, up to six when they count.
+
+    12.500000 → "12.50", 0.012500 → "0.0125", 4760 → "4,760.00".
+    """
+    number = _decimal(value)
+    if number is None:
+        return MISSING
+    rounded = number.quantize(Decimal(1).scaleb(-QTY_MAX_PLACES), rounding=ROUND_HALF_UP)
+    places = max(2, -rounded.normalize().as_tuple().exponent)  # type: ignore[operator]
+    return _fixed(number, min(places, QTY_MAX_PLACES))
+
+
+@register.filter
+def number(value):
+    """Any value that may be a number (a changed field in the history): a Decimal or float
+    without trailing zeros and grouped; anything else as it is."""
+    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        decimal = _decimal(value)
+        if decimal is not None:
+            return _trimmed(decimal, QTY_MAX_PLACES)
+    return value
 
 
 @register.filter
