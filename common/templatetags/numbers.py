@@ -2,8 +2,9 @@
 and working days, grouped by thousands in the reader's language.
 
 ``{% load numbers %}`` then ``{{ line.net_amount|money }}``, ``{{ line.quantity|qty }}``,
-``{{ line.unit_price|price }}``, ``{{ center.hours_per_shift|hours }}``, ``{{ line.discount_percent|percent }}``,
-``{{ line.tax_rate|percent:"fraction" }}``, ``{{ center.working_days|weekdays }}``.
+``{{ line.unit_price|price }}``, ``{{ center.hours_per_shift|hours }}``,
+``{{ line.discount_percent|percent }}``, ``{{ line.tax_rate|percent:"fraction" }}``,
+``{{ center.working_days|weekdays }}``.
 A missing value shows as an em dash, never as "None" or an empty cell.
 """
 
