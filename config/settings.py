@@ -87,6 +87,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # `common` is a kernel, not an installed app: its template filters are named here.
+            "libraries": {"numbers": "common.templatetags.numbers"},
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

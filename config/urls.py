@@ -3,13 +3,21 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 
-# Unknown URLs and crashes under /api/ answer the JSON error body, elsewhere Django's pages.
-handler404 = "config.api.handler404"
-handler500 = "config.api.handler500"
+# Errors under /api/ answer the JSON error body, elsewhere a page in the product's layout.
+handler400 = "config.errors.handler400"
+handler403 = "config.errors.handler403"
+handler404 = "config.errors.handler404"
+handler500 = "config.errors.handler500"
+
+# The admin names the product in the reader's language, not "Django administration".
+admin.site.site_header = _("Zhongtai administration")
+admin.site.site_title = _("Zhongtai administration")
+admin.site.index_title = _("Administration")
 
 api_v1 = [
     path("erp/", include("erp_core.masterdata.api.urls")),

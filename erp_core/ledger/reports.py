@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from erp_core.ledger.models import Account, FiscalPeriod, JournalEntry, JournalLine
+from erp_core.ledger.models.accounts import name_in_language
 from erp_core.ledger.money import ZERO, money
 
 POSTED = Q(entry__status=JournalEntry.Status.POSTED)
@@ -38,6 +39,11 @@ class TrialBalanceRow:
     opening: Decimal = ZERO
     debit: Decimal = ZERO
     credit: Decimal = ZERO
+
+    @property
+    def name(self) -> str:
+        """The account's name in the reader's language."""
+        return name_in_language(self.name_zh, self.name_en)
 
     @property
     def closing(self) -> Decimal:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
 
@@ -246,7 +246,7 @@ STEPS = StepTable(
             services.production_order_release,
             "production.release_productionorder",
             gettext_lazy("%(document)s was released."),
-            label=gettext_lazy("Release (审核)"),
+            label=pgettext_lazy("production order", "Release"),
             when=lambda order: order.is_draft,
         ),
         Step(
@@ -254,7 +254,7 @@ STEPS = StepTable(
             services.production_order_unrelease,
             "production.release_productionorder",
             gettext_lazy("%(document)s is planned again."),
-            label=gettext_lazy("Unrelease (反审核)"),
+            label=pgettext_lazy("production order", "Unrelease"),
             button_class="btn-outline-warning",
             when=lambda order: order.is_released,
         ),
@@ -281,7 +281,7 @@ STEPS = StepTable(
             services.production_order_void,
             "production.void_productionorder",
             gettext_lazy("%(document)s was voided."),
-            label=gettext_lazy("Void (作废)"),
+            label=gettext_lazy("Void"),
             reason=REQUIRED,
             button_class="btn-outline-danger",
             when=lambda order: order.is_draft,

@@ -4,9 +4,17 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+
+def name_in_language(name_zh: str, name_en: str) -> str:
+    """The Chinese or the English name, whichever the reader's language is; the other when the
+    first is empty. A page shows one language, never both side by side."""
+    if (get_language() or "").startswith("zh"):
+        return name_zh or name_en
+    return name_en or name_zh
 
 
 class NormalBalance(models.TextChoices):
@@ -92,7 +100,12 @@ class Account(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh}"
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The account's name in the reader's language."""
+        return name_in_language(self.name_zh, self.name_en)
 
     @property
     def level(self) -> int:

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from erp_core.ledger.models.accounts import Account
+from erp_core.ledger.models.accounts import Account, name_in_language
 from erp_core.ledger.models.periods import FiscalPeriod, FiscalYear
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
@@ -32,7 +32,7 @@ class Journal(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh or self.name}"
+        return f"{self.code} {name_in_language(self.name_zh, self.name)}"
 
 
 class JournalSequence(models.Model):

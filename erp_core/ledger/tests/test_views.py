@@ -5,11 +5,12 @@ from io import BytesIO
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from common.testing import staff_user
 from erp_core.ledger import selectors, services
-from erp_core.ledger.models import JournalEntry
+from erp_core.ledger.models import Account, JournalEntry
 from erp_core.ledger.tests.helpers import TODAY, account, draft, ledger_user, posted
 
 pytestmark = pytest.mark.django_db
@@ -160,7 +161,28 @@ def test_reconcile_page_shows_no_breach_on_healthy_books(client, finance):
 
 def test_chart_of_accounts_page_lists_the_tree(client, finance):
     response = client.get(reverse("ledger:account-tree"))
-    assert "22210101" in response.text and "汇兑及尾差" in response.text
+    assert "22210101" in response.text and "Exchange and rounding differences" in response.text
+
+
+def test_account_names_are_shown_in_the_readers_language_only(client, finance):
+    english = client.get(reverse("ledger:account-tree"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "Exchange and rounding differences" in english.text
+    assert "汇兑及尾差" not in english.text and "应收账款" not in english.text
+
+    chinese = client.get(reverse("ledger:account-tree"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "汇兑及尾差" in chinese.text
+    assert "Exchange and rounding differences" not in chinese.text
+    assert "Accounts receivable" not in chinese.text
+
+
+def test_an_account_names_itself_in_the_readers_language():
+    account = Account(code="1122", name_zh="应收账款", name_en="Accounts receivable")
+    with translation.override("en"):
+        assert str(account) == "1122 Accounts receivable"
+    with translation.override("zh-hans"):
+        assert str(account) == "1122 应收账款"
+    with translation.override("en"):
+        assert Account(code="9999", name_zh="只有中文", name_en="").name == "只有中文"
 
 
 ADMIN_MODELS = [

@@ -226,7 +226,8 @@ def test_warehouse_and_work_center_lists(client, login):
     assert "WH-RM" in warehouses.text
     centers = client.get(reverse("erp_core:work-center-list"))
     assert "WC-WELD" in centers.text
-    assert ">48<" in centers.text.replace(" ", "")
+    assert ">48.00<" in centers.text.replace(" ", "")  # capacity hours a day
+    assert "Mon–Fri" in centers.text
 
 
 def test_bom_page_shows_the_multi_level_explosion(client, login):

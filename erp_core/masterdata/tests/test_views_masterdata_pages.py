@@ -161,7 +161,7 @@ def test_unit_edit_changes_only_what_changed(client, planner, data):
 def test_unit_page_lists_its_conversions(client, planner, data):
     response = client.get(reverse("erp_core:unit-detail", args=[data["unit"].pk]))
     assert list(response.context["conversions"]) == [data["conversion"]]
-    assert "1 KG = 1000 G" in response.text
+    assert "1 KG = 1,000 G" in response.text
     assert 'data-testid="new-conversion"' in response.text
 
 
