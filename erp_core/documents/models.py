@@ -6,11 +6,14 @@ Documents follow the Chinese ERP habit: saved (draft, editable) → approved (�
 and ``voided`` and may add more (``closed``, ``cancelled``…).
 """
 
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
@@ -59,6 +62,9 @@ class Document(models.Model):
 
     #: The number prefix of the kind (``SO``, ``PO``…); set it on the subclass.
     NUMBER_PREFIX = ""
+    #: Who a document in each status waits for (a role's next step), shown on its page: the
+    #: hand-off between roles said in words ("Waiting for the warehouse to ship").
+    WAITING_ON: ClassVar[Mapping[str, str | Promise]] = {}
 
     number = models.CharField(_("number"), max_length=32, unique=True, editable=False)
     date = models.DateField(_("date"))
@@ -113,6 +119,11 @@ class Document(models.Model):
     def is_approved(self) -> bool:
         """Approved (审核): binding, no longer editable."""
         return self.status == APPROVED
+
+    @property
+    def waiting_on(self) -> str | Promise | None:
+        """Who the document waits for in its status (``WAITING_ON``); None when nobody."""
+        return self.WAITING_ON.get(getattr(self, "status", ""))
 
     @property
     def is_voided(self) -> bool:
