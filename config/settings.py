@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "erp_core.purchasing.apps.PurchasingConfig",
     "erp_core.production.apps.ProductionConfig",
     "erp_core.billing.apps.BillingConfig",
+    "erp_core.portal.apps.PortalConfig",
     *(app for app in _FRONT_APPS if app.split(".")[0] in ZHONGTAI_MODULES),
 ]
 

@@ -42,6 +42,7 @@ urlpatterns = [
     path("purchasing/", include("erp_core.purchasing.urls")),
     path("production/", include("erp_core.production.urls")),
     path("billing/", include("erp_core.billing.urls")),
+    path("portal/", include("erp_core.portal.urls")),
     path("integration/", include("integration.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -52,6 +52,8 @@ DEMO_USERS = (
     ("finance", "Finance"),
 )
 
+# A customer's and a supplier's own accounts: each signs in to the partner portal.
+DEMO_PARTNER_USERS = (("customer-c001", "C001"), ("supplier-s001", "S001"))
 
 DEMO_UNITS = (
     ("PCS", "件", UnitOfMeasure.Category.COUNT),
@@ -249,7 +251,7 @@ def _master_data_load(created: dict[str, int]) -> None:
 
 def masterdata_demo_load() -> dict[str, int]:
     """The root's step: master data, partners with a customer's addresses, a user per role and
-    the customer's own user."""
+    a customer's and a supplier's own users."""
     created = {
         "partners": 0,
         "users": 0,
@@ -291,9 +293,11 @@ def masterdata_demo_load() -> dict[str, int]:
         services.partner_contact_add(
             partner=customer, name="王芳", role="采购经理", phone="021-5080 1234"
         )
-    if not User.objects.filter(username="customer-c001").exists():
-        User.objects.create_user(username="customer-c001", password=DEMO_PASSWORD, partner=customer)
-        created["users"] += 1
+    for username, code in DEMO_PARTNER_USERS:
+        if not User.objects.filter(username=username).exists():
+            partner = Partner.objects.get(code=code)
+            User.objects.create_user(username=username, password=DEMO_PASSWORD, partner=partner)
+            created["users"] += 1
     return created
 
 

@@ -9,9 +9,12 @@ a module switched off takes its permissions with it.
 ROLE_NAMES: tuple[str, ...] = ("Sales", "Planner", "Shop floor", "Warehouse", "Finance", "Admin")
 
 # The root's own: the ERP, finance and integration cards, and the event log behind the last.
+# The warehouse opens the ERP too: its stock, items and warehouses, and (WMS on or off) the
+# deliveries it ships and the receipts it books are ERP pages.
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "Sales": ("erp_core.access_erp",),
     "Planner": ("erp_core.access_erp",),
+    "Warehouse": ("erp_core.access_erp",),
     "Finance": ("erp_core.access_erp", "erp_core.access_finance"),
     "Admin": (
         "erp_core.access_erp",

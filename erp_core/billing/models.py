@@ -66,6 +66,9 @@ class Invoice(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for finance to post"),
+    }
     partner = models.ForeignKey(
         "erp_core.Partner",
         verbose_name=_("partner"),
@@ -336,6 +339,9 @@ class Payment(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for finance to post"),
+    }
     partner = models.ForeignKey(
         "erp_core.Partner",
         verbose_name=_("partner"),

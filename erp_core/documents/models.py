@@ -6,13 +6,14 @@ Documents follow the Chinese ERP habit: saved (draft, editable) → approved (�
 and ``voided`` and may add more (``closed``, ``cancelled``…).
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 # Keyword arguments of the DecimalFields every document uses.
@@ -62,6 +63,9 @@ class Document(models.Model):
 
     #: The number prefix of the kind (``SO``, ``PO``…); set it on the subclass.
     NUMBER_PREFIX = ""
+    #: Who a document in each status waits for (a role's next step), shown on its page: the
+    #: hand-off between roles said in words ("Waiting for the warehouse to ship").
+    WAITING_ON: ClassVar[Mapping[str, str | Promise]] = {}
 
     # Each kind declares its own ``status`` field, with its own choices (draft, approved,
     # voided and whatever steps the kind has between them).
@@ -121,6 +125,11 @@ class Document(models.Model):
     def is_approved(self) -> bool:
         """Approved (审核): binding, no longer editable."""
         return self.status == APPROVED
+
+    @property
+    def waiting_on(self) -> str | Promise | None:
+        """Who the document waits for in its status (``WAITING_ON``); None when nobody."""
+        return self.WAITING_ON.get(getattr(self, "status", ""))
 
     @property
     def is_voided(self) -> bool:

@@ -1,7 +1,9 @@
 """The permissions of master data that each staff role holds (registered by the ERP core's app).
 
-Everyone who works with documents reads the master data they point to; planners maintain items,
-BOMs, routings and work centers, finance the taxes and currencies, sales the partners.
+Everyone who works with documents reads the master data they point to (and so may search the
+item and partner pickers of the forms it fills in); planners maintain items, BOMs, routings and
+work centers, finance the taxes and currencies, sales the partners. The shop floor reads the
+items it issues and reports, and the warehouses it issues them from.
 """
 
 _MODELS = (
@@ -76,6 +78,12 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         ),
         "erp_core.delete_billofmaterials",
         "erp_core.delete_routing",
+    ),
+    "Shop floor": (
+        "erp_core.view_item",
+        "erp_core.view_unitofmeasure",
+        "erp_core.view_unitconversion",
+        "erp_core.view_warehouse",
     ),
     "Warehouse": (*_READ_ITEMS, "erp_core.view_warehouse"),
     "Finance": (

@@ -22,11 +22,18 @@ from erp_core.masterdata.models import (
     Warehouse,
     WorkCenter,
 )
-from erp_core.models.core import IDEMPOTENCY_TTL, IdempotencyRecord, ModuleAccess, User
+from erp_core.models.core import (
+    IDEMPOTENCY_TTL,
+    ApiTokenName,
+    IdempotencyRecord,
+    ModuleAccess,
+    User,
+)
 
 __all__ = [
     "BASE_CURRENCY_CODE",
     "IDEMPOTENCY_TTL",
+    "ApiTokenName",
     "BillOfMaterials",
     "BomLine",
     "Currency",

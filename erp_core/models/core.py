@@ -92,3 +92,24 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key}"
+
+
+class ApiTokenName(models.Model):
+    """The name a partner gave one of its API tokens ("ERP link", "test script"), so that its
+    list says which is which; knox's token has no field for it. Goes with the token."""
+
+    token = models.OneToOneField(
+        "knox.AuthToken",
+        verbose_name=_("token"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="name",
+    )
+    name = models.CharField(_("name"), max_length=64)
+
+    class Meta:
+        verbose_name = _("API token name")
+        verbose_name_plural = _("API token names")
+
+    def __str__(self) -> str:
+        return self.name

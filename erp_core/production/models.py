@@ -43,6 +43,12 @@ class ProductionOrder(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for the planner to release"),
+        Status.RELEASED: _("Waiting for the shop floor to report"),
+        Status.IN_PROGRESS: _("Waiting for the shop floor to report"),
+        Status.DONE: _("Waiting for finance to close"),
+    }
     item = models.ForeignKey(
         "erp_core.Item",
         verbose_name=_("item"),

@@ -31,6 +31,10 @@ class PurchaseRequisition(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for the planner to approve"),
+        Status.APPROVED: _("Waiting for the planner to order"),
+    }
     requested_by = models.ForeignKey(
         "erp_core.User",
         verbose_name=_("requested by"),
@@ -114,6 +118,10 @@ class PurchaseOrder(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for the planner to place"),
+        Status.APPROVED: _("Waiting for the warehouse to receive"),
+    }
     supplier = models.ForeignKey(
         "erp_core.Partner",
         verbose_name=_("supplier"),
@@ -262,6 +270,9 @@ class PurchaseReceipt(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for the warehouse to book the receipt"),
+    }
     supplier = models.ForeignKey(
         "erp_core.Partner",
         verbose_name=_("supplier"),

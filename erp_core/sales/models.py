@@ -110,6 +110,10 @@ class SalesOrder(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for sales to confirm"),
+        Status.APPROVED: _("Waiting for the warehouse to ship"),
+    }
     customer = models.ForeignKey(
         "erp_core.Partner",
         verbose_name=_("customer"),
@@ -228,6 +232,9 @@ class Delivery(Document):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
+    WAITING_ON = {
+        Status.DRAFT: _("Waiting for the warehouse to ship"),
+    }
     customer = models.ForeignKey(
         "erp_core.Partner",
         verbose_name=_("customer"),

@@ -53,6 +53,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "sales.view_pricelistitem",
         "sales.view_salesorder",
         "sales.view_salesorderline",
+        "stock.view_stockbalance",
     },
     "Planner": {
         "erp_core.access_erp",
@@ -113,14 +114,20 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     },
     "Shop floor": {
         "erp_core.access_erp",
+        "erp_core.view_item",
+        "erp_core.view_unitconversion",
+        "erp_core.view_unitofmeasure",
+        "erp_core.view_warehouse",
         "mes.access_mes",
         "production.report_productionorder",
         "production.view_productionorder",
         "production.view_productionordermaterial",
         "production.view_productionorderoperation",
         "production.view_productiontimebooking",
+        "stock.view_stockbalance",
     },
     "Warehouse": {
+        "erp_core.access_erp",
         "erp_core.view_item",
         "erp_core.view_partner",
         "erp_core.view_unitconversion",

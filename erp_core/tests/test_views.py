@@ -1,6 +1,7 @@
 """The staff pages of the ERP core: home per role and the partner screens."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -69,14 +70,21 @@ def test_logout_is_a_post_form_and_works(client, login):
     assert client.get(reverse("erp_core:home")).status_code == 302
 
 
-def test_warehouse_user_sees_wms_but_not_finance(client, login):
+def test_warehouse_user_sees_its_erp_pages_and_wms_but_not_finance(client, login):
     login("Warehouse")
     response = client.get(reverse("erp_core:home"))
     assert response.status_code == 200
-    assert _modules(response) == ["wms"]
-    assert 'id="module-wms"' in response.text
+    assert _modules(response) == ["erp", "wms"]
     assert 'id="module-finance"' not in response.text
-    assert 'id="module-erp"' not in response.text
+    # Stock, items, warehouses, the deliveries it ships and the receipts it books.
+    assert {
+        "stock:balance-list",
+        "erp_core:item-list",
+        "erp_core:warehouse-list",
+        "sales:delivery-list",
+        "purchasing:receipt-list",
+    } <= set(_entries(response, "erp"))
+    assert "sales:price-list-list" not in _entries(response, "erp")
 
 
 def test_finance_user_sees_erp_and_finance_only(client, login):
@@ -185,8 +193,9 @@ def test_partner_list_needs_the_view_permission(client, login):
 
 
 def test_partner_list_needs_the_erp_module(client, login):
-    # Warehouse may view partners (through the API) but does not open the ERP's screens.
-    login("Warehouse")
+    # Viewing partners (as the API does) does not open the ERP's screens without the module.
+    user = login()
+    user.user_permissions.add(Permission.objects.get(codename="view_partner"))
     assert client.get(reverse("erp_core:partner-list")).status_code == 403
 
 

@@ -9,6 +9,7 @@
     root.querySelectorAll("select[data-search-url]").forEach(function (select) {
       if (select.tomselect) return;
       var url = select.dataset.searchUrl;
+      var refusal = "";  // the server's reason when it refuses the search (a 403 says why)
       new TomSelect(select, {
         valueField: "value",
         labelField: "text",
@@ -26,7 +27,12 @@
             headers: { Accept: "application/json" },
             credentials: "same-origin",
           })
-            .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+            .then(function (response) {
+              return response.json().catch(function () { return {}; }).then(function (data) {
+                refusal = response.ok ? "" : (data.detail || "");
+                return response.ok ? data : { results: [] };
+              });
+            })
             .then(function (data) { callback(data.results); })
             .catch(function () { callback(); });
         },
@@ -34,7 +40,7 @@
           no_results: function () {
             var div = document.createElement("div");
             div.className = "no-results";
-            div.textContent = select.dataset.noResults || "";
+            div.textContent = refusal || select.dataset.noResults || "";
             return div;
           },
         },

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from erp_core.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from erp_core.demo import DEMO_PARTNER_USERS, DEMO_PASSWORD, DEMO_USERS, demo_load
 
 
 class Command(BaseCommand):
@@ -14,7 +14,5 @@ class Command(BaseCommand):
         created = demo_load()
         summary = ", ".join(f"{count} {name}" for name, count in created.items() if count)
         self.stdout.write(f"Demo data created: {summary or 'nothing new'}.")
-        users = ", ".join(username for username, _ in DEMO_USERS)
-        self.stdout.write(
-            f"Demo users {users} and customer-c001 sign in with password {DEMO_PASSWORD!r}."
-        )
+        users = ", ".join(username for username, _ in (*DEMO_USERS, *DEMO_PARTNER_USERS))
+        self.stdout.write(f"Demo users {users} sign in with password {DEMO_PASSWORD!r}.")

@@ -69,6 +69,10 @@ class TestItemAPI(_MasterData, APIResourceTests):
     model = Item
     max_queries = 8
 
+    def wrong_role_user(self):
+        """Every role reads items (the shop floor those it issues): a user with none may not."""
+        return staff_user()
+
     def make_object(self, partner=None):
         return ItemFactory()
 
@@ -90,6 +94,10 @@ class TestWarehouseAPI(_MasterData, APIResourceTests):
     list_url = f"{API}warehouses/"
     model = Warehouse
     max_queries = 8
+
+    def wrong_role_user(self):
+        """Every role reads warehouses: a user with none may not."""
+        return staff_user()
 
     def make_object(self, partner=None):
         return WarehouseFactory()

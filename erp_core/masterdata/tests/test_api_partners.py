@@ -1,6 +1,7 @@
 """The partners resource (/api/v1/erp/partners/): the shared resource checks plus its own rules."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 
 from common.testing import (
@@ -64,8 +65,10 @@ class TestPartnerAPI(APIResourceTests):
 
 @pytest.mark.django_db
 def test_staff_without_module_access_is_403_even_with_view_partner():
-    """Warehouse holds view_partner but not erp_core.access_erp: the module gate refuses."""
-    client = api_client(staff_user("Warehouse"))
+    """view_partner without erp_core.access_erp: the module gate refuses."""
+    user = staff_user()
+    user.user_permissions.add(Permission.objects.get(codename="view_partner"))
+    client = api_client(user)
     assert_error_body(client.get(LIST_URL), 403, "permission_denied")
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from io import BytesIO
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -46,7 +47,11 @@ def _semi(code: str) -> Item:
     "name", ["erp_core:item-list", "erp_core:warehouse-list", "erp_core:work-center-list"]
 )
 def test_master_data_pages_need_the_erp_module_and_view_permission(client, name):
-    client.force_login(UserFactory(roles=["Shop floor"]))
+    viewer = UserFactory()  # may view them (as the API does), without the ERP module
+    viewer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_item", "view_warehouse", "view_workcenter"])
+    )
+    client.force_login(viewer)
     assert client.get(reverse(name)).status_code == 403
     client.force_login(UserFactory())
     assert client.get(reverse(name)).status_code == 403

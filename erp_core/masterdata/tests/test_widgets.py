@@ -66,10 +66,25 @@ def test_options_need_sign_in_and_the_view_permission(client):
     url = reverse("erp_core:item-options")
     assert client.get(url).status_code == 302
     client.force_login(UserFactory(roles=[]))
-    assert client.get(url).status_code == 403
+    refused = client.get(url)
+    assert refused.status_code == 403
+    assert "items" in refused.json()["detail"]  # the picker shows why, not an empty list
     assert client.get(reverse("erp_core:partner-options")).status_code == 403
     client.force_login(UserFactory(roles=["Planner"]))
     assert client.post(url).status_code == 405
+
+
+@pytest.mark.parametrize("role", ["Sales", "Planner", "Shop floor", "Warehouse", "Finance"])
+def test_every_staff_role_searches_the_items_picker(client, role):
+    # Each works on a form with an item (an order line, a material issued, a count).
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("erp_core:item-options"), {"q": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("role", ["Sales", "Planner", "Warehouse", "Finance"])
+def test_the_roles_whose_forms_name_a_partner_search_the_partners_picker(client, role):
+    client.force_login(UserFactory(roles=[role]))
+    assert client.get(reverse("erp_core:partner-options"), {"q": ""}).status_code == 200
 
 
 def test_the_widget_renders_only_the_chosen_option_in_one_query():

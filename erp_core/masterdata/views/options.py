@@ -1,7 +1,17 @@
-"""The options a searching select offers (``common.widgets.SearchSelect``), as JSON."""
+"""The options a searching select offers (``common.widgets.SearchSelect``), as JSON.
 
-from django.contrib.auth.decorators import login_required, permission_required
+The rule: whoever may view items searches the items picker, whoever may view partners the
+partners picker. Every role shown a form with a picker holds that view permission (its
+``roles.py``); a caller without it gets a 403 whose ``detail`` the picker shows, not an empty
+list that says nothing.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from erp_core.masterdata import selectors
@@ -10,13 +20,31 @@ from erp_core.models import Item, Partner
 OPTIONS_LIMIT = 50
 
 
+def _may_search(permission: str, what: Callable[[], str]) -> Callable:
+    """Let through those holding ``permission``; answer the others a JSON 403 saying why."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> JsonResponse:
+            if not request.user.has_perm(permission):
+                detail = _("Your role may not look up %(what)s: ask an administrator.") % {
+                    "what": what()
+                }
+                return JsonResponse({"results": [], "detail": detail}, status=403)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
 def _options(objects) -> JsonResponse:
     return JsonResponse({"results": [{"value": obj.pk, "text": str(obj)} for obj in objects]})
 
 
 @require_GET
 @login_required
-@permission_required("erp_core.view_item", raise_exception=True)
+@_may_search("erp_core.view_item", lambda: _("items"))
 def item_options(request: HttpRequest) -> JsonResponse:
     """Active items matching ``q`` by code, name, specification, barcode or pinyin initials;
     ``type`` (repeatable) limits the item types, ``make_or_buy`` to made or bought items,
@@ -36,7 +64,7 @@ def item_options(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @login_required
-@permission_required("erp_core.view_partner", raise_exception=True)
+@_may_search("erp_core.view_partner", lambda: _("partners"))
 def partner_options(request: HttpRequest) -> JsonResponse:
     """Active partners matching ``q`` by code, name or tax id; ``role=customer`` or
     ``role=supplier`` keeps those we sell to or buy from (partners of both kinds included)."""
