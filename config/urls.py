@@ -7,7 +7,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from config.health import healthz
 
-# Unknown URLs and crashes under /api/ answer the JSON error body, elsewhere Django's pages.
+# Refusals, unknown URLs and crashes under /api/ answer the JSON error body, elsewhere Django's
+# pages.
+handler400 = "config.api.handler400"
+handler403 = "config.api.handler403"
 handler404 = "config.api.handler404"
 handler500 = "config.api.handler500"
 
