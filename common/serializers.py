@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from rest_framework import serializers
@@ -53,3 +54,49 @@ class DecimalNumberField(serializers.DecimalField):
             raise serializers.ValidationError(
                 list(error.messages), code=getattr(error, "code", None) or "invalid"
             ) from None
+
+
+_PARTNER_SERIALIZERS: dict[type[serializers.BaseSerializer], type[serializers.BaseSerializer]] = {}
+
+
+def partner_serializer(
+    serializer_class: type[serializers.BaseSerializer],
+) -> type[serializers.BaseSerializer]:
+    """The read serializer a partner user is answered with: only ``partner_fields``.
+
+    A read serializer that partner users may see declares ``partner_fields``, the one set of
+    its fields a customer's or supplier's user gets: no staff user ids, internal memos,
+    accounting references (journal entries, accounts, bank accounts) or costs. Nested read
+    serializers that declare ``partner_fields`` are narrowed the same way. A serializer without
+    the declaration is refused (``ImproperlyConfigured``) rather than shown whole.
+    """
+    cached = _PARTNER_SERIALIZERS.get(serializer_class)
+    if cached is not None:
+        return cached
+    fields = getattr(serializer_class, "partner_fields", None)
+    if fields is None:
+        raise ImproperlyConfigured(
+            f"{serializer_class.__name__} must declare partner_fields: the fields a partner "
+            "user sees."
+        )
+    declared = getattr(serializer_class, "_declared_fields", {})
+    attrs: dict[str, object] = {"__module__": serializer_class.__module__}
+    for name, field in declared.items():
+        if name not in fields:
+            attrs[name] = None  # drops the declared field from the subclass
+            continue
+        many = isinstance(field, serializers.ListSerializer)
+        child = field.child if many else field
+        if isinstance(child, serializers.BaseSerializer) and hasattr(child, "partner_fields"):
+            narrowed = partner_serializer(type(child))
+            attrs[name] = narrowed(
+                *child._args, **({"many": True} if many else {}), **child._kwargs
+            )
+    meta = getattr(serializer_class, "Meta", None)
+    if meta is not None:
+        attrs["Meta"] = type(
+            "Meta", (meta,), {"fields": tuple(fields), "read_only_fields": tuple(fields)}
+        )
+    variant = type(f"Partner{serializer_class.__name__}", (serializer_class,), attrs)
+    _PARTNER_SERIALIZERS[serializer_class] = variant
+    return variant

@@ -18,7 +18,11 @@ A resource's API test subclasses ``APIResourceTests`` and describes the resource
 
 and inherits the tests: list (paginated, within a query budget that does not grow with rows),
 detail, create (201; 400 with nothing written), wrong role (403), another partner's object
-(404), anonymous (401).
+(404), anonymous (401); bodies nested too deep (400) or too big (413) answer the JSON error
+body; a partner user sees exactly the read serializer's declared ``partner_fields`` and none
+of ``PARTNER_FORBIDDEN_FIELDS`` (a resource lists the ones it may show in
+``partner_allowed_fields``); and filtering by another partner's related ids answers exactly as
+filtering by ids that do not exist.
 
 A document's API test also mixes in ``DocumentFlowTests`` (the API half of the document kit,
 ``erp_core.documents.api.DocumentViewSet``) and says how to make a draft::
@@ -36,14 +40,18 @@ and leaving the row exactly as it was.
 
 from collections.abc import Iterable
 
+import django_filters
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from rest_framework.test import APIClient
 
+from common.parsers import MAX_JSON_DEPTH
 from erp_core.models import Partner, User
 from erp_core.roles import ROLE_NAMES
 from erp_core.services import roles_sync
@@ -51,12 +59,15 @@ from erp_core.tests.factories import PartnerFactory, UserFactory
 from erp_core.tokens import api_token_issue
 
 __all__ = [
+    "PARTNER_FORBIDDEN_FIELDS",
     "APIResourceTests",
     "DocumentFlowTests",
     "PartnerFactory",
     "UserFactory",
     "api_client",
     "assert_error_body",
+    "nested_json",
+    "oversized_json",
     "partner_user",
     "staff_user",
     "token_for",
@@ -92,6 +103,70 @@ def api_client(user: User | None = None) -> APIClient:
     return client
 
 
+#: Keys a partner user never sees in an answer, at any depth: who inside the company did what,
+#: internal notes, accounting references (journal entries, accounts, the company's bank
+#: accounts), costs, and links to internal records.
+PARTNER_FORBIDDEN_FIELDS = frozenset(
+    {
+        "created_by",
+        "approved_by",
+        "voided_by",
+        "acknowledged_by",
+        "requested_by",
+        "credit_override_by",
+        "credit_override_reason",
+        "memo",
+        "internal_note",
+        "notes",
+        "void_reason",
+        "journal_entry",
+        "journal_entry_number",
+        "account",
+        "account_code",
+        "bank_account",
+        "bank_account_code",
+        "unit_cost",
+        "standard_cost",
+        "cost",
+        "stock_move",
+        "credit_limit",
+        "crm_quote_id",
+        "wms_receipt_id",
+        "requisition_line",
+        "variance_amount",
+    }
+)
+
+
+def nested_json(depth: int) -> str:
+    """A JSON body of arrays nested ``depth`` levels deep."""
+    return "[" * depth + "]" * depth
+
+
+def oversized_json() -> str:
+    """A JSON object one byte over ``DATA_UPLOAD_MAX_MEMORY_SIZE``."""
+    padding = settings.DATA_UPLOAD_MAX_MEMORY_SIZE - len('{"padding": ""}') + 1
+    return '{"padding": "' + "x" * padding + '"}'
+
+
+def _keys(data: object) -> set[str]:
+    """Every key of every object in ``data``, at any depth."""
+    if isinstance(data, dict):
+        return set(data).union(*(_keys(value) for value in data.values()))
+    if isinstance(data, list):
+        return set().union(*(_keys(value) for value in data))
+    return set()
+
+
+def _related(obj: Model, path: str) -> Model | None:
+    """The object at the end of ``path`` (``sales_order``, ``order__customer``…) from ``obj``."""
+    for name in path.split("__"):
+        obj = getattr(obj, name, None)
+        if obj is None:
+            return None
+    return obj if isinstance(obj, Model) else None
+
+
 def assert_error_body(response, status_code: int, code: str | None = None) -> dict:
     """Assert ``response`` is the uniform JSON error body with this status; return the body."""
     assert response.status_code == status_code, (response.status_code, response.content[:500])
@@ -118,6 +193,9 @@ class APIResourceTests:
     max_queries: int = 10
     list_rows: int = 20
     creates: bool = True
+    #: Of ``PARTNER_FORBIDDEN_FIELDS``, those this resource rightly shows a partner user (its
+    #: own bank account on its own partner record).
+    partner_allowed_fields: tuple[str, ...] = ()
 
     # --- What a resource test describes -------------------------------------------------------
 
@@ -249,6 +327,94 @@ class APIResourceTests:
         ids = self._result_ids(listed)
         assert mine.pk in ids
         assert theirs.pk not in ids
+
+    @pytest.mark.django_db
+    def test_a_deeply_nested_body_is_400_json_and_writes_nothing(self) -> None:
+        """JSON nested past the parser's limit is bad input (400), never a crash."""
+        if not self.creates:
+            pytest.skip("read-only resource")
+        client = api_client(self.allowed_user())
+        before = self.model._default_manager.count()
+        for depth in (MAX_JSON_DEPTH + 1, 1_000):
+            response = client.post(
+                self.list_url, data=nested_json(depth), content_type="application/json"
+            )
+            assert_error_body(response, 400, "parse_error")
+        assert self.model._default_manager.count() == before
+
+    @pytest.mark.django_db
+    def test_an_oversized_body_is_413_json_and_writes_nothing(self) -> None:
+        """A body over the upload limit is a 413 with the JSON error body, not an HTML page."""
+        if not self.creates:
+            pytest.skip("read-only resource")
+        client = api_client(self.allowed_user())
+        before = self.model._default_manager.count()
+        response = client.post(
+            self.list_url, data=oversized_json(), content_type="application/json"
+        )
+        assert_error_body(response, 413, "request_too_large")
+        assert self.model._default_manager.count() == before
+
+    def _view(self, url: str):
+        return resolve(url).func.cls
+
+    @pytest.mark.django_db
+    def test_a_partner_user_sees_only_the_declared_partner_fields(self) -> None:
+        """Detail and list rows show the read serializer's ``partner_fields``, nothing internal."""
+        mine = self.make_object(partner=PartnerFactory())
+        user = self.partner_user_for(mine)
+        if user is None:
+            pytest.skip("partner users never see this resource")
+        declared = set(self._view(self.detail_url(mine)).serializer_class.partner_fields)
+        forbidden = PARTNER_FORBIDDEN_FIELDS - set(self.partner_allowed_fields)
+        client = api_client(user)
+        detail = client.get(self.detail_url(mine))
+        assert detail.status_code == 200, detail.content[:500]
+        assert set(detail.json()) == declared
+        listed = client.get(self.list_url, {"page_size": 500})
+        assert listed.status_code == 200, listed.content[:500]
+        rows = [row for row in listed.json()["results"] if row["id"] == mine.pk]
+        assert rows and set(rows[0]) == declared
+        shown = _keys(detail.json()) | _keys(listed.json()["results"])
+        assert not shown & forbidden, sorted(shown & forbidden)
+
+    @pytest.mark.django_db
+    def test_filters_cannot_probe_other_partners_ids(self) -> None:
+        """For a partner user, a related-object filter answers another partner's id exactly as
+        an id that does not exist; its own id still finds its rows."""
+        mine = self.make_object(partner=PartnerFactory())
+        theirs = self.make_object(partner=PartnerFactory())
+        user = self.partner_user_for(mine)
+        if user is None:
+            pytest.skip("partner users never see this resource")
+        filterset = getattr(self._view(self.list_url), "filterset_class", None)
+        if filterset is None:
+            pytest.skip("the resource has no filters")
+        client = api_client(user)
+        related_filters = (
+            django_filters.ModelChoiceFilter,
+            django_filters.ModelMultipleChoiceFilter,
+        )
+        probed = 0
+        for name, model_filter in filterset.base_filters.items():
+            if not isinstance(model_filter, related_filters):
+                continue
+            their_object = _related(theirs, model_filter.field_name)
+            my_object = _related(mine, model_filter.field_name)
+            if their_object is None or their_object == my_object:
+                continue  # shared master data (a warehouse) finds the partner's own rows
+            unknown_id = type(their_object)._default_manager.order_by("-pk").first().pk + 10_000
+            their_answer = client.get(self.list_url, {name: their_object.pk})
+            unknown_answer = client.get(self.list_url, {name: unknown_id})
+            assert their_answer.status_code == unknown_answer.status_code, name
+            assert their_answer.content == unknown_answer.content, name
+            if my_object is not None:
+                own = client.get(self.list_url, {name: my_object.pk, "page_size": 500})
+                assert own.status_code == 200, (name, own.content[:500])
+                assert mine.pk in self._result_ids(own), name
+            probed += 1
+        if not probed:
+            pytest.skip("the resource has no filter on related objects")
 
     @pytest.mark.django_db
     def test_anonymous_is_401(self) -> None:
@@ -514,6 +680,21 @@ class DocumentFlowTests:
             before = self.snapshot(document)
             response = self.step(client, document, self.unapprove_verb, stale)
             self.assert_refused(response, document, before, code="stale_update")
+
+    @pytest.mark.django_db
+    def test_flow_a_step_refuses_a_deep_or_oversized_body_and_changes_nothing(self) -> None:
+        """A status step's body goes through the same parser: 400 too deep, 413 too big."""
+        step = resolve(self.list_url).func.cls.steps.get(self.approve_verb)
+        if step is not None and step.input is None:
+            pytest.skip("the step takes no body")
+        client = api_client(self.flow_user())
+        document = self.make_draft()
+        before = self.snapshot(document)
+        url = f"{self.detail_url(document)}{self.approve_verb.replace('_', '-')}/"
+        response = client.post(url, data=nested_json(1_000), content_type="application/json")
+        self.assert_refused(response, document, before, 400, "parse_error")
+        response = client.post(url, data=oversized_json(), content_type="application/json")
+        self.assert_refused(response, document, before, 413, "request_too_large")
 
     @pytest.mark.django_db
     def test_flow_put_is_405_and_changes_nothing(self) -> None:

@@ -1,8 +1,14 @@
-"""API-wide pieces: pagination, the uniform JSON error body and its schema, JSON 404/500."""
+"""API-wide pieces: pagination, the uniform JSON error body and its schema, JSON 400/403/404/500."""
 
 import logging
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    BadRequest,
+    ObjectDoesNotExist,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError, RestrictedError
@@ -16,6 +22,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from common.errors import DomainError
+from common.parsers import RequestTooLarge
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +59,24 @@ def _error_body(
     return body
 
 
+def _bad_request_body(exc: Exception) -> dict:
+    """The error body of a request Django refused while reading it: too big (413), else 400.
+
+    Django's ``SuspiciousOperation`` and ``BadRequest`` (a body over
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE``, too many fields, a malformed multipart body…) would
+    otherwise answer its HTML "Bad Request (400)" page.
+    """
+    if isinstance(exc, RequestDataTooBig):
+        return _error_body(
+            status_code=RequestTooLarge.status_code,
+            code=RequestTooLarge.default_code,
+            detail=str(RequestTooLarge.default_detail),
+        )
+    return _error_body(
+        status_code=400, code="bad_request", detail=str(_("The request could not be read."))
+    )
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     """Turn every refused request into ``{"status", "code", "detail", "errors"?}``.
 
@@ -64,6 +89,15 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
             _error_body(status_code=exc.status_code, code=exc.code, detail=exc.message),
             status=exc.status_code,
         )
+    if isinstance(exc, (SuspiciousOperation, BadRequest)):
+        set_rollback()
+        if isinstance(exc, SuspiciousOperation):
+            # Django logs these to django.security; an API refusal must leave the same trace.
+            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(
+                "%s: %s", exc, context["request"].path if context.get("request") else ""
+            )
+        body = _bad_request_body(exc)
+        return Response(body, status=body["status"])
     if isinstance(exc, (ProtectedError, RestrictedError)):
         set_rollback()
         return Response(
@@ -102,6 +136,28 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         code = getattr(detail, "code", None) or getattr(exc, "default_code", "error")
         response.data = _error_body(status_code=response.status_code, code=code, detail=str(detail))
     return response
+
+
+def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django could not read, under /api/: the JSON error body (413 when too big)."""
+    if request.path.startswith(API_PATH_PREFIX):
+        body = _bad_request_body(exception)
+        return JsonResponse(body, status=body["status"])
+    return defaults.bad_request(request, exception)
+
+
+def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A refusal outside DRF's views, under /api/: the JSON error body; else Django's page."""
+    if request.path.startswith(API_PATH_PREFIX):
+        return JsonResponse(
+            _error_body(
+                status_code=403,
+                code="permission_denied",
+                detail=str(_("You do not have permission to perform this action.")),
+            ),
+            status=403,
+        )
+    return defaults.permission_denied(request, exception)
 
 
 def handler404(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -8,9 +8,8 @@ which runs no context processor and so no query.
 
 import logging
 
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
-from django.utils.translation import gettext as _
 from django.views import defaults
 
 from config import api
@@ -28,25 +27,17 @@ def _is_api(request: HttpRequest) -> bool:
     return request.path.startswith(api.API_PATH_PREFIX)
 
 
-def _json(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse(
-        api._error_body(status_code=status, code=code, detail=detail), status=status
-    )
-
-
 def handler400(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A request the server cannot take (a bad header, a suspicious operation)."""
     if _is_api(request):
-        return _json(400, "bad_request", str(_("Bad request.")))
+        return api.handler400(request, exception)
     return defaults.bad_request(request, exception)
 
 
 def handler403(request: HttpRequest, exception: Exception) -> HttpResponse:
     """A page the user's roles do not open."""
     if _is_api(request):
-        return _json(
-            403, "permission_denied", str(_("You do not have permission to perform this action."))
-        )
+        return api.handler403(request, exception)
     return defaults.permission_denied(request, exception)
 
 

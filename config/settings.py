@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "simple_history",
     "import_export",
+    "axes",
     "integration.apps.IntegrationConfig",
     "erp_core.apps.ErpCoreConfig",
     "erp_core.ledger.apps.LedgerConfig",
@@ -76,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -126,6 +129,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "erp_core:home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in throttling (django-axes) --------------------------------------------------------
+# Every password sign-in (the staff sign-in page, the admin's, the partner portal's) goes
+# through authenticate(request=...), which AxesStandaloneBackend checks first. API tokens are
+# not passwords and are not counted here (the API has its own rate throttles). Tests sign in
+# with force_login; client.login() would need a request (see docs/api.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many failures an account (any address), and an address (any account), are locked
+# out for the cool-off; a success resets the account's count. Sites where many users share one
+# address (a factory behind NAT) may lock on the pair instead:
+# LOGIN_LOCKOUT_PARAMETERS=username,username+ip_address.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [
+    name.split("+") if "+" in name else name
+    for name in env_list("LOGIN_LOCKOUT_PARAMETERS", ["username", "ip_address"])
+]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "config.signin.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "config.signin.client_ip"
+# Behind a reverse proxy: how many trusted proxies add themselves to X-Forwarded-For.
+LOGIN_PROXY_COUNT = env_int("LOGIN_PROXY_COUNT", 0)
+# The password and the POST body are never stored with an attempt.
+AXES_SENSITIVE_PARAMETERS = ["password", "csrfmiddlewaretoken"]
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -228,6 +259,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Bounded, strict JSON: too deep or not JSON is a 400, too big a 413 (never a 500).
+    "DEFAULT_PARSER_CLASSES": [
+        "common.parsers.JSONParser",
+        "common.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [

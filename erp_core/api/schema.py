@@ -14,7 +14,8 @@ class AutoSchema(SpectacularAutoSchema):
     """drf-spectacular's schema plus the error responses every operation can give.
 
     Each operation documents 400/401/403/404/429 with ``ErrorSerializer``; writes also 409,
-    and those with a body 415.
+    and those with a body 413 and 415. A read serializer declaring ``partner_fields`` requires
+    only those: a partner user's answer leaves the others out.
     A view listing an action in ``idempotent_actions`` gets the ``Idempotency-Key`` header and
     the 422 answer for a key reused with another body.
     """
@@ -26,6 +27,7 @@ class AutoSchema(SpectacularAutoSchema):
         "403": "Authenticated, but the caller's role or partner may not do this.",
         "404": "No such object, or not one the caller may see.",
         "409": "The object's state forbids the change (e.g. still referenced).",
+        "413": "The request body is larger than the server accepts.",
         "415": "The request body's content type is missing, not one listed, or malformed.",
         "422": "The Idempotency-Key was already used with a different request.",
         "429": "Too many requests: retry after the `Retry-After` header's seconds.",
@@ -61,10 +63,23 @@ class AutoSchema(SpectacularAutoSchema):
         if self.method in self._WRITE_METHODS:
             codes.append("409")
         if self.method in ("POST", "PUT", "PATCH"):
-            codes.append("415")
+            codes.extend(("413", "415"))
         if self._is_idempotent_action():
             codes.append("422")
         return codes
+
+    def _map_basic_serializer(self, serializer, direction: str) -> dict:
+        """Fields outside a read serializer's ``partner_fields`` are not required: partner
+        users are answered without them."""
+        result = super()._map_basic_serializer(serializer, direction)
+        partner_fields = getattr(serializer, "partner_fields", None)
+        if partner_fields is not None and "required" in result:
+            required = [name for name in result["required"] if name in partner_fields]
+            if required:
+                result["required"] = required
+            else:
+                del result["required"]
+        return result
 
     def _get_response_bodies(self, direction: str = "response") -> dict:
         """The success responses drf-spectacular infers, plus the documented error responses."""

@@ -25,7 +25,8 @@ its services, and a table of status steps mapped to services::
 and gets, all answered with the read serializer:
 
 - ``GET`` list (filtered, searched, ordered, paginated) and detail, a partner user seeing only
-  its partner's documents (another partner's is a 404, as a missing one);
+  its partner's documents (another partner's is a 404, as a missing one), and of each only the
+  read serializer's declared ``partner_fields``;
 - ``POST`` create through ``create_service``, honouring ``Idempotency-Key``;
 - ``PATCH`` through ``update_service``: only the fields sent change, lines when sent replace
   them all, an optional ``revision`` makes a stale edit a 409. ``PUT`` answers 405 — one method
@@ -51,6 +52,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from common.serializers import partner_serializer
 from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import STEP_PERMISSIONS, is_partner_user
 
@@ -215,7 +217,8 @@ class DocumentViewSet(
     ``module_permission`` (or ``module_permissions``), ``partner_field`` and ``partner_actions``,
     ``document_argument`` (the services' keyword for the document), ``create_service``,
     ``update_service`` and ``steps`` (verb → ``Step``). Each step becomes an action; its
-    ``permission`` joins ``action_permissions``.
+    ``permission`` joins ``action_permissions``. A partner user is answered with the read
+    serializer's declared ``partner_fields`` only (``common.serializers.partner_serializer``).
     """
 
     permission_classes = DOCUMENT_PERMISSIONS
@@ -295,6 +298,13 @@ class DocumentViewSet(
         step = self.steps.get(self.action)
         if step is not None and step.input is not None:
             return step.input
+        return self.read_serializer_class()
+
+    def read_serializer_class(self) -> type[BaseSerializer]:
+        """The read serializer; a partner user's is its declared ``partner_fields`` only."""
+        request = getattr(self, "request", None)
+        if request is not None and is_partner_user(request.user):
+            return partner_serializer(self.serializer_class)
         return self.serializer_class
 
     # --- Steps -------------------------------------------------------------------------------
@@ -324,5 +334,6 @@ class DocumentViewSet(
     def answer(self, document: Model, code: int = status.HTTP_200_OK) -> Response:
         """The document as the read serializer shows it, re-read with its lines."""
         document = self.get_queryset().get(pk=document.pk)
-        data = self.serializer_class(document, context=self.get_serializer_context()).data
+        serializer_class = self.read_serializer_class()
+        data = serializer_class(document, context=self.get_serializer_context()).data
         return Response(data, status=code)

@@ -1,12 +1,16 @@
 """Every refused API request answers ``{"status", "code", "detail", "errors"?}`` as JSON."""
 
+import json
+import logging
+
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, ValidationError
 from django.test import Client, RequestFactory
 from rest_framework.test import APIClient
 from rest_framework.throttling import SimpleRateThrottle
 
 from common.errors import Conflict
+from common.parsers import MAX_JSON_DEPTH, json_depth
 from common.testing import (
     PartnerFactory,
     api_client,
@@ -14,7 +18,7 @@ from common.testing import (
     partner_user,
     staff_user,
 )
-from config.api import handler404, handler500
+from config.api import handler400, handler403, handler404, handler500
 from erp_core.masterdata.api import views as partner_views
 from erp_core.models import Partner
 
@@ -189,5 +193,84 @@ def test_handlers_fall_back_to_django_pages_outside_the_api():
     request = RequestFactory().get("/somewhere/")
     assert handler500(request)["Content-Type"].startswith("text/html")
     assert handler404(request, Exception("x"))["Content-Type"].startswith("text/html")
+    assert handler400(request, Exception("x"))["Content-Type"].startswith("text/html")
+    assert handler403(request, Exception("x"))["Content-Type"].startswith("text/html")
     api_request = RequestFactory().get("/api/v1/x/")
     assert handler500(api_request)["Content-Type"] == "application/json"
+
+
+def test_django_refusals_outside_drf_answer_json_under_the_api():
+    """What Django refuses before a view runs (handler400/403) is the JSON body under /api/."""
+    request = RequestFactory().post("/api/v1/x/")
+    for response, status_code, code in (
+        (handler400(request, RequestDataTooBig("big")), 413, "request_too_large"),
+        (handler400(request, SuspiciousOperation("odd")), 400, "bad_request"),
+        (handler403(request, Exception("no")), 403, "permission_denied"),
+    ):
+        assert response.status_code == status_code
+        assert response["Content-Type"] == "application/json"
+        assert json.loads(response.content)["code"] == code
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("depth", [MAX_JSON_DEPTH + 1, 1_000, 100_000])
+def test_deeply_nested_json_is_400_not_a_crash(depth):
+    """A body nested past the limit is refused before it is parsed (no RecursionError)."""
+    response = api_client(staff_user("Admin")).post(
+        URL, data=_nested(depth), content_type="application/json"
+    )
+    assert_error_body(response, 400, "parse_error")
+
+
+@pytest.mark.parametrize("text", ['{"a": NaN}', '{"a": Infinity}', "[-Infinity]", '{"a": 1'])
+@pytest.mark.django_db
+def test_nan_infinity_and_broken_json_are_400(text):
+    """Only strict JSON is accepted."""
+    response = api_client(staff_user("Admin")).post(URL, data=text, content_type="application/json")
+    assert_error_body(response, 400, "parse_error")
+
+
+@pytest.mark.django_db
+def test_invalid_utf8_is_400():
+    """A body that is not UTF-8 is bad input."""
+    response = api_client(staff_user("Admin")).post(
+        URL, data=b'{"name": "\xff"}', content_type="application/json"
+    )
+    assert_error_body(response, 400, "parse_error")
+
+
+def test_json_depth_ignores_brackets_inside_strings():
+    assert json_depth('{"a": "[[[[{{{{", "b": [1, [2]]}') == 3
+    assert json_depth('"\\"[["') == 0
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_413_json(settings):
+    """Above DATA_UPLOAD_MAX_MEMORY_SIZE: 413 and the JSON body, never Django's HTML page."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    body = '{"name": "' + "x" * 2_000 + '"}'
+    client = api_client(staff_user("Admin"))
+    response = client.post(URL, data=body, content_type="application/json")
+    assert_error_body(response, 413, "request_too_large")
+    form = client.post(
+        URL, data="name=" + "x" * 2_000, content_type="application/x-www-form-urlencoded"
+    )
+    assert_error_body(form, 413, "request_too_large")
+
+
+@pytest.mark.django_db
+def test_request_data_too_big_raised_by_django_is_413_json(settings, caplog, monkeypatch):
+    """Django's own check (reading ``request.body``) answers the JSON body too, and is logged."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    monkeypatch.setattr(
+        partner_views.PartnerViewSet, "create", lambda self, request, *a, **k: request.body
+    )
+    client = api_client(staff_user("Admin"))
+    with caplog.at_level(logging.WARNING, logger="django.security"):
+        response = client.post(URL, data="x" * 2_000, content_type="application/json")
+    assert_error_body(response, 413, "request_too_large")
+    assert any(r.name.startswith("django.security") for r in caplog.records)

@@ -2,10 +2,11 @@
 
 import django_filters
 
+from erp_core.api.filters import DocumentFilterSet
 from erp_core.billing.models import Invoice, Payment
 
 
-class InvoiceFilterSet(django_filters.FilterSet):
+class InvoiceFilterSet(DocumentFilterSet):
     """Filter documents by kind, status, partner, match status, dates and open amount."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -26,7 +27,7 @@ class InvoiceFilterSet(django_filters.FilterSet):
         }
 
 
-class PaymentFilterSet(django_filters.FilterSet):
+class PaymentFilterSet(DocumentFilterSet):
     """Filter payments by direction, status, partner and dates."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from rest_framework import serializers
 
 from common.serializers import AnswersWithReadSerializer
+from erp_core.api.permissions import is_partner_user
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.billing.selectors import SIDES, gross_in_words
 from erp_core.ledger.models import Account
@@ -27,6 +28,27 @@ MONEY = {"max_digits": 20, "decimal_places": 2}
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
     """A line as the API shows it, with its source and (bills) its three-way match."""
+
+    #: What a partner's user sees of a line: not the ledger account or the three-way match.
+    partner_fields = (
+        "id",
+        "line_no",
+        "item",
+        "item_code",
+        "description",
+        "unit",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_code_code",
+        "tax_rate",
+        "net_amount",
+        "tax_amount",
+        "gross_amount",
+        "delivery_line",
+        "receipt_line",
+        "credited_line",
+    )
 
     item_code = serializers.CharField(source="item.code", read_only=True)
     unit = serializers.CharField(source="unit_name", read_only=True)
@@ -65,7 +87,44 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    """An invoice, bill or credit note with its lines, VAT parties, totals and open amount."""
+    """An invoice, bill or credit note with its lines, VAT parties, totals and open amount.
+
+    A partner's user sees ``partner_fields``: not the journal entry, the internal memo or the
+    three-way match status.
+    """
+
+    partner_fields = (
+        "id",
+        "number",
+        "kind",
+        "status",
+        "partner",
+        "partner_code",
+        "partner_name",
+        "date",
+        "due_date",
+        "currency",
+        "credit_note_of",
+        "credit_note_of_number",
+        "supplier_invoice_number",
+        "buyer_name",
+        "buyer_tax_id",
+        "buyer_address_phone",
+        "buyer_bank",
+        "seller_name",
+        "seller_tax_id",
+        "seller_address_phone",
+        "seller_bank",
+        "net_amount",
+        "tax_amount",
+        "gross_amount",
+        "gross_in_words",
+        "amount_allocated",
+        "open_amount",
+        "created_at",
+        "approved_at",
+        "lines",
+    )
 
     partner_code = serializers.CharField(source="partner.code", read_only=True)
     partner_name = serializers.CharField(source="partner.name", read_only=True)
@@ -235,6 +294,8 @@ class InvoiceUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer)
 class PaymentAllocationSerializer(serializers.ModelSerializer):
     """An allocation as the API shows it."""
 
+    partner_fields = ("id", "invoice", "invoice_number", "amount", "created_at")
+
     invoice_number = serializers.CharField(source="invoice.number", read_only=True)
 
     class Meta:
@@ -244,7 +305,30 @@ class PaymentAllocationSerializer(serializers.ModelSerializer):
 
 
 class PaymentSerializer(serializers.ModelSerializer):
-    """A payment with its allocations and unapplied cash."""
+    """A payment with its allocations and unapplied cash.
+
+    A partner's user sees ``partner_fields``: not the company's bank account, the journal
+    entry or the internal memo.
+    """
+
+    partner_fields = (
+        "id",
+        "number",
+        "direction",
+        "status",
+        "partner",
+        "partner_code",
+        "partner_name",
+        "date",
+        "amount",
+        "currency",
+        "reference",
+        "amount_allocated",
+        "unapplied_amount",
+        "created_at",
+        "approved_at",
+        "allocations",
+    )
 
     partner_code = serializers.CharField(source="partner.code", read_only=True)
     partner_name = serializers.CharField(source="partner.name", read_only=True)
@@ -383,6 +467,15 @@ class StatementQuerySerializer(serializers.Serializer):
     )
     date_from = serializers.DateField()
     date_to = serializers.DateField()
+
+    def __init__(self, *args, **kwargs) -> None:
+        """A partner user may name only its own partner: another one's id is refused exactly
+        as an id that does not exist, so that the answer tells nothing about other partners."""
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and is_partner_user(request.user):
+            field = self.fields["partner"]
+            field.queryset = field.queryset.filter(pk=request.user.partner_id)
 
     def validate(self, attrs: dict) -> dict:
         """An ordered range."""

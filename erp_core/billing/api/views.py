@@ -306,7 +306,7 @@ class PartnerStatementViewSet(viewsets.GenericViewSet):
     )
     def list(self, request: Request) -> Response:
         """Compute the statement asked for."""
-        query = StatementQuerySerializer(data=request.query_params)
+        query = StatementQuerySerializer(data=request.query_params, context={"request": request})
         query.is_valid(raise_exception=True)
         data = query.validated_data
         partner = data.get("partner")

@@ -383,5 +383,12 @@ def test_statement_endpoint_and_its_partner_scoping(books):
     client = api_client(partner_user(mine))
     own = client.get(STATEMENTS, query)
     assert own.status_code == 200 and own.json()["partner"] == mine.pk
-    assert_error_body(client.get(STATEMENTS, {**query, "partner": other.pk}), 404, "not_found")
+    # Another partner's id answers exactly as an id that does not exist: nothing to probe.
+    theirs = client.get(STATEMENTS, {**query, "partner": other.pk})
+    unknown = client.get(STATEMENTS, {**query, "partner": other.pk + 10_000})
+    assert_error_body(theirs, 400, "invalid")
+    assert theirs.json()["errors"]["partner"] == [
+        message.replace(str(other.pk + 10_000), str(other.pk))
+        for message in unknown.json()["errors"]["partner"]
+    ]
     assert_error_body(client.get(STATEMENTS, {**query, "kind": "payable"}), 404)

@@ -2,6 +2,7 @@
 
 import django_filters
 
+from erp_core.api.filters import DocumentFilterSet
 from erp_core.ledger.models import Account, FiscalPeriod, JournalEntry
 
 
@@ -20,7 +21,7 @@ class AccountFilterSet(django_filters.FilterSet):
         }
 
 
-class JournalEntryFilterSet(django_filters.FilterSet):
+class JournalEntryFilterSet(DocumentFilterSet):
     """Filter entries by status, journal code, date range, account and source."""
 
     journal = django_filters.CharFilter(field_name="journal__code")

@@ -84,7 +84,17 @@ class PartnerContactSerializer(serializers.ModelSerializer):
 
 
 class PartnerSerializer(serializers.ModelSerializer):
-    """A partner as the API shows it."""
+    """A partner as the API shows it; its own user sees ``partner_fields`` (no credit limit:
+    that is the company's decision about the partner, not the partner's data)."""
+
+    partner_fields = (
+        "id",
+        *(name for name in PARTNER_FIELDS if name != "credit_limit"),
+        "addresses",
+        "contacts",
+        "created_at",
+        "updated_at",
+    )
 
     # Declared so that the schema allows the empty string partners without e-mail have.
     email = serializers.EmailField(read_only=True, allow_blank=True)

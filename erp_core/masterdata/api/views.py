@@ -18,8 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from common.serializers import partner_serializer
 from erp_core.api.idempotency import IdempotentCreateMixin
-from erp_core.api.permissions import RESOURCE_PERMISSIONS
+from erp_core.api.permissions import RESOURCE_PERMISSIONS, is_partner_user
 from erp_core.masterdata import selectors, services
 from erp_core.masterdata.api.filters import (
     BillOfMaterialsFilterSet,
@@ -134,6 +135,8 @@ class PartnerViewSet(IdempotentCreateMixin, viewsets.ModelViewSet):
         """The input serializer for writes, the read serializer otherwise."""
         if self.action in _WRITE_ACTIONS:
             return PartnerWriteSerializer
+        if is_partner_user(self.request.user):
+            return partner_serializer(PartnerSerializer)
         return PartnerSerializer
 
     def perform_create(self, serializer: BaseSerializer) -> None:

@@ -2,10 +2,11 @@
 
 import django_filters
 
+from erp_core.api.filters import DocumentFilterSet
 from erp_core.production.models import ProductionOrder
 
 
-class ProductionOrderFilterSet(django_filters.FilterSet):
+class ProductionOrderFilterSet(DocumentFilterSet):
     """Filter orders by status, item (id or code), warehouse and due date range."""
 
     item_code = django_filters.CharFilter(field_name="item__code")

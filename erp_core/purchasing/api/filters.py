@@ -2,10 +2,11 @@
 
 import django_filters
 
+from erp_core.api.filters import DocumentFilterSet
 from erp_core.purchasing.models import PurchaseOrder, PurchaseReceipt, PurchaseRequisition
 
 
-class PurchaseRequisitionFilterSet(django_filters.FilterSet):
+class PurchaseRequisitionFilterSet(DocumentFilterSet):
     """Filter requisitions by status, number and date range."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -16,7 +17,7 @@ class PurchaseRequisitionFilterSet(django_filters.FilterSet):
         fields = {"status": ["exact"], "number": ["exact"]}
 
 
-class PurchaseOrderFilterSet(django_filters.FilterSet):
+class PurchaseOrderFilterSet(DocumentFilterSet):
     """Filter orders by status, supplier, number, date and expected-date ranges."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -37,7 +38,7 @@ class PurchaseOrderFilterSet(django_filters.FilterSet):
         }
 
 
-class PurchaseReceiptFilterSet(django_filters.FilterSet):
+class PurchaseReceiptFilterSet(DocumentFilterSet):
     """Filter receipts by status, supplier, order, warehouse and date range."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")

@@ -105,6 +105,28 @@ class PurchaseRequisitionWriteSerializer(AnswersWithReadSerializer, RevisionInpu
 class PurchaseOrderLineSerializer(serializers.ModelSerializer):
     """An order line with its price, VAT, dates and received quantity."""
 
+    #: What a supplier's user sees of a line (not the requisition behind it).
+    partner_fields = (
+        "id",
+        "line_no",
+        "item",
+        "item_code",
+        "item_name",
+        "unit",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "net_unit_price",
+        "tax_rate",
+        "net_amount",
+        "tax_amount",
+        "gross_amount",
+        "expected_date",
+        "confirmed_date",
+        "received_quantity",
+    )
+
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     unit = serializers.CharField(source="item.unit.code", read_only=True)
@@ -138,7 +160,37 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
 
 
 class PurchaseOrderSerializer(serializers.ModelSerializer):
-    """A purchase order with its lines and totals."""
+    """A purchase order with its lines and totals.
+
+    A supplier's user sees ``partner_fields``: not the staff who made, placed or acknowledged
+    it, nor the internal memo or the reasons written by staff.
+    """
+
+    partner_fields = (
+        "id",
+        "number",
+        "date",
+        "status",
+        "revision",
+        "created_at",
+        "approved_at",
+        "supplier",
+        "supplier_code",
+        "supplier_name",
+        "warehouse_code",
+        "expected_date",
+        "payment_terms_days",
+        "over_receipt_tolerance",
+        "under_receipt_tolerance",
+        "acknowledged_at",
+        "supplier_reference",
+        "closed_at",
+        "cancelled_at",
+        "total_net",
+        "total_tax",
+        "total_gross",
+        "lines",
+    )
 
     supplier_code = serializers.CharField(source="supplier.code", read_only=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
@@ -280,6 +332,18 @@ class PurchaseOrderCancelInputSerializer(RevisionInputSerializer):
 class PurchaseReceiptLineSerializer(serializers.ModelSerializer):
     """A receipt line: the order line, the quantity, the cost it was booked at, billed so far."""
 
+    #: What a supplier's user sees of a line: not the stock cost or the stock move.
+    partner_fields = (
+        "id",
+        "line_no",
+        "order_line",
+        "order_line_no",
+        "item",
+        "item_code",
+        "quantity",
+        "billed_quantity",
+    )
+
     item_code = serializers.CharField(source="item.code", read_only=True)
     order_line_no = serializers.IntegerField(source="order_line.line_no", read_only=True)
 
@@ -301,7 +365,23 @@ class PurchaseReceiptLineSerializer(serializers.ModelSerializer):
 
 
 class PurchaseReceiptSerializer(serializers.ModelSerializer):
-    """A receipt with its lines."""
+    """A receipt with its lines; a supplier's user sees ``partner_fields``."""
+
+    partner_fields = (
+        "id",
+        "number",
+        "date",
+        "status",
+        "created_at",
+        "approved_at",
+        "supplier",
+        "supplier_code",
+        "purchase_order",
+        "purchase_order_number",
+        "warehouse_code",
+        "delivery_note",
+        "lines",
+    )
 
     supplier_code = serializers.CharField(source="supplier.code", read_only=True)
     purchase_order_number = serializers.CharField(source="purchase_order.number", read_only=True)

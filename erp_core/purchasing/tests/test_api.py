@@ -14,6 +14,8 @@ from common.testing import (
     PartnerFactory,
     api_client,
     assert_error_body,
+    nested_json,
+    oversized_json,
     partner_user,
     staff_user,
 )
@@ -294,10 +296,24 @@ def test_the_supplier_acknowledges_its_order_through_the_api():
     body = response.json()
     assert body["supplier_reference"] == "SC-2026-17"
     assert body["acknowledged_at"]
-    assert body["acknowledged_by"] == user.pk
+    # Who acknowledged is a user id of the company's system: not in the supplier's view.
+    assert "acknowledged_by" not in body
+    assert order.__class__.objects.get(pk=order.pk).acknowledged_by_id == user.pk
     assert body["lines"][0]["confirmed_date"] == str(confirmed)
     again = _post(user, f"{ORDERS}{order.pk}/acknowledge/", {})
     assert_error_body(again, 409, "already_acknowledged")
+
+
+def test_the_suppliers_acknowledge_refuses_a_deep_or_oversized_body_as_json():
+    """The action a supplier's user may call parses its body like every other: 400, 413."""
+    order = _placed()
+    client = api_client(partner_user(order.supplier))
+    url = f"{ORDERS}{order.pk}/acknowledge/"
+    deep = client.post(url, data=nested_json(1_000), content_type="application/json")
+    assert_error_body(deep, 400, "parse_error")
+    big = client.post(url, data=oversized_json(), content_type="application/json")
+    assert_error_body(big, 413, "request_too_large")
+    assert PurchaseOrder.objects.get(pk=order.pk).acknowledged_at is None
 
 
 def test_another_suppliers_order_is_404_also_on_acknowledge():

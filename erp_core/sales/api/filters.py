@@ -2,6 +2,7 @@
 
 import django_filters
 
+from erp_core.api.filters import DocumentFilterSet
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
 
 
@@ -13,7 +14,7 @@ class PriceListFilterSet(django_filters.FilterSet):
         fields = {"code": ["exact"], "is_default": ["exact"], "is_active": ["exact"]}
 
 
-class SalesOrderFilterSet(django_filters.FilterSet):
+class SalesOrderFilterSet(DocumentFilterSet):
     """Filter orders by status, customer, date range, number and CRM quote."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
@@ -31,7 +32,7 @@ class SalesOrderFilterSet(django_filters.FilterSet):
         }
 
 
-class DeliveryFilterSet(django_filters.FilterSet):
+class DeliveryFilterSet(DocumentFilterSet):
     """Filter deliveries by status, customer, order, date range and number."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from common.serializers import AnswersWithReadSerializer
-from erp_core.api.permissions import is_partner_user
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Currency, Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import (
@@ -97,6 +96,29 @@ class PriceListWriteSerializer(AnswersWithReadSerializer, serializers.Serializer
 class SalesOrderLineSerializer(serializers.ModelSerializer):
     """An order line with its amounts and what was delivered."""
 
+    #: What a customer's user sees of a line.
+    partner_fields = (
+        "id",
+        "line_no",
+        "item",
+        "item_code",
+        "item_name",
+        "description",
+        "quantity",
+        "unit_price",
+        "discount_percent",
+        "tax_code_code",
+        "tax_rate",
+        "net_amount",
+        "tax_amount",
+        "gross_amount",
+        "requested_date",
+        "promised_date",
+        "delivered_quantity",
+        "closed_quantity",
+        "open_quantity",
+    )
+
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     tax_code_code = serializers.CharField(source="tax_code.code", read_only=True, allow_null=True)
@@ -132,8 +154,33 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
 class SalesOrderSerializer(serializers.ModelSerializer):
     """A sales order with its lines and totals.
 
-    A customer's own user does not see who inside the company approved or overrode what.
+    A customer's own user sees ``partner_fields``: not who inside the company approved or
+    overrode what, the internal memo, the price list or the CRM quote.
     """
+
+    partner_fields = (
+        "id",
+        "number",
+        "status",
+        "date",
+        "customer",
+        "customer_code",
+        "customer_name",
+        "customer_reference",
+        "warehouse_code",
+        "requested_date",
+        "promised_date",
+        "payment_terms_days",
+        "revision",
+        "created_at",
+        "approved_at",
+        "closed_at",
+        "voided_at",
+        "total_net",
+        "total_tax",
+        "total_gross",
+        "lines",
+    )
 
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
@@ -178,8 +225,6 @@ class SalesOrderSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
-    INTERNAL = ("approved_by", "credit_override_by", "credit_override_reason", "crm_quote_id")
-
     def _sum(self, order: SalesOrder, field: str) -> str:
         total = sum((getattr(line, field) for line in order.lines.all()), Decimal("0.00"))
         return f"{total:.2f}"
@@ -195,15 +240,6 @@ class SalesOrderSerializer(serializers.ModelSerializer):
     def get_total_gross(self, order: SalesOrder) -> str:
         """Sum of the lines' amounts incl. VAT (价税合计)."""
         return self._sum(order, "gross_amount")
-
-    def to_representation(self, instance: SalesOrder) -> dict:
-        """Hide internal fields from a customer's own user."""
-        data = super().to_representation(instance)
-        request = self.context.get("request")
-        if request is not None and is_partner_user(request.user):
-            for name in self.INTERNAL:
-                data.pop(name, None)
-        return data
 
 
 class SalesOrderLineInputSerializer(serializers.Serializer):
@@ -265,6 +301,18 @@ class SalesOrderApproveInputSerializer(RevisionInputSerializer):
 class DeliveryLineSerializer(serializers.ModelSerializer):
     """A delivered quantity of an order line, and how much of it was invoiced."""
 
+    partner_fields = (
+        "id",
+        "line_no",
+        "sales_order_line",
+        "order_line_no",
+        "item",
+        "item_code",
+        "item_name",
+        "quantity",
+        "invoiced_quantity",
+    )
+
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     order_line_no = serializers.IntegerField(source="sales_order_line.line_no", read_only=True)
@@ -287,7 +335,26 @@ class DeliveryLineSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
-    """A delivery (送货单) with its lines."""
+    """A delivery (送货单) with its lines; a customer's user sees ``partner_fields``."""
+
+    partner_fields = (
+        "id",
+        "number",
+        "status",
+        "date",
+        "customer",
+        "customer_code",
+        "customer_name",
+        "sales_order",
+        "sales_order_number",
+        "warehouse_code",
+        "shipment_reference",
+        "revision",
+        "created_at",
+        "approved_at",
+        "voided_at",
+        "lines",
+    )
 
     customer_code = serializers.CharField(source="customer.code", read_only=True)
     customer_name = serializers.CharField(source="customer.name", read_only=True)
