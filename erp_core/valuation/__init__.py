@@ -14,6 +14,7 @@ from erp_core.valuation.engine import (
     State,
     ValuedMove,
     revaluation,
+    value_move,
     value_moves,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "State",
     "ValuedMove",
     "revaluation",
+    "value_move",
     "value_moves",
 ]

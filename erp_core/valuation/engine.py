@@ -207,6 +207,26 @@ def _take_layers(layers: tuple[Layer, ...], quantity: Decimal) -> tuple[Decimal,
     return taken, tuple(left)
 
 
+def value_move(
+    *,
+    method: CostingMethod,
+    state: State,
+    move: Move,
+    standard_cost: Decimal = ZERO,
+    allow_negative: bool = False,
+) -> ValuedMove:
+    """Value one move from ``state``: one step of ``value_moves``.
+
+    For a caller that walks a long history without holding it in memory (a backdated move
+    before half a million others): it feeds the moves one at a time as it reads them.
+    """
+    if not move.quantity:
+        raise ValueError(f"Move {move.id} has no quantity.")
+    if move.quantity > 0:
+        return _receive(method, state, move, standard_cost)
+    return _issue(method, state, move, standard_cost, allow_negative)
+
+
 def value_moves(
     *,
     method: CostingMethod | str,
@@ -224,12 +244,13 @@ def value_moves(
     state = opening or State()
     results = []
     for move in moves:
-        if not move.quantity:
-            raise ValueError(f"Move {move.id} has no quantity.")
-        if move.quantity > 0:
-            valued = _receive(method, state, move, standard_cost)
-        else:
-            valued = _issue(method, state, move, standard_cost, allow_negative)
+        valued = value_move(
+            method=method,
+            state=state,
+            move=move,
+            standard_cost=standard_cost,
+            allow_negative=allow_negative,
+        )
         results.append(valued)
         state = valued.state
     return results
