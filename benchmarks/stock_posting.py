@@ -6,8 +6,8 @@
    What this machine can write at best; the posting figures are printed as a share of it.
 1. Posting: N receipts and issues through the services, each with its valuation, balance update
    and journal entry (numbered, in one transaction) — moves per second and SQL statements per
-   move; then the same moves booked ``--batch`` to a transaction, as a handler books the lines
-   of one shipment.
+   move; then the same moves booked ``--batch`` at a time through ``stock_moves_book``, as a
+   handler books the lines of one shipment (one entry per batch: its moves share a document).
 2. Backdated: an item with H later moves (the history is loaded with COPY, valued by the
    engine), then one receipt dated before all of them through ``stock_receipt`` — the time to
    replay the history, write the revaluation rows and post the correcting entry, and the peak
@@ -57,7 +57,7 @@ import django  # noqa: E402
 django.setup()
 
 import psycopg2  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from erp_core.ledger.models import Journal, JournalSequence  # noqa: E402
@@ -193,15 +193,24 @@ class StatementCounter:
         return execute(sql, params, many, context)
 
 
-def post_move(item: Item, n: int, rng: random.Random, source: services.Source) -> None:
+def planned_line(item: Item, n: int, rng: random.Random, source) -> services.MoveLine:
     """The n-th move: receipts and issues alternate."""
     if n % 2 == 0:
-        services.stock_receipt(item=item, warehouse=warehouse, quantity=Decimal(rng.randint(5, 50)),
-                               unit_cost=Decimal(rng.randint(100, 9999)) / 100,
-                               source=source)  # fmt: skip
+        return services.MoveLine(item=item, warehouse=warehouse, reason="receipt",
+                                 quantity=Decimal(rng.randint(5, 50)), source=source,
+                                 unit_cost=Decimal(rng.randint(100, 9999)) / 100)  # fmt: skip
+    return services.MoveLine(item=item, warehouse=warehouse, reason="issue",
+                             quantity=-Decimal(rng.randint(1, 5)), source=source)  # fmt: skip
+
+
+def post_move(line: services.MoveLine) -> None:
+    """One move in its own transaction, through the single-move services."""
+    if line.quantity > 0:
+        services.stock_receipt(item=line.item, warehouse=line.warehouse, quantity=line.quantity,
+                               unit_cost=line.unit_cost, source=line.source)  # fmt: skip
     else:
-        services.stock_issue(item=item, warehouse=warehouse, quantity=Decimal(rng.randint(1, 5)),
-                             source=source)  # fmt: skip
+        services.stock_issue(item=line.item, warehouse=line.warehouse, quantity=-line.quantity,
+                             source=line.source)  # fmt: skip
 
 
 for batch in (1, args.batch):
@@ -213,12 +222,12 @@ for batch in (1, args.batch):
         for first in range(0, args.moves, batch):
             # The moves of one transaction come from one document, as a shipment's lines do.
             source = services.Source(type="bench.document", id=str(first))
+            lines = [planned_line(item, n, rng, source)
+                     for n in range(first, min(first + batch, args.moves))]  # fmt: skip
             if batch == 1:
-                post_move(item, first, rng, source)
-                continue
-            with transaction.atomic():
-                for n in range(first, min(first + batch, args.moves)):
-                    post_move(item, n, rng, source)
+                post_move(lines[0])
+            else:
+                services.stock_moves_book(lines=lines)
     elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     label = "one move a transaction" if batch == 1 else f"{batch} moves a transaction"
     rate = args.moves / elapsed
