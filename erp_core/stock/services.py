@@ -19,6 +19,7 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -35,6 +36,7 @@ from erp_core.valuation import (
     Layer,
     Move,
     NegativeStockError,
+    Replay,
     State,
     ValuedMove,
     value_move,
@@ -264,15 +266,15 @@ class _Key:
         }
 
 
-@dataclass
-class _Fix:
-    """A correction of a booked move's value, found by replaying after a backdated move."""
+class _Fix(NamedTuple):
+    """A correction of a booked move's value, found by replaying after a backdated move.
+
+    A tuple: a backdated move may find hundreds of thousands.
+    """
 
     key: _Key
     corrects: int | StockMove  # a stored row's pk, or a row of this batch
     moved_at: dt.datetime
-    reason: str
-    incoming: bool
     value: Decimal
     variance: Decimal
     backdated: StockMove
@@ -302,8 +304,9 @@ class _Batch:
         self.actor = actor
         self.rows: list[StockMove] = []
         self.fixes: list[_Fix] = []
-        # Corrections found in this batch, not yet written, by the row they correct.
-        self.pending: dict[tuple, list[Decimal]] = {}
+        # Each backdated move's corrections summed by the corrected moves' reason and direction:
+        # what its correcting entry posts.
+        self.revalued: list[tuple[StockMove, _Key, dict[tuple[str, bool], Decimal]]] = []
 
     # --- valuation ----------------------------------------------------------------------------
 
@@ -374,6 +377,13 @@ class _Batch:
             .iterator(chunk_size=10_000)
         )
         fix = next(fixes, None)
+        # Corrections found earlier in this batch (another backdated move of the key), unwritten.
+        pending: dict[tuple, list[Decimal]] = {}
+        for earlier in self.fixes:
+            if earlier.key is key:
+                sums = pending.setdefault(_ref(earlier.corrects), [ZERO, ZERO])
+                sums[0] += earlier.value
+                sums[1] += earlier.variance
 
         def stored() -> Iterator[tuple]:
             nonlocal fix
@@ -390,54 +400,43 @@ class _Batch:
                 yield (row.moved_at, 1, seq, row.quantity, row.receipt_value, row.reason,
                        row.value, row.variance, row)  # fmt: skip
 
-        for moved_at, _n, _pk, quantity, receipt_value, reason, value, variance, ref in heapq.merge(
-            stored(), booked_here(), key=lambda entry: entry[:3]
-        ):
-            pending = self.pending.get(_ref(ref))
-            if pending is not None:
-                value, variance = value + pending[0], variance + pending[1]
+        # Most often no move of this batch is booked to the key yet: nothing to merge.
+        merged = (
+            heapq.merge(stored(), booked_here(), key=lambda entry: entry[:3])
+            if key.rows
+            else stored()
+        )
+        for moved_at, _n, _pk, quantity, receipt_value, reason, value, variance, ref in merged:
+            if pending and _ref(ref) in pending:
+                value, variance = value + pending[_ref(ref)][0], variance + pending[_ref(ref)][1]
             yield moved_at, quantity, receipt_value, reason, value, variance, ref
 
     def _backdated(self, key: _Key, move: Move, *, reason, moved_at, source) -> StockMove:
         """Insert a move into the past: replay the key's history from the state before it and
         correct every later move whose value changed."""
-        options = key.options
-        state, row = State(), None
+        replay = Replay(opening=State(), **key.options)
+        row = None
+        sums: dict[tuple[str, bool], Decimal] = {}
         for at, quantity, receipt_value, old_reason, value, variance, ref in self._history(key):
             if row is None and at > moved_at:
-                valued = value_move(state=state, move=move, **options)
-                state = valued.state
+                valued = replay.value(move)
                 row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
-            rerun = value_move(
-                state=state,
-                move=Move(id=ref if isinstance(ref, int) else 0, quantity=quantity,
-                          value=receipt_value),
-                **options,
-            )  # fmt: skip
-            state = rerun.state
+            new_value, new_variance = replay.effect(
+                ref if isinstance(ref, int) else 0, quantity, value=receipt_value
+            )
             if row is None:
                 continue
-            new_value, new_variance = stock_effect(rerun)
             if new_value != value or new_variance != variance:
-                fix = _Fix(
-                    key=key,
-                    corrects=ref,
-                    moved_at=at,
-                    reason=old_reason,
-                    incoming=quantity > 0,
-                    value=new_value - value,
-                    variance=new_variance - variance,
-                    backdated=row,
-                )
-                self.fixes.append(fix)
-                pending = self.pending.setdefault(_ref(ref), [ZERO, ZERO])
-                pending[0] += fix.value
-                pending[1] += fix.variance
+                delta = new_value - value
+                self.fixes.append(_Fix(key, ref, at, delta, new_variance - variance, row))
+                group = (old_reason, quantity > 0)
+                sums[group] = sums.get(group, ZERO) + delta
         if row is None:  # nothing later after all (a move of this batch at the same time)
-            valued = value_move(state=state, move=move, **options)
-            state = valued.state
+            valued = replay.value(move)
             row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
-        key.state = state
+        key.state = replay.state
+        if sums:
+            self.revalued.append((row, key, sums))
         return row
 
     # --- writes -------------------------------------------------------------------------------
@@ -452,7 +451,7 @@ class _Batch:
         """
         documented = all(
             row.source_type for row in self.rows if row.reason != Reason.TRANSFER
-        ) and all(fix.backdated.source_type for fix in self.fixes)
+        ) and all(backdated.source_type for backdated, _key, _sums in self.revalued)
         if not documented:
             StockMove.objects.bulk_create(self.rows)
         entries, members = self._entries()
@@ -505,16 +504,16 @@ class _Batch:
             )  # fmt: skip
             rows.append(row)
         corrections: dict[tuple, tuple[posting.Amounts, list[StockMove]]] = {}
-        for fix in self.fixes:
-            amounts, backdated = corrections.setdefault(
-                _entry_group(fix.backdated), (posting.new_amounts(), [])
+        for backdated, key, sums in self.revalued:
+            amounts, rows = corrections.setdefault(
+                _entry_group(backdated), (posting.new_amounts(), [])
             )
-            posting.add_revaluation(
-                amounts, accounts, category_code=_category_code(fix.key.item), reason=fix.reason,
-                incoming=fix.incoming, delta=fix.value,
-            )  # fmt: skip
-            if fix.backdated not in backdated:
-                backdated.append(fix.backdated)
+            for (reason, incoming), delta in sums.items():
+                posting.add_revaluation(
+                    amounts, accounts, category_code=_category_code(key.item), reason=reason,
+                    incoming=incoming, delta=delta,
+                )  # fmt: skip
+            rows.append(backdated)
         entries, members = [], []
         for (amounts, rows), correcting in (
             *((group, False) for group in groups.values()),
@@ -560,29 +559,51 @@ _REVALUATION_COLUMNS = (
 def _insert_revaluations(fixes: list[_Fix], now: dt.datetime) -> None:
     """Write the revaluation rows: COPY on PostgreSQL (a backdated move may correct hundreds of
     thousands), bulk inserts elsewhere."""
-
-    def values(fix: _Fix) -> tuple:
-        corrects = fix.corrects if isinstance(fix.corrects, int) else fix.corrects.pk
-        event = fix.backdated.source_event_id
-        return (fix.key.item.pk, fix.key.warehouse.pk, fix.moved_at, Reason.REVALUATION.value,
-                ZERO, ZERO, fix.value, None, fix.variance, corrects, "stock.move",
-                str(fix.backdated.pk), str(event) if event else None, now)  # fmt: skip
-
+    null = "\\N"  # COPY's text format
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy_expert"):
-            table = StockMove._meta.db_table
-            sql = f"COPY {table} ({', '.join(_REVALUATION_COLUMNS)}) FROM STDIN"
+            sql = f"COPY {StockMove._meta.db_table} ({', '.join(_REVALUATION_COLUMNS)}) FROM STDIN"
+            # The columns each backdated move's corrections share, made once.
+            shared: dict[int, tuple[str, str]] = {}
             for first in range(0, len(fixes), 50_000):
                 buffer = io.StringIO()
-                for fix in fixes[first : first + 50_000]:
+                for key, corrects, moved_at, value, variance, backdated in fixes[
+                    first : first + 50_000
+                ]:
+                    if id(backdated) not in shared:
+                        event = backdated.source_event_id
+                        shared[id(backdated)] = (
+                            f"{key.item.pk}\t{key.warehouse.pk}\t",
+                            f"\tstock.move\t{backdated.pk}\t{event or null}\t{now}\n",
+                        )
+                    head, tail = shared[id(backdated)]
+                    if not isinstance(corrects, int):
+                        corrects = corrects.pk
                     buffer.write(
-                        "\t".join(r"\N" if v is None else str(v) for v in values(fix)) + "\n"
+                        f"{head}{moved_at}\trevaluation\t0\t0\t{value}\t{null}\t{variance}\t"
+                        f"{corrects}{tail}"
                     )
                 buffer.seek(0)
                 cursor.copy_expert(sql, buffer)
             return
     StockMove.objects.bulk_create(
-        (StockMove(**dict(zip(_REVALUATION_COLUMNS, values(fix), strict=True))) for fix in fixes),
+        (
+            StockMove(
+                item=fix.key.item,
+                warehouse=fix.key.warehouse,
+                moved_at=fix.moved_at,
+                reason=Reason.REVALUATION,
+                quantity=ZERO,
+                unit_cost=ZERO,
+                value=fix.value,
+                variance=fix.variance,
+                corrects_id=fix.corrects if isinstance(fix.corrects, int) else fix.corrects.pk,
+                source_type="stock.move",
+                source_id=str(fix.backdated.pk),
+                source_event_id=fix.backdated.source_event_id,
+            )
+            for fix in fixes
+        ),
         batch_size=2000,
     )
 
