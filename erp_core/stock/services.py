@@ -393,23 +393,34 @@ class _Batch:
                 while fix is not None and (fix[0], fix[1]) == (moved_at, pk):
                     value, variance = value + fix[2], variance + fix[3]
                     fix = next(fixes, None)
-                yield (moved_at, 0, pk, quantity, receipt_value, reason, value, variance, pk)
+                if pending and ("stored", pk) in pending:
+                    value += pending["stored", pk][0]
+                    variance += pending["stored", pk][1]
+                yield moved_at, quantity, receipt_value, reason, value, variance, pk
+
+        if not key.rows:  # most often no move of this batch is booked to the key yet
+            return stored()
 
         def booked_here() -> Iterator[tuple]:
-            for seq, row in enumerate(key.rows):
-                yield (row.moved_at, 1, seq, row.quantity, row.receipt_value, row.reason,
-                       row.value, row.variance, row)  # fmt: skip
+            for row in key.rows:
+                value, variance = row.value, row.variance
+                if pending and _ref(row) in pending:
+                    value += pending[_ref(row)][0]
+                    variance += pending[_ref(row)][1]
+                yield (row.moved_at, row.quantity, row.receipt_value, row.reason, value, variance,
+                       row)  # fmt: skip
 
-        # Most often no move of this batch is booked to the key yet: nothing to merge.
-        merged = (
-            heapq.merge(stored(), booked_here(), key=lambda entry: entry[:3])
-            if key.rows
-            else stored()
+        # Stored rows come first at the same time: this batch's rows get the higher keys.
+        order = {id(row): seq for seq, row in enumerate(key.rows)}
+        return heapq.merge(
+            stored(),
+            booked_here(),
+            key=lambda entry: (
+                (entry[0], 0, entry[6])
+                if isinstance(entry[6], int)
+                else (entry[0], 1, order[id(entry[6])])
+            ),
         )
-        for moved_at, _n, _pk, quantity, receipt_value, reason, value, variance, ref in merged:
-            if pending and _ref(ref) in pending:
-                value, variance = value + pending[_ref(ref)][0], variance + pending[_ref(ref)][1]
-            yield moved_at, quantity, receipt_value, reason, value, variance, ref
 
     def _backdated(self, key: _Key, move: Move, *, reason, moved_at, source) -> StockMove:
         """Insert a move into the past: replay the key's history from the state before it and

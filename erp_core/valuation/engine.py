@@ -106,7 +106,8 @@ class ValuedMove:
 # The rules work on plain values (quantity, value, layers, last unit cost of the balance; the
 # move's fields) and return a plain tuple: ``value_move`` wraps them in the dataclasses, and
 # ``Replay`` walks a long history through them without an object per move.
-_Step = tuple[Decimal, Decimal, Decimal, Decimal, Decimal, tuple, Decimal]
+_Balance = tuple[Decimal, Decimal, tuple, Decimal]  # quantity, value, layers, last unit cost
+_Step = tuple[Decimal, Decimal, Decimal, _Balance]  # value, variance, revaluation, balance after
 
 
 def _receive(
@@ -145,7 +146,7 @@ def _receive(
         value_after = worth + actual
         if method is CostingMethod.FIFO:
             layers = (*held, Layer(quantity, actual))
-    return value, variance, revaluation, after, value_after, layers, cost
+    return value, variance, revaluation, (after, value_after, layers, cost)
 
 
 def _current_unit_cost(
@@ -197,7 +198,7 @@ def _issue(
             taken = money(worth * covered / on_hand)
         if wanted > covered:  # negative stock, where allowed: at the current cost
             taken += money((wanted - covered) * current)
-    return -taken, ZERO, ZERO, after, worth - taken, layers, current
+    return -taken, ZERO, ZERO, (after, worth - taken, layers, current)
 
 
 def _take_layers(layers: tuple[Layer, ...], quantity: Decimal) -> tuple[Decimal, tuple[Layer, ...]]:
@@ -219,7 +220,7 @@ def _take_layers(layers: tuple[Layer, ...], quantity: Decimal) -> tuple[Decimal,
 
 def _step(
     method: CostingMethod,
-    state: tuple[Decimal, Decimal, tuple[Layer, ...], Decimal],
+    state: _Balance,
     move_id: int,
     quantity: Decimal,
     cost_given: Decimal | None,
@@ -250,7 +251,7 @@ def value_move(
     allow_negative: bool = False,
 ) -> ValuedMove:
     """Value one move from ``state``: one step of ``value_moves``."""
-    value, variance, revaluation, *after = _step(
+    value, variance, revaluation, after = _step(
         CostingMethod(method),
         (state.quantity, state.value, state.layers, state.last_unit_cost),
         move.id,
@@ -310,11 +311,10 @@ class Replay:
         cost: Decimal | None = None,
     ) -> tuple[Decimal, Decimal]:
         """Value the next move and return its ``stock_effect``: (stock value, variance)."""
-        moved, variance, revaluation, *after = _step(
+        moved, variance, revaluation, self._balance = _step(
             self.method, self._balance, move_id, quantity, cost, value, self.standard_cost,
             self.allow_negative,
         )  # fmt: skip
-        self._balance = tuple(after)
         return moved + revaluation, variance - revaluation
 
     def value(self, move: Move) -> ValuedMove:
