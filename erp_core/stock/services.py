@@ -401,8 +401,11 @@ class _Batch:
         if not key.rows:  # most often no move of this batch is booked to the key yet
             return stored()
 
+        # This batch's rows in booking order: by time, then in the order they were booked.
+        order = {id(row): seq for seq, row in enumerate(key.rows)}
+
         def booked_here() -> Iterator[tuple]:
-            for row in key.rows:
+            for row in sorted(key.rows, key=lambda row: (row.moved_at, order[id(row)])):
                 value, variance = row.value, row.variance
                 if pending and _ref(row) in pending:
                     value += pending[_ref(row)][0]
@@ -411,7 +414,6 @@ class _Batch:
                        row)  # fmt: skip
 
         # Stored rows come first at the same time: this batch's rows get the higher keys.
-        order = {id(row): seq for seq, row in enumerate(key.rows)}
         return heapq.merge(
             stored(),
             booked_here(),
