@@ -438,17 +438,18 @@ def _post_entries(
         ]
     )
     posted_at = timezone.now()
-    JournalEntry.objects.filter(pk__in=[entry.pk for entry in drafts]).update(
-        status=JournalEntry.Status.POSTED,
-        posted_at=posted_at,
-        posted_by=actor,
-        number=Case(
+    if len(drafts) == 1:
+        number: Value | Case = Value(numbers[todo[0]])
+    else:
+        number = Case(
             *[
                 When(pk=entry.pk, then=Value(numbers[n]))
                 for entry, n in zip(drafts, todo, strict=True)
             ],
             output_field=CharField(),
-        ),
+        )
+    JournalEntry.objects.filter(pk__in=[entry.pk for entry in drafts]).update(
+        status=JournalEntry.Status.POSTED, posted_at=posted_at, posted_by=actor, number=number
     )
     for entry, n in zip(drafts, todo, strict=True):
         entry.journal = journal
