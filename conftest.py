@@ -10,10 +10,18 @@ import os
 import pytest
 from django.conf import settings
 from django.db import connection
+from hypothesis import settings as hypothesis_settings
 
 from tests import bus_probe
 
 pytest_plugins = ["erp_core.testing.books"]
+
+# Property tests that leave their number of examples to the profile run a few by default, so CI
+# stays light; HYPOTHESIS_PROFILE=thorough runs many more (before a release, after a change to
+# the ledgers). Tests that set max_examples themselves keep it.
+hypothesis_settings.register_profile("light", max_examples=3)
+hypothesis_settings.register_profile("thorough", max_examples=60)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "light"))
 
 
 def _database_is_postgres() -> bool:

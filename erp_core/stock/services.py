@@ -1,22 +1,34 @@
 """Stock ledger services: receipts, issues, transfers, adjustments, consumption and output.
 
-Each call locks the item × warehouse balance (in primary-key order when it touches two),
-values the move with ``erp_core.valuation``, writes the ledger row, updates the balance and
-posts the journal entry, all in one transaction. A move dated before the latest booked move of
-its item × warehouse re-values the later moves: each one whose value changes gets a revaluation
-row and a correcting journal entry; nothing already booked is edited.
+Every move is booked through one path, ``stock_moves_book``: a batch of moves in one transaction
+as one unit of work — a shipment's 200 lines, a count's 1,000 bins, a day's receipts. The
+single-move services below are that batch with one line.
+
+A batch checks every line first (one bad line refuses the whole batch, naming the line), locks
+the balance of every item × warehouse it touches once, in primary-key order, values the moves in
+memory with ``erp_core.valuation`` in the order given, then writes the ledger rows, their
+journal entries (one per source document and day, one line per account) and the balances with a
+few bulk statements, whatever its size. A move dated before the latest booked move of its item ×
+warehouse re-values the later moves: each one whose value changes gets a revaluation row, and the
+differences one correcting entry; nothing already booked is edited.
 """
 
 import datetime as dt
-from dataclasses import dataclass
+import heapq
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from erp_core.models import Item, Warehouse
+from erp_core.ledger.services import EntryInput
+from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
 from erp_core.stock.models import StockBalance, StockMove
 from erp_core.valuation import (
@@ -24,10 +36,10 @@ from erp_core.valuation import (
     Layer,
     Move,
     NegativeStockError,
+    Replay,
     State,
     ValuedMove,
-    revaluation,
-    value_moves,
+    value_move,
 )
 from erp_core.valuation.engine import stock_effect
 
@@ -36,6 +48,8 @@ ZERO = Decimal("0")
 Reason = StockMove.Reason
 ISSUE_REASONS = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION, Reason.ADJUSTMENT)
 RECEIPT_REASONS = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.ADJUSTMENT)
+_IN_ONLY = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT)
+_OUT_ONLY = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION)
 
 
 @dataclass(frozen=True)
@@ -47,38 +61,38 @@ class Source:
     event_id: str | None = None
 
 
-def _state(balance: StockBalance) -> State:
-    return State(
-        quantity=balance.quantity,
-        value=balance.value,
-        layers=tuple(Layer(Decimal(q), Decimal(v)) for q, v in balance.layers),
-        last_unit_cost=balance.last_unit_cost,
-    )
+@dataclass(frozen=True)
+class MoveLine:
+    """One move given to ``stock_moves_book``.
+
+    ``quantity`` is signed like the ledger's: + into ``warehouse`` (a receipt, production
+    output, an adjustment gain), − out of it (an issue, a shipment, consumption, a loss). A
+    receipt carries its ``unit_cost``; a gain without one comes in at the current cost; an
+    issue is valued by the costing method. A transfer moves ``quantity`` (> 0) from
+    ``warehouse`` to ``to_warehouse`` and books two rows. ``moved_at`` defaults to now.
+    """
+
+    item: Item
+    warehouse: Warehouse
+    quantity: Decimal
+    reason: str
+    unit_cost: Decimal | None = None
+    moved_at: dt.datetime | None = None
+    to_warehouse: Warehouse | None = None
+    source: Source = Source()
 
 
-def _store_state(balance: StockBalance, state: State) -> None:
-    balance.quantity = state.quantity
-    balance.value = state.value
-    balance.layers = [[str(layer.quantity), str(layer.value)] for layer in state.layers]
-    balance.last_unit_cost = state.last_unit_cost
-    balance.save(update_fields=["quantity", "value", "layers", "last_unit_cost", "updated_at"])
-
-
-def _locked_balances(item: Item, warehouses: list[Warehouse]) -> dict[int, StockBalance]:
-    """Create the missing balances, then lock them in primary-key order (no deadlocks)."""
-    for warehouse in warehouses:
-        StockBalance.objects.get_or_create(item=item, warehouse=warehouse)
-    locked = (
-        StockBalance.objects.select_for_update()
-        .filter(item=item, warehouse__in=warehouses)
-        .order_by("pk")
-    )
-    return {balance.warehouse_id: balance for balance in locked}
+# --- Checks ------------------------------------------------------------------------------------
 
 
 def _check_quantity(quantity: Decimal) -> None:
     if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity <= 0:
         raise ValidationError({"quantity": _("The quantity must be a positive number.")})
+
+
+def _check_cost(unit_cost: Decimal | None) -> None:
+    if not isinstance(unit_cost, Decimal) or not unit_cost.is_finite() or unit_cost < 0:
+        raise ValidationError({"unit_cost": _("The unit cost must be zero or more.")})
 
 
 def _check_item(item: Item) -> None:
@@ -88,142 +102,587 @@ def _check_item(item: Item) -> None:
         raise ValidationError({"item": _("The item is inactive.")})
 
 
-def _method(item: Item) -> CostingMethod:
-    return CostingMethod(item.costing_method)
-
-
-def _row(item, warehouse, *, reason, moved_at, valued: ValuedMove, source: Source) -> StockMove:
-    value, variance = stock_effect(valued)
-    return StockMove(
-        item=item,
-        warehouse=warehouse,
-        moved_at=moved_at,
-        reason=reason,
-        quantity=valued.quantity,
-        unit_cost=valued.unit_cost,
-        value=value,
-        receipt_value=valued.value + valued.variance if valued.quantity > 0 else None,
-        variance=variance,
-        source_type=source.type,
-        source_id=source.id,
-        source_event_id=source.event_id,
-    )
-
-
-def _book(
-    *,
-    item: Item,
-    warehouse: Warehouse,
-    balance: StockBalance,
-    quantity: Decimal,
-    reason: str,
-    moved_at: dt.datetime,
-    source: Source,
-    unit_cost: Decimal | None = None,
-    value: Decimal | None = None,
-    actor=None,
-) -> StockMove:
-    """Value one move against the locked balance, write it, post it; re-value later moves."""
-    later = StockMove.objects.filter(item=item, warehouse=warehouse, moved_at__gt=moved_at).exists()
-    move = Move(id=0, quantity=quantity, unit_cost=unit_cost, value=value)
-    options = {
-        "method": _method(item),
-        "standard_cost": item.standard_cost,
-        "allow_negative": warehouse.allow_negative_stock,
-    }
-    try:
-        if not later:
-            (valued,) = value_moves(moves=[move], opening=_state(balance), **options)
-            row = _row(item, warehouse, reason=reason, moved_at=moved_at, valued=valued,
-                       source=source)  # fmt: skip
-            row.save()
-            _store_state(balance, valued.state)
-            posting.post_move(row, actor=actor)
-            return row
-        return _book_backdated(
-            item=item, warehouse=warehouse, balance=balance, move=move, reason=reason,
-            moved_at=moved_at, source=source, options=options, actor=actor,
-        )  # fmt: skip
-    except NegativeStockError as exc:
-        raise ValidationError({"quantity": str(exc)}) from exc
-
-
-def _book_backdated(
-    *, item, warehouse, balance, move: Move, reason, moved_at, source, options, actor
-) -> StockMove:
-    """Insert a move into the past: replay the history, correct every later move that changed."""
-    history = list(
-        StockMove.objects.filter(item=item, warehouse=warehouse)
-        .exclude(reason=Reason.REVALUATION)
-        .order_by("moved_at", "pk")
-        .values("pk", "moved_at", "quantity", "receipt_value", "reason")
-    )
-    at = next((n for n, row in enumerate(history) if row["moved_at"] > moved_at), len(history))
-    as_moves = [_as_engine_move(row) for row in history]
-    before = value_moves(moves=as_moves[:at], **options)
-    opening = before[-1].state if before else State()
-    booked_later = value_moves(moves=as_moves[at:], opening=opening, **options)
-    rerun = value_moves(moves=[move, *as_moves[at:]], opening=opening, **options)
-    new_move, later_rerun = rerun[0], rerun[1:]
-    row = _row(item, warehouse, reason=reason, moved_at=moved_at, valued=new_move, source=source)
-    row.save()
-    posting.post_move(row, actor=actor)
-    # Replaying the history without the new move gives what each later move is worth as booked
-    # now (its value plus the corrections earlier backdated moves gave it).
-    originals = {row["pk"]: row for row in history[at:]}
-    fixes = []
-    for correction in revaluation(booked=booked_later, revalued=later_rerun):
-        original = originals[correction.move_id]
-        fixes.append(
-            StockMove(
-                item=item,
-                warehouse=warehouse,
-                moved_at=original["moved_at"],
-                reason=Reason.REVALUATION,
-                quantity=ZERO,
-                unit_cost=ZERO,
-                value=correction.delta,
-                variance=correction.new_variance - correction.old_variance,
-                corrects_id=correction.move_id,
-                source_type="stock.move",
-                source_id=str(row.pk),
-                source_event_id=source.event_id,
-            )
-        )
-    # Revaluation rows are few relative to the history only when costs were close; they are
-    # written in bulk and posted as one correcting entry per corrected posting kind.
-    StockMove.objects.bulk_create(fixes, batch_size=2000)
-    posting.post_revaluations(fixes, originals=originals, backdated=row, actor=actor)
-    _store_state(balance, later_rerun[-1].state if later_rerun else new_move.state)
-    return row
-
-
-def _as_engine_move(row: dict) -> Move:
-    return Move(id=row["pk"], quantity=row["quantity"], value=row["receipt_value"])
-
-
-def _prepare(
-    *, item: Item, warehouses: list[Warehouse], quantity: Decimal, moved_at
-) -> dt.datetime:
-    """Validate what every move needs; return the booking time (now when not given)."""
-    _check_quantity(quantity)
-    _check_item(item)
+def _check_line(line: MoveLine, now: dt.datetime) -> dt.datetime:
+    """Refuse a line that cannot be booked; return its booking time (now when not given)."""
+    if not isinstance(line, MoveLine):
+        raise ValidationError({"lines": _("Not a stock move.")})
+    reason, quantity = line.reason, line.quantity
+    if reason not in Reason.values or reason == Reason.REVALUATION:
+        raise ValidationError({"reason": _("%(reason)s is not a move.") % {"reason": reason}})
+    if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity == 0:
+        raise ValidationError({"quantity": _("The quantity must be a number other than zero.")})
+    if reason in _OUT_ONLY and quantity > 0:
+        raise ValidationError({"quantity": _("An issue takes a quantity below zero.")})
+    if reason in (*_IN_ONLY, Reason.TRANSFER) and quantity < 0:
+        raise ValidationError({"quantity": _("The quantity must be a positive number.")})
+    _check_item(line.item)
+    warehouses = [line.warehouse]
+    if reason == Reason.TRANSFER:
+        if line.to_warehouse is None or line.to_warehouse.pk == line.warehouse.pk:
+            raise ValidationError({"to_warehouse": _("Choose another warehouse than the source.")})
+        warehouses.append(line.to_warehouse)
     for warehouse in warehouses:
         if not warehouse.is_active:
             raise ValidationError(
                 {"warehouse": _("The warehouse %(code)s is inactive.") % {"code": warehouse.code}}
             )
-    moved_at = moved_at or timezone.now()
+    moved_at = line.moved_at or now
     if timezone.is_naive(moved_at):
         raise ValidationError({"moved_at": _("The time of a move needs a time zone.")})
-    if moved_at > timezone.now() + dt.timedelta(minutes=5):
+    if moved_at > now + dt.timedelta(minutes=5):
         raise ValidationError({"moved_at": _("A move cannot be booked in the future.")})
+    if reason in _IN_ONLY or (quantity > 0 and line.unit_cost is not None):
+        _check_cost(line.unit_cost)
+    elif quantity < 0 and line.unit_cost is not None and reason != Reason.ADJUSTMENT:
+        raise ValidationError(
+            {"unit_cost": _("An issue is valued by the costing method: give no unit cost.")}
+        )
     return moved_at
 
 
-def _check_cost(unit_cost: Decimal | None) -> None:
-    if not isinstance(unit_cost, Decimal) or not unit_cost.is_finite() or unit_cost < 0:
-        raise ValidationError({"unit_cost": _("The unit cost must be zero or more.")})
+def _check_lines(lines: Sequence[MoveLine], now: dt.datetime) -> list[dt.datetime]:
+    """Check every line; one ValidationError names each bad line (numbered from 1)."""
+    if isinstance(lines, MoveLine) or not isinstance(lines, Sequence) or not lines:
+        raise ValidationError({"lines": _("Give a list of stock moves.")})
+    times, errors = [], {}
+    for n, line in enumerate(lines, start=1):
+        try:
+            times.append(_check_line(line, now))
+        except ValidationError as error:
+            if len(lines) == 1:
+                raise
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(
+                    _("Line %(n)d: %(message)s") % {"n": n, "message": message}
+                    for message in messages
+                )
+    if errors:
+        raise ValidationError(errors)
+    return times
+
+
+# --- Balances ----------------------------------------------------------------------------------
+
+
+def _state(balance: StockBalance) -> State:
+    return State(
+        quantity=balance.quantity,
+        value=balance.value,
+        layers=tuple(Layer(Decimal(q), Decimal(v)) for q, v in balance.layers),
+        last_unit_cost=balance.last_unit_cost,
+    )
+
+
+def _store_state(balance: StockBalance, state: State, now: dt.datetime) -> None:
+    balance.quantity = state.quantity
+    balance.value = state.value
+    balance.layers = [[str(layer.quantity), str(layer.value)] for layer in state.layers]
+    balance.last_unit_cost = state.last_unit_cost
+    balance.updated_at = now
+
+
+def _locked_balances(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
+    """Lock the balances of these (item, warehouse) pairs in primary-key order (no deadlocks).
+
+    One query in the usual case, which also brings each balance's latest move time (a move
+    before it is backdated); missing balances are created first (in a fixed order) and the
+    lock is taken again.
+    """
+    latest = StockMove.objects.filter(
+        item_id=OuterRef("item_id"), warehouse_id=OuterRef("warehouse_id")
+    ).order_by("-moved_at")
+
+    def lock() -> dict[tuple[int, int], StockBalance]:
+        wanted = Q()
+        for item_id, warehouse_id in sorted(pairs):
+            wanted |= Q(item_id=item_id, warehouse_id=warehouse_id)
+        balances = (
+            StockBalance.objects.select_for_update()
+            .filter(wanted)
+            .annotate(last_moved_at=Subquery(latest.values("moved_at")[:1]))
+            .order_by("pk")
+        )
+        return {(balance.item_id, balance.warehouse_id): balance for balance in balances}
+
+    found = lock()
+    missing = pairs - found.keys()
+    if missing:
+        StockBalance.objects.bulk_create(
+            [StockBalance(item_id=i, warehouse_id=w) for i, w in sorted(missing)],
+            ignore_conflicts=True,
+        )
+        found = lock()
+    return found
+
+
+def _current_cost(item: Item, state: State) -> Decimal:
+    """The unit cost a gain is valued at when none is given."""
+    if item.costing_method == CostingMethod.STANDARD:
+        return item.standard_cost
+    if state.quantity > 0:
+        return (state.value / state.quantity).quantize(Decimal("0.000001"))
+    return state.last_unit_cost or item.standard_cost
+
+
+def _category_code(item: Item) -> str | None:
+    category = item.category
+    return category.code if category is not None else None
+
+
+def _load_categories(items: list[Item]) -> None:
+    """Fetch in one query the categories the batch's items do not carry yet."""
+    wanted = {
+        item.category_id
+        for item in items
+        if item.category_id is not None and not Item.category.is_cached(item)
+    }
+    if wanted:
+        categories = ItemCategory.objects.in_bulk(wanted)
+        for item in items:
+            if item.category_id in categories and not Item.category.is_cached(item):
+                item.category = categories[item.category_id]
+
+
+# --- The batch ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Key:
+    """An item × warehouse in the batch: its locked balance, state and the rows booked to it."""
+
+    item: Item
+    warehouse: Warehouse
+    balance: StockBalance
+    state: State
+    last: dt.datetime | None
+    rows: list[StockMove] = field(default_factory=list)
+
+    @property
+    def options(self) -> dict:
+        return {
+            "method": CostingMethod(self.item.costing_method),
+            "standard_cost": self.item.standard_cost,
+            "allow_negative": self.warehouse.allow_negative_stock,
+        }
+
+
+class _Fix(NamedTuple):
+    """A correction of a booked move's value, found by replaying after a backdated move.
+
+    A tuple: a backdated move may find hundreds of thousands.
+    """
+
+    key: _Key
+    corrects: int | StockMove  # a stored row's pk, or a row of this batch
+    moved_at: dt.datetime
+    value: Decimal
+    variance: Decimal
+    backdated: StockMove
+
+
+def _entry_group(row: StockMove) -> tuple:
+    """The entry a move posts into: its source document's of its day, or its own."""
+    if row.source_type:
+        return ("document", row.source_type, row.source_id, timezone.localdate(row.moved_at))
+    return ("move", id(row))
+
+
+def _ref(ref: int | StockMove) -> tuple:
+    """A key for a booked row: a stored row by its pk, a row of this batch by its identity."""
+    return ("stored", ref) if isinstance(ref, int) else ("batch", id(ref))
+
+
+def _source_id(value: str) -> int | None:
+    return int(value) if value.isdigit() else None
+
+
+class _Batch:
+    """Valuation of a batch in memory, then its writes in bulk."""
+
+    def __init__(self, keys: dict[tuple[int, int], _Key], actor) -> None:
+        self.keys = keys
+        self.actor = actor
+        self.rows: list[StockMove] = []
+        self.fixes: list[_Fix] = []
+        # Each backdated move's corrections summed by the corrected moves' reason and direction:
+        # what its correcting entry posts.
+        self.revalued: list[tuple[StockMove, _Key, dict[tuple[str, bool], Decimal]]] = []
+
+    # --- valuation ----------------------------------------------------------------------------
+
+    def book(
+        self,
+        key: _Key,
+        *,
+        n: int,
+        quantity: Decimal,
+        reason: str,
+        moved_at: dt.datetime,
+        source: Source,
+        unit_cost: Decimal | None = None,
+        value: Decimal | None = None,
+    ) -> StockMove:
+        """Value one move against its key's state (replaying later moves when backdated)."""
+        move = Move(id=n, quantity=quantity, unit_cost=unit_cost, value=value)
+        if key.last is not None and key.last > moved_at:
+            row = self._backdated(key, move, reason=reason, moved_at=moved_at, source=source)
+        else:
+            valued = value_move(state=key.state, move=move, **key.options)
+            key.state = valued.state
+            key.last = moved_at
+            row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
+        key.rows.append(row)
+        self.rows.append(row)
+        return row
+
+    def _row(self, key: _Key, valued: ValuedMove, *, reason, moved_at, source: Source) -> StockMove:
+        stock_value, variance = stock_effect(valued)
+        return StockMove(
+            item=key.item,
+            warehouse=key.warehouse,
+            moved_at=moved_at,
+            reason=reason,
+            quantity=valued.quantity,
+            unit_cost=valued.unit_cost,
+            value=stock_value,
+            receipt_value=valued.value + valued.variance if valued.quantity > 0 else None,
+            variance=variance,
+            source_type=source.type,
+            source_id=source.id,
+            source_event_id=source.event_id,
+        )
+
+    def _history(self, key: _Key) -> Iterator[tuple]:
+        """The key's moves in booking order, stored and of this batch, with what they are worth
+        as booked now: ``(moved_at, quantity, receipt_value, reason, value, variance, ref)``.
+
+        Stored rows are streamed (a server-side cursor on PostgreSQL), their corrections merged
+        in from a second stream in the same order, so a history of any length is never held in
+        memory.
+        """
+        rows = (
+            StockMove.objects.filter(item_id=key.item.pk, warehouse_id=key.warehouse.pk)
+            .exclude(reason=Reason.REVALUATION)
+            .order_by("moved_at", "pk")
+            .values_list("moved_at", "pk", "quantity", "receipt_value", "reason", "value",
+                         "variance")
+            .iterator(chunk_size=10_000)
+        )  # fmt: skip
+        fixes = (
+            StockMove.objects.filter(
+                item_id=key.item.pk, warehouse_id=key.warehouse.pk, reason=Reason.REVALUATION
+            )
+            .order_by("moved_at", "corrects_id")
+            .values_list("moved_at", "corrects_id", "value", "variance")
+            .iterator(chunk_size=10_000)
+        )
+        fix = next(fixes, None)
+        # Corrections found earlier in this batch (another backdated move of the key), unwritten.
+        pending: dict[tuple, list[Decimal]] = {}
+        for earlier in self.fixes:
+            if earlier.key is key:
+                sums = pending.setdefault(_ref(earlier.corrects), [ZERO, ZERO])
+                sums[0] += earlier.value
+                sums[1] += earlier.variance
+
+        def stored() -> Iterator[tuple]:
+            nonlocal fix
+            for moved_at, pk, quantity, receipt_value, reason, value, variance in rows:
+                while fix is not None and (fix[0], fix[1]) < (moved_at, pk):
+                    fix = next(fixes, None)
+                while fix is not None and (fix[0], fix[1]) == (moved_at, pk):
+                    value, variance = value + fix[2], variance + fix[3]
+                    fix = next(fixes, None)
+                if pending and ("stored", pk) in pending:
+                    value += pending["stored", pk][0]
+                    variance += pending["stored", pk][1]
+                yield moved_at, quantity, receipt_value, reason, value, variance, pk
+
+        if not key.rows:  # most often no move of this batch is booked to the key yet
+            return stored()
+
+        # This batch's rows in booking order: by time, then in the order they were booked.
+        order = {id(row): seq for seq, row in enumerate(key.rows)}
+
+        def booked_here() -> Iterator[tuple]:
+            for row in sorted(key.rows, key=lambda row: (row.moved_at, order[id(row)])):
+                value, variance = row.value, row.variance
+                if pending and _ref(row) in pending:
+                    value += pending[_ref(row)][0]
+                    variance += pending[_ref(row)][1]
+                yield (row.moved_at, row.quantity, row.receipt_value, row.reason, value, variance,
+                       row)  # fmt: skip
+
+        # Stored rows come first at the same time: this batch's rows get the higher keys.
+        return heapq.merge(
+            stored(),
+            booked_here(),
+            key=lambda entry: (
+                (entry[0], 0, entry[6])
+                if isinstance(entry[6], int)
+                else (entry[0], 1, order[id(entry[6])])
+            ),
+        )
+
+    def _backdated(self, key: _Key, move: Move, *, reason, moved_at, source) -> StockMove:
+        """Insert a move into the past: replay the key's history from the state before it and
+        correct every later move whose value changed."""
+        replay = Replay(opening=State(), **key.options)
+        row = None
+        sums: dict[tuple[str, bool], Decimal] = {}
+        for at, quantity, receipt_value, old_reason, value, variance, ref in self._history(key):
+            if row is None and at > moved_at:
+                valued = replay.value(move)
+                row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
+            new_value, new_variance = replay.effect(
+                ref if isinstance(ref, int) else 0, quantity, value=receipt_value
+            )
+            if row is None:
+                continue
+            if new_value != value or new_variance != variance:
+                delta = new_value - value
+                self.fixes.append(_Fix(key, ref, at, delta, new_variance - variance, row))
+                group = (old_reason, quantity > 0)
+                sums[group] = sums.get(group, ZERO) + delta
+        if row is None:  # nothing later after all (a move of this batch at the same time)
+            valued = replay.value(move)
+            row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
+        key.state = replay.state
+        if sums:
+            self.revalued.append((row, key, sums))
+        return row
+
+    # --- writes -------------------------------------------------------------------------------
+
+    def write(self, now: dt.datetime) -> None:
+        """Write the entries, the rows, their corrections and the balances.
+
+        When every move comes from a document (what the ERP's own flows and the front modules'
+        events book), the entries are posted first and the rows written pointing at them.
+        A move without one posts an entry pointing back at it, so the rows go first and are
+        linked to their entries afterwards (one more statement).
+        """
+        documented = all(
+            row.source_type for row in self.rows if row.reason != Reason.TRANSFER
+        ) and all(backdated.source_type for backdated, _key, _sums in self.revalued)
+        if not documented:
+            StockMove.objects.bulk_create(self.rows)
+        entries, members = self._entries()
+        posted = posting.post(entries, actor=self.actor)
+        links = {}
+        for entry, rows in zip(posted, members, strict=True):
+            for row in rows:
+                row.journal_entry = entry
+                links[id(row)] = (row, entry.pk)
+        if documented:
+            StockMove.objects.bulk_create(self.rows)
+        elif len(linked := {entry for _row, entry in links.values()}) == 1:
+            StockMove.objects.filter(pk__in=[row.pk for row, _entry in links.values()]).update(
+                journal_entry_id=linked.pop()
+            )
+        elif links:
+            StockMove.objects.filter(pk__in=[row.pk for row, _entry in links.values()]).update(
+                journal_entry_id=Case(
+                    *[When(pk=row.pk, then=Value(entry)) for row, entry in links.values()],
+                    output_field=BigIntegerField(),
+                )
+            )
+        if self.fixes:
+            _insert_revaluations(self.fixes, now)
+        balances = []
+        for key in self.keys.values():
+            if key.rows:
+                _store_state(key.balance, key.state, now)
+                balances.append(key.balance)
+        fields = ["quantity", "value", "layers", "last_unit_cost", "updated_at"]
+        if len(balances) == 1:
+            balances[0].save(update_fields=fields)
+        elif balances:
+            StockBalance.objects.bulk_update(balances, fields)
+
+    def _entries(self) -> tuple[list[EntryInput], list[list[StockMove]]]:
+        """One entry per source document and day (a move without a document: its own), and one
+        correcting entry, dated today, per document whose backdated moves re-valued others."""
+        accounts = posting.Accounts()
+        groups: dict[tuple, tuple[posting.Amounts, list[StockMove]]] = {}
+        for row in self.rows:
+            if row.reason == Reason.TRANSFER:
+                continue
+            amounts, rows = groups.setdefault(_entry_group(row), (posting.new_amounts(), []))
+            incoming = row.quantity > 0
+            posting.add_move(
+                amounts, accounts, category_code=_category_code(row.item), reason=row.reason,
+                incoming=incoming, value=row.value,
+                document=row.receipt_value if incoming else row.value,
+            )  # fmt: skip
+            rows.append(row)
+        corrections: dict[tuple, tuple[posting.Amounts, list[StockMove]]] = {}
+        for backdated, key, sums in self.revalued:
+            amounts, rows = corrections.setdefault(
+                _entry_group(backdated), (posting.new_amounts(), [])
+            )
+            for (reason, incoming), delta in sums.items():
+                posting.add_revaluation(
+                    amounts, accounts, category_code=_category_code(key.item), reason=reason,
+                    incoming=incoming, delta=delta,
+                )  # fmt: skip
+            rows.append(backdated)
+        entries, members = [], []
+        for (amounts, rows), correcting in (
+            *((group, False) for group in groups.values()),
+            *((group, True) for group in corrections.values()),
+        ):
+            memo = _memo(rows, correcting=correcting)
+            lines = posting.entry_lines(amounts, memo)
+            if not lines:
+                continue
+            first = rows[0]
+            entries.append(
+                EntryInput(
+                    date=timezone.localdate() if correcting else timezone.localdate(first.moved_at),
+                    memo=memo,
+                    lines=lines,
+                    source_type=first.source_type or "stock.move",
+                    source_id=_source_id(first.source_id) if first.source_type else first.pk,
+                )
+            )
+            members.append([] if correcting else rows)
+        return entries, members
+
+
+def _memo(rows: list[StockMove], *, correcting: bool) -> str:
+    first = rows[0]
+    if correcting:
+        if not first.source_type:
+            return f"Revaluation after backdated move {first.pk} ({first.item.code})"
+        return f"Revaluation after backdated moves of {first.source_type} {first.source_id}"
+    if len(rows) == 1:
+        return f"{first.get_reason_display()} {first.item.code} {first.quantity}"
+    reasons = sorted({str(row.get_reason_display()) for row in rows})
+    return f"{', '.join(reasons)} {first.source_type} {first.source_id}: {len(rows)} moves"
+
+
+_REVALUATION_COLUMNS = (
+    "item_id", "warehouse_id", "moved_at", "reason", "quantity", "unit_cost", "value",
+    "receipt_value", "variance", "corrects_id", "source_type", "source_id", "source_event_id",
+    "created_at",
+)  # fmt: skip
+
+
+def _insert_revaluations(fixes: list[_Fix], now: dt.datetime) -> None:
+    """Write the revaluation rows: COPY on PostgreSQL (a backdated move may correct hundreds of
+    thousands), bulk inserts elsewhere."""
+    null = "\\N"  # COPY's text format
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy_expert"):
+            sql = f"COPY {StockMove._meta.db_table} ({', '.join(_REVALUATION_COLUMNS)}) FROM STDIN"
+            # The columns each backdated move's corrections share, made once.
+            shared: dict[int, tuple[str, str]] = {}
+            for first in range(0, len(fixes), 50_000):
+                buffer = io.StringIO()
+                for key, corrects, moved_at, value, variance, backdated in fixes[
+                    first : first + 50_000
+                ]:
+                    if id(backdated) not in shared:
+                        event = backdated.source_event_id
+                        shared[id(backdated)] = (
+                            f"{key.item.pk}\t{key.warehouse.pk}\t",
+                            f"\tstock.move\t{backdated.pk}\t{event or null}\t{now}\n",
+                        )
+                    head, tail = shared[id(backdated)]
+                    if not isinstance(corrects, int):
+                        corrects = corrects.pk
+                    buffer.write(
+                        f"{head}{moved_at}\trevaluation\t0\t0\t{value}\t{null}\t{variance}\t"
+                        f"{corrects}{tail}"
+                    )
+                buffer.seek(0)
+                cursor.copy_expert(sql, buffer)
+            return
+    StockMove.objects.bulk_create(
+        (
+            StockMove(
+                item=fix.key.item,
+                warehouse=fix.key.warehouse,
+                moved_at=fix.moved_at,
+                reason=Reason.REVALUATION,
+                quantity=ZERO,
+                unit_cost=ZERO,
+                value=fix.value,
+                variance=fix.variance,
+                corrects_id=fix.corrects if isinstance(fix.corrects, int) else fix.corrects.pk,
+                source_type="stock.move",
+                source_id=str(fix.backdated.pk),
+                source_event_id=fix.backdated.source_event_id,
+            )
+            for fix in fixes
+        ),
+        batch_size=2000,
+    )
+
+
+# --- Services ----------------------------------------------------------------------------------
+
+
+def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
+    """Check, lock, value and write a batch; the rows in the order of the lines."""
+    now = timezone.now()
+    times = _check_lines(lines, now)
+    pairs, items, warehouses = set(), {}, {}
+    for line in lines:
+        for warehouse in (line.warehouse, line.to_warehouse):
+            if warehouse is not None:
+                pairs.add((line.item.pk, warehouse.pk))
+                warehouses.setdefault(warehouse.pk, warehouse)
+        items.setdefault(line.item.pk, line.item)
+    _load_categories(list(items.values()))
+    keys = {
+        pair: _Key(
+            item=items[pair[0]],
+            warehouse=warehouses[pair[1]],
+            balance=balance,
+            state=_state(balance),
+            last=balance.last_moved_at,
+        )
+        for pair, balance in _locked_balances(pairs).items()
+    }
+    batch = _Batch(keys, actor)
+    for n, (line, moved_at) in enumerate(zip(lines, times, strict=True), start=1):
+        key = keys[(line.item.pk, line.warehouse.pk)]
+        common = {"n": n, "reason": line.reason, "moved_at": moved_at, "source": line.source}
+        try:
+            if line.reason == Reason.TRANSFER:
+                out = batch.book(key, quantity=-line.quantity, **common)
+                batch.book(
+                    keys[(line.item.pk, line.to_warehouse.pk)],
+                    quantity=line.quantity,
+                    value=-out.value,
+                    **common,
+                )
+                continue
+            unit_cost = line.unit_cost if line.quantity > 0 else None
+            if line.quantity > 0 and unit_cost is None:
+                unit_cost = _current_cost(line.item, key.state)
+                _check_cost(unit_cost)
+            batch.book(key, quantity=line.quantity, unit_cost=unit_cost, **common)
+        except NegativeStockError as exc:
+            message = str(exc)
+            if len(lines) > 1:
+                message = _("Line %(n)d: %(message)s") % {"n": n, "message": message}
+            raise ValidationError({"quantity": message}) from exc
+    batch.write(now)
+    return batch.rows
+
+
+@transaction.atomic
+def stock_moves_book(*, lines: Sequence[MoveLine], actor=None) -> list[StockMove]:
+    """Book a batch of moves as one unit of work: all of them, or none.
+
+    Returns the ledger rows in the order of the lines (a transfer gives two: out, then in).
+    Refused with a ``ValidationError`` naming the line: bad input on any line, an issue beyond
+    what is on hand at its time, a date in a closed period.
+    """
+    return _book(lines, actor=actor)
 
 
 @transaction.atomic
@@ -241,13 +700,14 @@ def stock_receipt(
     """Book goods coming in at a unit cost (a purchase receipt, production output, a found lot)."""
     if reason not in RECEIPT_REASONS:
         raise ValidationError({"reason": _("%(reason)s is not a receipt.") % {"reason": reason}})
-    moved_at = _prepare(item=item, warehouses=[warehouse], quantity=quantity, moved_at=moved_at)
+    _check_quantity(quantity)
     _check_cost(unit_cost)
-    balance = _locked_balances(item, [warehouse])[warehouse.pk]
-    return _book(
-        item=item, warehouse=warehouse, balance=balance, quantity=quantity, unit_cost=unit_cost,
-        reason=reason, moved_at=moved_at, source=source, actor=actor,
+    (row,) = _book(
+        [MoveLine(item=item, warehouse=warehouse, quantity=quantity, reason=reason,
+                  unit_cost=unit_cost, moved_at=moved_at, source=source)],
+        actor=actor,
     )  # fmt: skip
+    return row
 
 
 @transaction.atomic
@@ -264,12 +724,13 @@ def stock_issue(
     """Book goods going out (an issue, a shipment, consumption), valued by the costing method."""
     if reason not in ISSUE_REASONS:
         raise ValidationError({"reason": _("%(reason)s is not an issue.") % {"reason": reason}})
-    moved_at = _prepare(item=item, warehouses=[warehouse], quantity=quantity, moved_at=moved_at)
-    balance = _locked_balances(item, [warehouse])[warehouse.pk]
-    return _book(
-        item=item, warehouse=warehouse, balance=balance, quantity=-quantity, reason=reason,
-        moved_at=moved_at, source=source, actor=actor,
+    _check_quantity(quantity)
+    (row,) = _book(
+        [MoveLine(item=item, warehouse=warehouse, quantity=-quantity, reason=reason,
+                  moved_at=moved_at, source=source)],
+        actor=actor,
     )  # fmt: skip
+    return row
 
 
 @transaction.atomic
@@ -298,28 +759,13 @@ def stock_adjust(
     """Correct the quantity on hand: a gain (+) at ``unit_cost`` or the current cost, a loss (−)."""
     if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity == 0:
         raise ValidationError({"quantity": _("An adjustment needs a quantity other than zero.")})
-    moved_at = _prepare(
-        item=item, warehouses=[warehouse], quantity=abs(quantity), moved_at=moved_at
-    )
-    balance = _locked_balances(item, [warehouse])[warehouse.pk]
-    if quantity > 0:
-        if unit_cost is None:
-            unit_cost = _current_cost(item, balance)
-        _check_cost(unit_cost)
-    return _book(
-        item=item, warehouse=warehouse, balance=balance, quantity=quantity,
-        unit_cost=unit_cost if quantity > 0 else None, reason=Reason.ADJUSTMENT,
-        moved_at=moved_at, source=source, actor=actor,
+    (row,) = _book(
+        [MoveLine(item=item, warehouse=warehouse, quantity=quantity, reason=Reason.ADJUSTMENT,
+                  unit_cost=unit_cost if quantity > 0 else None, moved_at=moved_at,
+                  source=source)],
+        actor=actor,
     )  # fmt: skip
-
-
-def _current_cost(item: Item, balance: StockBalance) -> Decimal:
-    """The unit cost a gain is valued at when none is given."""
-    if item.costing_method == CostingMethod.STANDARD:
-        return item.standard_cost
-    if balance.quantity > 0:
-        return (balance.value / balance.quantity).quantize(Decimal("0.000001"))
-    return balance.last_unit_cost or item.standard_cost
+    return row
 
 
 @transaction.atomic
@@ -336,16 +782,10 @@ def stock_transfer(
     """Move stock between warehouses: out at its valuation, in at exactly that value."""
     if from_warehouse.pk == to_warehouse.pk:
         raise ValidationError({"to_warehouse": _("Choose another warehouse than the source.")})
-    moved_at = _prepare(
-        item=item, warehouses=[from_warehouse, to_warehouse], quantity=quantity, moved_at=moved_at
-    )
-    balances = _locked_balances(item, [from_warehouse, to_warehouse])
-    out = _book(
-        item=item, warehouse=from_warehouse, balance=balances[from_warehouse.pk],
-        quantity=-quantity, reason=Reason.TRANSFER, moved_at=moved_at, source=source, actor=actor,
-    )  # fmt: skip
-    into = _book(
-        item=item, warehouse=to_warehouse, balance=balances[to_warehouse.pk], quantity=quantity,
-        value=-out.value, reason=Reason.TRANSFER, moved_at=moved_at, source=source, actor=actor,
+    _check_quantity(quantity)
+    out, into = _book(
+        [MoveLine(item=item, warehouse=from_warehouse, to_warehouse=to_warehouse,
+                  quantity=quantity, reason=Reason.TRANSFER, moved_at=moved_at, source=source)],
+        actor=actor,
     )  # fmt: skip
     return out, into

@@ -11,9 +11,11 @@ from erp_core.valuation.engine import (
     Layer,
     Move,
     NegativeStockError,
+    Replay,
     State,
     ValuedMove,
     revaluation,
+    value_move,
     value_moves,
 )
 
@@ -22,8 +24,10 @@ __all__ = [
     "Layer",
     "Move",
     "NegativeStockError",
+    "Replay",
     "State",
     "ValuedMove",
     "revaluation",
+    "value_move",
     "value_moves",
 ]

@@ -103,91 +103,102 @@ class ValuedMove:
     state: State = field(repr=False)
 
 
-def _receive(method: CostingMethod, state: State, move: Move, standard_cost: Decimal) -> ValuedMove:
-    if move.value is not None and move.value >= 0:
-        actual, cost = move.value, unit_cost(move.value, move.quantity)
-    elif move.unit_cost is not None and move.unit_cost >= 0:
-        actual, cost = money(move.quantity * move.unit_cost), move.unit_cost
+# The rules work on plain values (quantity, value, layers, last unit cost of the balance; the
+# move's fields) and return a plain tuple: ``value_move`` wraps them in the dataclasses, and
+# ``Replay`` walks a long history through them without an object per move.
+_Balance = tuple[Decimal, Decimal, tuple, Decimal]  # quantity, value, layers, last unit cost
+_Step = tuple[Decimal, Decimal, Decimal, _Balance]  # value, variance, revaluation, balance after
+
+
+def _receive(
+    method: CostingMethod,
+    on_hand: Decimal,
+    worth: Decimal,
+    held: tuple[Layer, ...],
+    move_id: int,
+    quantity: Decimal,
+    cost_given: Decimal | None,
+    value_given: Decimal | None,
+    standard_cost: Decimal,
+) -> _Step:
+    if value_given is not None and value_given >= 0:
+        actual, cost = value_given, unit_cost(value_given, quantity)
+    elif cost_given is not None and cost_given >= 0:
+        actual, cost = money(quantity * cost_given), cost_given
     else:
-        raise ValueError(f"Receipt {move.id} needs a unit cost or value of zero or more.")
-    quantity = state.quantity + move.quantity
-    variance = ZERO
-    revaluation = ZERO
+        raise ValueError(f"Receipt {move_id} needs a unit cost or value of zero or more.")
+    after = on_hand + quantity
+    variance = revaluation = ZERO
+    layers: tuple[Layer, ...] = ()
     if method is CostingMethod.STANDARD:
-        value_after = money(quantity * standard_cost)
-        value = value_after - state.value
+        value_after = money(after * standard_cost)
+        value = value_after - worth
         variance = actual - value
-        layers: tuple[Layer, ...] = ()
-    elif state.quantity < 0:
+    elif on_hand < 0:
         # Covering a shortfall: what remains is worth the receipt's cost.
         value = actual
-        value_after = money(quantity * cost) if quantity > 0 else state.value + actual
-        revaluation = value_after - (state.value + actual)
-        layers = (Layer(quantity, value_after),) if quantity > 0 else ()
+        value_after = money(after * cost) if after > 0 else worth + actual
+        revaluation = value_after - (worth + actual)
+        if method is CostingMethod.FIFO and after > 0:
+            layers = (Layer(after, value_after),)
     else:
         value = actual
-        value_after = state.value + actual
-        layers = (*state.layers, Layer(move.quantity, actual))
-    if method is not CostingMethod.FIFO:
-        layers = ()
-    return ValuedMove(
-        move_id=move.id,
-        quantity=move.quantity,
-        value=value,
-        unit_cost=unit_cost(value, move.quantity),
-        variance=variance,
-        revaluation=revaluation,
-        state=State(quantity, value_after, layers, cost),
-    )
+        value_after = worth + actual
+        if method is CostingMethod.FIFO:
+            layers = (*held, Layer(quantity, actual))
+    return value, variance, revaluation, (after, value_after, layers, cost)
 
 
-def _current_unit_cost(method: CostingMethod, state: State, standard_cost: Decimal) -> Decimal:
+def _current_unit_cost(
+    method: CostingMethod,
+    on_hand: Decimal,
+    worth: Decimal,
+    held: tuple[Layer, ...],
+    last_unit_cost: Decimal,
+    standard_cost: Decimal,
+) -> Decimal:
     if method is CostingMethod.STANDARD:
         return standard_cost
-    if method is CostingMethod.FIFO and state.layers:
-        return unit_cost(state.layers[0].value, state.layers[0].quantity)
-    if state.quantity > 0:
-        return unit_cost(state.value, state.quantity)
-    return state.last_unit_cost
+    if method is CostingMethod.FIFO and held:
+        return unit_cost(held[0].value, held[0].quantity)
+    if on_hand > 0:
+        return unit_cost(worth, on_hand)
+    return last_unit_cost
 
 
 def _issue(
     method: CostingMethod,
-    state: State,
-    move: Move,
+    on_hand: Decimal,
+    worth: Decimal,
+    held: tuple[Layer, ...],
+    last_unit_cost: Decimal,
+    move_id: int,
+    quantity: Decimal,
     standard_cost: Decimal,
     allow_negative: bool,
-) -> ValuedMove:
-    wanted = -move.quantity
-    quantity = state.quantity - wanted
-    if quantity < 0 and not allow_negative:
+) -> _Step:
+    wanted = -quantity
+    after = on_hand - wanted
+    if after < 0 and not allow_negative:
         raise NegativeStockError(
-            f"Move {move.id} issues {wanted} but only {max(state.quantity, ZERO)} is on hand."
+            f"Move {move_id} issues {wanted} but only {max(on_hand, ZERO)} is on hand."
         )
-    current = _current_unit_cost(method, state, standard_cost)
+    current = _current_unit_cost(method, on_hand, worth, held, last_unit_cost, standard_cost)
     layers: tuple[Layer, ...] = ()
     if method is CostingMethod.STANDARD:
         # The balance is always worth its quantity at standard: the issue takes the rest.
-        taken = state.value - money(quantity * standard_cost)
+        taken = worth - money(after * standard_cost)
     else:
-        covered = min(wanted, max(state.quantity, ZERO))  # the part taken from stock on hand
+        covered = min(wanted, max(on_hand, ZERO))  # the part taken from stock on hand
         if method is CostingMethod.FIFO:
-            taken, layers = _take_layers(state.layers, covered)
-        elif covered == state.quantity:
-            taken = state.value if covered else ZERO  # the last unit out takes what is left
+            taken, layers = _take_layers(held, covered)
+        elif covered == on_hand:
+            taken = worth if covered else ZERO  # the last unit out takes what is left
         else:
-            taken = money(state.value * covered / state.quantity)
+            taken = money(worth * covered / on_hand)
         if wanted > covered:  # negative stock, where allowed: at the current cost
             taken += money((wanted - covered) * current)
-    return ValuedMove(
-        move_id=move.id,
-        quantity=move.quantity,
-        value=-taken,
-        unit_cost=unit_cost(taken, wanted),
-        variance=ZERO,
-        revaluation=ZERO,
-        state=State(quantity, state.value - taken, layers, current),
-    )
+    return -taken, ZERO, ZERO, (after, worth - taken, layers, current)
 
 
 def _take_layers(layers: tuple[Layer, ...], quantity: Decimal) -> tuple[Decimal, tuple[Layer, ...]]:
@@ -207,6 +218,119 @@ def _take_layers(layers: tuple[Layer, ...], quantity: Decimal) -> tuple[Decimal,
     return taken, tuple(left)
 
 
+def _step(
+    method: CostingMethod,
+    state: _Balance,
+    move_id: int,
+    quantity: Decimal,
+    cost_given: Decimal | None,
+    value_given: Decimal | None,
+    standard_cost: Decimal,
+    allow_negative: bool,
+) -> _Step:
+    on_hand, worth, held, last_unit_cost = state
+    if not quantity:
+        raise ValueError(f"Move {move_id} has no quantity.")
+    if quantity > 0:
+        return _receive(
+            method, on_hand, worth, held, move_id, quantity, cost_given, value_given,
+            standard_cost,
+        )  # fmt: skip
+    return _issue(
+        method, on_hand, worth, held, last_unit_cost, move_id, quantity, standard_cost,
+        allow_negative,
+    )  # fmt: skip
+
+
+def value_move(
+    *,
+    method: CostingMethod,
+    state: State,
+    move: Move,
+    standard_cost: Decimal = ZERO,
+    allow_negative: bool = False,
+) -> ValuedMove:
+    """Value one move from ``state``: one step of ``value_moves``."""
+    value, variance, revaluation, after = _step(
+        CostingMethod(method),
+        (state.quantity, state.value, state.layers, state.last_unit_cost),
+        move.id,
+        move.quantity,
+        move.unit_cost,
+        move.value,
+        standard_cost,
+        allow_negative,
+    )
+    return ValuedMove(
+        move_id=move.id,
+        quantity=move.quantity,
+        value=value,
+        unit_cost=unit_cost(value, move.quantity),
+        variance=variance,
+        revaluation=revaluation,
+        state=State(*after),
+    )
+
+
+class Replay:
+    """One item × warehouse's valuation walked a move at a time, holding only its state.
+
+    For a caller that re-values a long history as it reads it (a backdated move before half a
+    million others): ``effect`` values a move and returns only its stock effect, without a
+    result object per move; ``value`` gives the full ``ValuedMove`` of a move to be written.
+    Both follow exactly the rules of ``value_moves``.
+    """
+
+    __slots__ = ("_balance", "allow_negative", "method", "standard_cost")
+
+    def __init__(
+        self,
+        *,
+        method: CostingMethod | str,
+        opening: State | None = None,
+        standard_cost: Decimal = ZERO,
+        allow_negative: bool = False,
+    ) -> None:
+        self.method = CostingMethod(method)
+        self.standard_cost = standard_cost
+        self.allow_negative = allow_negative
+        state = opening or State()
+        self._balance = (state.quantity, state.value, state.layers, state.last_unit_cost)
+
+    @property
+    def state(self) -> State:
+        """The balance after the moves walked so far."""
+        return State(*self._balance)
+
+    def effect(
+        self,
+        move_id: int,
+        quantity: Decimal,
+        *,
+        value: Decimal | None = None,
+        cost: Decimal | None = None,
+    ) -> tuple[Decimal, Decimal]:
+        """Value the next move and return its ``stock_effect``: (stock value, variance)."""
+        moved, variance, revaluation, self._balance = _step(
+            self.method, self._balance, move_id, quantity, cost, value, self.standard_cost,
+            self.allow_negative,
+        )  # fmt: skip
+        return moved + revaluation, variance - revaluation
+
+    def value(self, move: Move) -> ValuedMove:
+        """Value the next move and return what it is worth, with the state after it."""
+        valued = value_move(
+            method=self.method,
+            state=self.state,
+            move=move,
+            standard_cost=self.standard_cost,
+            allow_negative=self.allow_negative,
+        )
+        state = valued.state
+        self._balance = (state.quantity, state.value, state.layers, state.last_unit_cost)
+        return valued
+
+
 def value_moves(
     *,
     method: CostingMethod | str,
@@ -224,12 +348,13 @@ def value_moves(
     state = opening or State()
     results = []
     for move in moves:
-        if not move.quantity:
-            raise ValueError(f"Move {move.id} has no quantity.")
-        if move.quantity > 0:
-            valued = _receive(method, state, move, standard_cost)
-        else:
-            valued = _issue(method, state, move, standard_cost, allow_negative)
+        valued = value_move(
+            method=method,
+            state=state,
+            move=move,
+            standard_cost=standard_cost,
+            allow_negative=allow_negative,
+        )
         results.append(valued)
         state = valued.state
     return results

@@ -18,6 +18,8 @@ from erp_core.ledger.services.accounts import (
 )
 from erp_core.ledger.services.company import COMPANY_FIELDS, company_settings_update
 from erp_core.ledger.services.entries import (
+    EntryInput,
+    journal_entries_post_lines,
     journal_entry_create_draft,
     journal_entry_delete_draft,
     journal_entry_post,
@@ -50,6 +52,7 @@ __all__ = [
     "COMPANY_FIELDS",
     "DEFAULT_POSTING_RULES",
     "JOURNALS",
+    "EntryInput",
     "LineInput",
     "LineLike",
     "account_create",
@@ -60,6 +63,7 @@ __all__ = [
     "fiscal_period_reopen",
     "fiscal_year_create",
     "journal_create",
+    "journal_entries_post_lines",
     "journal_entry_create_draft",
     "journal_entry_delete_draft",
     "journal_entry_post",

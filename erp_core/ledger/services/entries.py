@@ -1,18 +1,28 @@
-"""Journal entries: drafts, posting with a gapless number, reversal, and the one-call post
-(``journal_entry_post_lines``) that other modules' services book through.
+"""Journal entries: drafts, posting with a gapless number, reversal, and the one-call posts
+(``journal_entry_post_lines``, ``journal_entries_post_lines`` for many) that other modules'
+services book through.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date as Date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Case, CharField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 from erp_core.ledger import selectors
-from erp_core.ledger.models import FiscalYear, Journal, JournalEntry, JournalSequence
+from erp_core.ledger.models import (
+    FiscalPeriod,
+    FiscalYear,
+    Journal,
+    JournalEntry,
+    JournalLine,
+    JournalSequence,
+)
 from erp_core.ledger.money import CENT, ZERO
 from erp_core.ledger.services.lines import (
     LineInput,
@@ -236,6 +246,221 @@ def journal_entry_reverse(
     return journal_entry_post(entry=reversal, actor=actor)
 
 
+@dataclass(frozen=True)
+class EntryInput:
+    """One entry given to ``journal_entries_post_lines``: its date, memo, lines and source."""
+
+    date: Date
+    memo: str
+    lines: Iterable[LineLike]
+    source_type: str = ""
+    source_id: int | None = None
+    source_event_id: str | None = None
+
+
+def _periods_and_journal(
+    *, journal_code: str, dates: Iterable[Date]
+) -> tuple[dict[Date, FiscalPeriod], Journal]:
+    """The open period of each date, locked against a close, and the journal — in one query.
+
+    PostgreSQL takes a shared lock on the periods (posts into one period do not wait on each
+    other, a close waits for them); SQLite locks the whole database anyway. Refused: an unknown
+    or inactive journal, a date without a period or in a closed one.
+    """
+    dates = sorted(set(dates))
+    for day in dates:
+        if not isinstance(day, Date):
+            raise ValidationError({"date": _("Give a date.")})
+    quote = connection.ops.quote_name
+    lock = " FOR SHARE OF p" if connection.vendor == "postgresql" else ""
+    rows = list(
+        FiscalPeriod.objects.raw(
+            f"SELECT p.*, y.year AS fiscal_year_label, j.id AS journal_pk, "
+            f"j.is_active AS journal_active "
+            f"FROM ledger_fiscalperiod p "
+            f"JOIN ledger_fiscalyear y ON y.id = p.fiscal_year_id "
+            f"LEFT JOIN ledger_journal j ON j.code = %s "
+            f"WHERE p.{quote('start')} <= %s AND p.{quote('end')} >= %s "
+            f"ORDER BY p.{quote('start')}{lock}",
+            [journal_code, dates[-1], dates[0]],
+        )
+    )
+    if not rows or rows[0].journal_pk is None:
+        journal = _journal(selectors.journal_get(code=journal_code))  # NotFound when unknown
+    else:
+        first = rows[0]
+        journal = _journal(
+            Journal(id=first.journal_pk, code=journal_code, is_active=first.journal_active)
+        )
+    found: dict[Date, FiscalPeriod] = {}
+    for day in dates:
+        period = next((row for row in rows if row.start <= day <= row.end), None)
+        if period is None:
+            raise ValidationError({"date": _("No fiscal period covers this date.")})
+        # The year came with the period: its label is all an entry's number needs.
+        period.fiscal_year = FiscalYear.from_db(
+            connection.alias, ["id", "year"], [period.fiscal_year_id, period.fiscal_year_label]
+        )
+        if not period.is_open:
+            raise ValidationError(
+                {"date": _("The period %(period)s is closed.") % {"period": period}}
+            )
+        found[day] = period
+    return found, journal
+
+
+def _take_numbers(*, journal: Journal, fiscal_year: FiscalYear, count: int) -> list[str]:
+    """Take the journal's next ``count`` numbers in the fiscal year, e.g. ``STK-2026-000123``.
+
+    One UPDATE advances the sequence and locks its row until the transaction ends, so numbers
+    are gapless and never shared: a rollback gives them back.
+    """
+    sql = (
+        "UPDATE ledger_journalsequence SET next_number = next_number + %s "
+        "WHERE journal_id = %s AND fiscal_year_id = %s RETURNING next_number"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [count, journal.pk, fiscal_year.pk])
+        row = cursor.fetchone()
+        if row is None:
+            try:
+                with transaction.atomic():
+                    JournalSequence.objects.create(journal=journal, fiscal_year=fiscal_year)
+            except IntegrityError:
+                pass  # another transaction created it first; advance theirs
+            cursor.execute(sql, [count, journal.pk, fiscal_year.pk])
+            row = cursor.fetchone()
+    first = row[0] - count
+    return [f"{journal.code}-{fiscal_year.year}-{number:06d}" for number in range(first, row[0])]
+
+
+def _with_rounding(cleaned: list[LineInput]) -> list[LineInput]:
+    """Put a residue of at most a cent a line on the rounding account; refuse a larger one."""
+    debit, credit = _totals(cleaned)
+    difference = debit - credit
+    if not difference:
+        return cleaned
+    if abs(difference) > CENT * len(cleaned):
+        raise ValidationError(
+            {
+                "lines": _("Debits (%(debit)s) and credits (%(credit)s) differ.")
+                % {"debit": debit, "credit": credit}
+            }
+        )
+    rounding = selectors.rounding_account()
+    if rounding is None:
+        raise ValidationError({"lines": _("No rounding account takes the residue.")})
+    return [
+        *cleaned,
+        LineInput(
+            account=rounding,
+            debit=-difference if difference < 0 else ZERO,
+            credit=difference if difference > 0 else ZERO,
+            memo=_("Rounding"),
+        ),
+    ]
+
+
+def _post_entries(
+    *, journal_code: str, entries: Sequence[EntryInput], actor: User | None
+) -> list[JournalEntry]:
+    """Check every entry, then write and post them all: the body of both one-call posts.
+
+    Every check runs before the first write. The writes are a fixed handful of statements
+    whatever the number of entries: the sequence advanced once per fiscal year, the entries,
+    all their lines, and the post (draft → posted, the one UPDATE the immutability triggers
+    allow) — nothing written is read back.
+    """
+    entries = list(entries)
+    results: list[JournalEntry | None] = [None] * len(entries)
+    sources = [
+        (
+            (entry.source_type or "").strip(),
+            str(entry.source_event_id) if entry.source_event_id not in (None, "") else None,
+        )
+        for entry in entries
+    ]
+    # A redelivered event posts once: its entry, found by (source type, event id), is returned.
+    with_events = {source for source in sources if source[1] is not None}
+    if with_events:
+        for existing in JournalEntry.objects.filter(
+            source_type__in={kind for kind, _event in with_events},
+            source_event_id__in={event for _kind, event in with_events},
+        ):
+            for n, source in enumerate(sources):
+                if source == (existing.source_type, existing.source_event_id):
+                    results[n] = existing
+    todo = [n for n, result in enumerate(results) if result is None]
+    if not todo:
+        return results  # type: ignore[return-value]
+    periods, journal = _periods_and_journal(
+        journal_code=journal_code, dates=[entries[n].date for n in todo]
+    )
+    cleaned = {n: _with_rounding(_clean_lines(entries[n].lines, drop_zero=True)) for n in todo}
+    # Numbers are taken per fiscal year, the years in a fixed order (no deadlock between posts).
+    by_year: dict[int, list[int]] = {}
+    for n in todo:
+        by_year.setdefault(periods[entries[n].date].fiscal_year_id, []).append(n)
+    numbers: dict[int, str] = {}
+    for year_id in sorted(by_year):
+        indexes = by_year[year_id]
+        fiscal_year = periods[entries[indexes[0]].date].fiscal_year
+        taken = _take_numbers(journal=journal, fiscal_year=fiscal_year, count=len(indexes))
+        numbers.update(zip(indexes, taken, strict=True))
+    drafts = JournalEntry.objects.bulk_create(
+        [
+            JournalEntry(
+                journal_id=journal.pk,
+                fiscal_year_id=periods[entries[n].date].fiscal_year_id,
+                period=periods[entries[n].date],
+                date=entries[n].date,
+                memo=(entries[n].memo or "").strip()[:255],
+                source_type=sources[n][0],
+                source_id=entries[n].source_id,
+                source_event_id=sources[n][1],
+                created_by=actor,
+            )
+            for n in todo
+        ]
+    )
+    JournalLine.objects.bulk_create(
+        [
+            JournalLine(
+                entry=entry,
+                account=line.account,
+                debit=line.debit,
+                credit=line.credit,
+                partner=line.partner,
+                memo=line.memo,
+            )
+            for entry, n in zip(drafts, todo, strict=True)
+            for line in cleaned[n]
+        ]
+    )
+    posted_at = timezone.now()
+    if len(drafts) == 1:
+        number: Value | Case = Value(numbers[todo[0]])
+    else:
+        number = Case(
+            *[
+                When(pk=entry.pk, then=Value(numbers[n]))
+                for entry, n in zip(drafts, todo, strict=True)
+            ],
+            output_field=CharField(),
+        )
+    JournalEntry.objects.filter(pk__in=[entry.pk for entry in drafts]).update(
+        status=JournalEntry.Status.POSTED, posted_at=posted_at, posted_by=actor, number=number
+    )
+    for entry, n in zip(drafts, todo, strict=True):
+        entry.journal = journal
+        entry.number = numbers[n]
+        entry.status = JournalEntry.Status.POSTED
+        entry.posted_at = posted_at
+        entry.posted_by = actor
+        results[n] = entry
+    return results  # type: ignore[return-value]
+
+
 @transaction.atomic
 def journal_entry_post_lines(
     *,
@@ -255,48 +480,33 @@ def journal_entry_post_lines(
     imbalance is refused. An entry for the same (source_type, source_event_id) is returned as
     it is, so a redelivered event posts once.
     """
-    source_event_id = str(source_event_id) if source_event_id not in (None, "") else None
-    source_type = (source_type or "").strip()
-    if source_event_id is not None:
-        existing = JournalEntry.objects.filter(
-            source_type=source_type, source_event_id=source_event_id
-        ).first()
-        if existing is not None:
-            return existing
-    journal = _journal(selectors.journal_get(code=journal_code))
-    period = open_period_for(date=date)
-    cleaned = _clean_lines(lines, drop_zero=True)
-    debit, credit = _totals(cleaned)
-    difference = debit - credit
-    if difference:
-        if abs(difference) > CENT * len(cleaned):
-            raise ValidationError(
-                {
-                    "lines": _("Debits (%(debit)s) and credits (%(credit)s) differ.")
-                    % {"debit": debit, "credit": credit}
-                }
+    (entry,) = _post_entries(
+        journal_code=journal_code,
+        entries=[
+            EntryInput(
+                date=date,
+                memo=memo,
+                lines=lines,
+                source_type=source_type,
+                source_id=source_id,
+                source_event_id=source_event_id,
             )
-        rounding = selectors.rounding_account()
-        if rounding is None:
-            raise ValidationError({"lines": _("No rounding account takes the residue.")})
-        cleaned.append(
-            LineInput(
-                account=rounding,
-                debit=-difference if difference < 0 else ZERO,
-                credit=difference if difference > 0 else ZERO,
-                memo=_("Rounding"),
-            )
-        )
-    entry = JournalEntry.objects.create(
-        journal=journal,
-        fiscal_year=period.fiscal_year,
-        period=period,
-        date=date,
-        memo=(memo or "").strip()[:255],
-        source_type=source_type,
-        source_id=source_id,
-        source_event_id=source_event_id,
-        created_by=actor,
+        ],
+        actor=actor,
     )
-    _write_lines(entry, cleaned)
-    return journal_entry_post(entry=entry, actor=actor)
+    return entry
+
+
+@transaction.atomic(savepoint=False)
+def journal_entries_post_lines(
+    *, journal_code: str, entries: Sequence[EntryInput], actor: User | None = None
+) -> list[JournalEntry]:
+    """Create and post many balanced entries of one journal at once, in the caller's transaction.
+
+    Each entry is checked and rounded as by ``journal_entry_post_lines``; all are checked
+    before anything is written, then written with a few bulk statements whatever their number,
+    numbered in the order given. Meant for a service that books a batch (the stock ledger): it
+    takes no savepoint of its own, so a refusal rolls back the caller's transaction with it.
+    Returns the entries in the order given (an entry already posted for its event, as it is).
+    """
+    return _post_entries(journal_code=journal_code, entries=entries, actor=actor)

@@ -37,7 +37,8 @@ from erp_core.production.services._common import (
     _category_code,
     _number,
 )
-from erp_core.stock.services import Source, stock_consume, stock_output
+from erp_core.stock.models import StockMove
+from erp_core.stock.services import MoveLine, Source, stock_moves_book, stock_output
 
 #: Statuses in which consumption, output and time are still accepted.
 OPEN_FOR_REPORTS = (Status.RELEASED, Status.IN_PROGRESS, Status.DONE)
@@ -62,6 +63,56 @@ def _source(order: ProductionOrder, event_id) -> Source:
     )
 
 
+def _consume(
+    order: ProductionOrder,
+    lines: list[tuple[Item, Decimal, Warehouse | None]],
+    *,
+    source_event_id: str | None,
+    moved_at: dt.datetime | None,
+    actor: User | None,
+) -> list[ProductionOrderMaterial]:
+    """Issue (component, quantity, warehouse) lines into the locked order's WIP in one batch."""
+    require_status(order, *OPEN_FOR_REPORTS, action=_("consumed against"))
+    for item, _quantity, _warehouse in lines:
+        if item.pk == order.item_id:
+            raise ValidationError({"item": _("An order does not consume the item it makes.")})
+    source = _source(order, source_event_id)
+    moves = stock_moves_book(
+        lines=[
+            MoveLine(
+                item=item,
+                warehouse=warehouse or order.component_warehouse,
+                quantity=-quantity,
+                reason=StockMove.Reason.PRODUCTION_CONSUMPTION,
+                moved_at=moved_at,
+                source=source,
+            )
+            for item, quantity, warehouse in lines
+        ],
+        actor=actor,
+    )
+    rows = []
+    for (item, quantity, _warehouse), move in zip(lines, moves, strict=True):
+        # The order's lock serialises every change of its rows.
+        row = order.materials.filter(component=item).first()
+        if row is None:
+            last = order.materials.aggregate(last=Max("line_no"))["last"] or 0
+            row = ProductionOrderMaterial.objects.create(
+                order=order,
+                line_no=last + 1,
+                component=item,
+                unit=item.unit,
+                planned_unit_cost=item.standard_cost,
+                is_planned=False,
+            )
+        row.quantity_consumed += quantity
+        row.consumed_value += -move.value
+        row.save(update_fields=["quantity_consumed", "consumed_value"])
+        rows.append(row)
+    mark_changed(order, _start(order))
+    return rows
+
+
 @transaction.atomic
 def production_order_consume(
     *,
@@ -82,32 +133,13 @@ def production_order_consume(
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("consumed against"))
     quantity = _number(quantity, "quantity")
-    if item.pk == order.item_id:
-        raise ValidationError({"item": _("An order does not consume the item it makes.")})
-    move = stock_consume(
-        item=item,
-        warehouse=warehouse or order.component_warehouse,
-        quantity=quantity,
+    (row,) = _consume(
+        order,
+        [(item, quantity, warehouse)],
+        source_event_id=source_event_id,
         moved_at=moved_at,
-        source=_source(order, source_event_id),
         actor=actor,
     )
-    # The order's lock serialises every change of its rows.
-    row = order.materials.filter(component=item).first()
-    if row is None:
-        last = order.materials.aggregate(last=Max("line_no"))["last"] or 0
-        row = ProductionOrderMaterial.objects.create(
-            order=order,
-            line_no=last + 1,
-            component=item,
-            unit=item.unit,
-            planned_unit_cost=item.standard_cost,
-            is_planned=False,
-        )
-    row.quantity_consumed += quantity
-    row.consumed_value += -move.value
-    row.save(update_fields=["quantity_consumed", "consumed_value"])
-    mark_changed(order, _start(order))
     return row
 
 
@@ -289,23 +321,26 @@ def production_order_materials_consumed(
     order = _order_for_event(production_order_id)
     if not isinstance(lines, list) or not lines:
         raise ValidationError({"lines": _("The event has no lines.")})
-    rows = []
+    consumed = []
     for line in lines:
         if not isinstance(line, dict):
             raise ValidationError({"lines": _("Each line is an object.")})
         warehouse_id = line.get("warehouse_id")
-        rows.append(
-            production_order_consume(
-                order=order,
-                item=_get(Item, line.get("item_id"), "item_id"),
-                quantity=_number(line.get("quantity"), "quantity"),
-                warehouse=_get(Warehouse, warehouse_id, "warehouse_id")
-                if warehouse_id is not None
-                else None,
-                source_event_id=source_event_id,
+        consumed.append(
+            (
+                _get(Item, line.get("item_id"), "item_id"),
+                _number(line.get("quantity"), "quantity"),
+                _get(Warehouse, warehouse_id, "warehouse_id") if warehouse_id is not None else None,
             )
         )
-    return rows
+    # The event's lines are one batch of stock moves: one entry for the order, not one a line.
+    return _consume(
+        document_lock(order),
+        consumed,
+        source_event_id=source_event_id,
+        moved_at=None,
+        actor=None,
+    )
 
 
 @transaction.atomic

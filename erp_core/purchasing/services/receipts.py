@@ -47,7 +47,8 @@ from erp_core.purchasing.services.common import (
     unit_price,
 )
 from erp_core.purchasing.services.orders import purchase_order_is_received, receipt_limit
-from erp_core.stock.services import Source, stock_receipt
+from erp_core.stock.models import StockMove
+from erp_core.stock.services import MoveLine, Source, stock_moves_book
 
 Status = PurchaseReceipt.Status
 SOURCE_TYPE = "purchasing.receipt"
@@ -257,18 +258,29 @@ def purchase_receipt_approve(
     source = Source(type=SOURCE_TYPE, id=str(receipt.pk), event_id=event_id)
     actor = actor_or_none(actor)
     for line in lines:
+        line.unit_cost = unit_price(locked[line.order_line_id].net_unit_price)
+    # The stocked lines are one batch: one journal entry for the receipt, not one a line.
+    stocked = [line for line in lines if not line.item.is_service]
+    if stocked:
+        moves = stock_moves_book(
+            lines=[
+                MoveLine(
+                    item=line.item,
+                    warehouse=receipt.warehouse,
+                    quantity=line.quantity,
+                    reason=StockMove.Reason.RECEIPT,
+                    unit_cost=line.unit_cost,
+                    moved_at=moved_at,
+                    source=source,
+                )
+                for line in stocked
+            ],
+            actor=actor,
+        )
+        for line, move in zip(stocked, moves, strict=True):
+            line.stock_move = move
+    for line in lines:
         order_line = locked[line.order_line_id]
-        line.unit_cost = unit_price(order_line.net_unit_price)
-        if not line.item.is_service:
-            line.stock_move = stock_receipt(
-                item=line.item,
-                warehouse=receipt.warehouse,
-                quantity=line.quantity,
-                unit_cost=line.unit_cost,
-                moved_at=moved_at,
-                source=source,
-                actor=actor,
-            )
         line.save(update_fields=["unit_cost", "stock_move"])
         PurchaseOrderLine.objects.filter(pk=order_line.pk).update(
             received_quantity=F("received_quantity") + line.quantity

@@ -29,7 +29,7 @@ from erp_core.models import User, Warehouse
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
 from erp_core.sales.services._common import check_warehouse
 from erp_core.stock.models import StockMove
-from erp_core.stock.services import Source, stock_issue
+from erp_core.stock.services import MoveLine, Source, stock_moves_book
 
 Status = Delivery.Status
 SOURCE_TYPE = "sales.delivery"
@@ -222,21 +222,31 @@ def delivery_approve(
                  % {"n": line.line_no, "quantity": line.quantity.normalize(),
                     "item": line.item.code, "open": order_line.open_quantity.normalize()}}
             )  # fmt: skip
-        if not line.item.is_service:
-            line.stock_move = stock_issue(
-                item=line.item,
-                warehouse=warehouse,
-                quantity=line.quantity,
-                moved_at=when,
-                reason=StockMove.Reason.SHIPMENT,
-                source=source,
-                actor=actor,
-            )
-            DeliveryLine.objects.filter(pk=line.pk).update(stock_move=line.stock_move)
-        SalesOrderLine.objects.filter(pk=order_line.pk).update(
+        order_line.delivered_quantity += line.quantity
+    # The stocked lines are one batch: one journal entry for the delivery, not one a line.
+    stocked = [line for line in lines if not line.item.is_service]
+    if stocked:
+        moves = stock_moves_book(
+            lines=[
+                MoveLine(
+                    item=line.item,
+                    warehouse=warehouse,
+                    quantity=-line.quantity,
+                    reason=StockMove.Reason.SHIPMENT,
+                    moved_at=when,
+                    source=source,
+                )
+                for line in stocked
+            ],
+            actor=actor,
+        )
+        for line, move in zip(stocked, moves, strict=True):
+            line.stock_move = move
+            DeliveryLine.objects.filter(pk=line.pk).update(stock_move=move)
+    for line in lines:
+        SalesOrderLine.objects.filter(pk=line.sales_order_line_id).update(
             delivered_quantity=F("delivered_quantity") + line.quantity
         )
-        order_line.delivered_quantity += line.quantity
     mark_approved(delivery, actor=actor)
     return delivery
 

@@ -3,7 +3,11 @@
 For each costing method, hypothesis draws receipts, issues, transfers, adjustments and backdated
 moves at random costs. After every step: the balance equals the sum of the ledger rows and a
 replay of the whole history in date order, every journal entry balances, and the inventory
-accounts equal the stock valuation.
+accounts equal the stock valuation. The same holds for batches of 1 to 200 such moves booked
+through ``stock_moves_book``, which must also end where booking them one by one ends.
+
+The batch test takes its number of examples from the hypothesis profile (a few by default;
+``HYPOTHESIS_PROFILE=thorough`` for more, see the root ``conftest.py``).
 """
 
 import datetime as dt
@@ -12,11 +16,12 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from erp_core.ledger.models import JournalEntry, JournalLine
 from erp_core.stock import services
 from erp_core.stock.models import StockBalance, StockMove
 from erp_core.stock.tests.test_services import assert_books_reconcile
@@ -102,5 +107,104 @@ def test_random_moves_keep_ledger_balance_and_books_in_step(
                 assert (balance.quantity, balance.value) == (quantity, value)
                 assert (balance.quantity, balance.value) == _replay(item, place)
                 assert balance.quantity >= 0
+            assert_books_reconcile()
+        transaction.set_rollback(True)
+
+
+# --- The batch service ------------------------------------------------------------------------
+
+batch_line = st.one_of(
+    st.tuples(st.just("receipt"), quantities, costs, hours_ago),
+    st.tuples(st.just("issue"), quantities.map(lambda q: q / 10), st.none(), hours_ago),
+    st.tuples(st.just("transfer"), quantities.map(lambda q: q / 10), st.none(), hours_ago),
+    st.tuples(st.just("adjust"), quantities.map(lambda q: -q / 10), st.none(), hours_ago),
+    st.tuples(st.just("adjust"), quantities.map(lambda q: q / 10), st.none(), hours_ago),
+)
+# Batches of 1 to 200 lines: the size is drawn first, so that large batches are as likely as
+# small ones (a plain list strategy mostly draws short lists).
+batches = st.lists(
+    st.integers(min_value=1, max_value=200).flatmap(
+        lambda size: st.lists(batch_line, min_size=size, max_size=size)
+    ),
+    min_size=1,
+    max_size=2,
+)
+
+
+def _as_lines(batch, item, warehouse, other, now, number: int) -> list[services.MoveLine]:
+    source = services.Source(type="test.document", id=str(number))
+    lines = []
+    for kind, quantity, cost, hours in batch:
+        moved_at = now - dt.timedelta(hours=hours)
+        common = {"item": item, "warehouse": warehouse, "moved_at": moved_at, "source": source}
+        if kind == "receipt":
+            lines.append(services.MoveLine(quantity=quantity, unit_cost=cost, reason="receipt",
+                                           **common))  # fmt: skip
+        elif kind == "issue":
+            lines.append(services.MoveLine(quantity=-quantity, reason="issue", **common))
+        elif kind == "transfer":
+            lines.append(services.MoveLine(quantity=quantity, reason="transfer",
+                                           to_warehouse=other, **common))  # fmt: skip
+        else:
+            lines.append(services.MoveLine(quantity=quantity, reason="adjustment", **common))
+    return lines
+
+
+def _balance(item, warehouse) -> tuple[D, D]:
+    balance = StockBalance.objects.filter(item=item, warehouse=warehouse).first()
+    return (balance.quantity, balance.value) if balance else (D(0), D(0))
+
+
+@pytest.mark.parametrize("method", ["moving_average", "fifo", "standard"])
+@settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(plan=batches)
+def test_random_batches_keep_the_books_and_equal_the_same_moves_booked_one_by_one(
+    books, make_item, warehouse, other_warehouse, method, plan
+):
+    """Batches of 1 to 200 moves (backdated ones among them) through ``stock_moves_book``.
+
+    After every batch: each balance equals the sum of its rows and a replay of its history, the
+    books reconcile, each entry has one line per account — and the balances equal those of a
+    twin item whose same moves were booked one at a time. A refused batch writes nothing.
+    """
+    with transaction.atomic():
+        item, twin = make_item(method, standard_cost="10"), make_item(method, standard_cost="10")
+        now = timezone.now()
+        opening = now - dt.timedelta(days=1)
+        for target in (item, twin):
+            services.stock_receipt(item=target, warehouse=warehouse, quantity=D("500"),
+                                   unit_cost=D("4"), moved_at=opening)  # fmt: skip
+        for number, batch in enumerate(plan):
+            before = StockMove.objects.count(), JournalEntry.objects.count()
+            try:
+                with transaction.atomic():
+                    services.stock_moves_book(
+                        lines=_as_lines(batch, item, warehouse, other_warehouse, now, number)
+                    )
+            except ValidationError:
+                # Refused (not enough on hand at some line's time): nothing of it written.
+                assert (StockMove.objects.count(), JournalEntry.objects.count()) == before
+                continue
+            with transaction.atomic():
+                for line in _as_lines(batch, twin, warehouse, other_warehouse, now, number):
+                    services.stock_moves_book(lines=[line])
+            for place in (warehouse, other_warehouse):
+                assert _balance(item, place) == _balance(twin, place)
+                if StockBalance.objects.filter(item=item, warehouse=place).exists():
+                    assert _balance(item, place) == _replay(item, place)
+                    rows = StockMove.objects.filter(item=item, warehouse=place)
+                    totals = rows.aggregate(quantity=Sum("quantity"), value=Sum("value"))
+                    quantity = D(str(totals["quantity"] or 0)).quantize(D("0.000001"))
+                    value = D(str(totals["value"] or 0)).quantize(D("0.01"))
+                    assert _balance(item, place) == (quantity, value)
+            per_account = (
+                JournalLine.objects.filter(entry__source_type="test.document")
+                .values("entry", "account")
+                .annotate(n=Count("id"))
+            )
+            assert all(row["n"] == 1 for row in per_account)
             assert_books_reconcile()
         transaction.set_rollback(True)
