@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField
 from erp_core.api.permissions import is_partner_user
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.billing.selectors import SIDES, gross_in_words
@@ -134,7 +134,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
     journal_entry_number = serializers.CharField(
         source="journal_entry.number", read_only=True, default=None
     )
-    open_amount = serializers.DecimalField(read_only=True, **MONEY)
+    open_amount = DecimalNumberField(read_only=True, **MONEY)
     gross_in_words = serializers.SerializerMethodField(help_text="价税合计 in capital numerals.")
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
@@ -203,13 +203,13 @@ class InvoiceLineInputSerializer(serializers.Serializer):
         queryset=Item.objects.all(), required=False, allow_null=True
     )
     description = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    quantity = serializers.DecimalField(
+    quantity = DecimalNumberField(
         **QUANTITY, required=False, help_text="Default: what is left to invoice, bill or credit."
     )
-    unit_price = serializers.DecimalField(
+    unit_price = DecimalNumberField(
         **PRICE, required=False, help_text="Bills: the supplier's price (default the order's)."
     )
-    discount_percent = serializers.DecimalField(
+    discount_percent = DecimalNumberField(
         max_digits=7, decimal_places=4, min_value=Decimal("0"), max_value=Decimal("100"),
         required=False,
     )  # fmt: skip
@@ -338,7 +338,7 @@ class PaymentSerializer(serializers.ModelSerializer):
     )
     # The values only, so that the schema does not merge it with the invoice's status enum.
     status = serializers.ChoiceField(choices=Payment.Status.values, read_only=True)
-    unapplied_amount = serializers.DecimalField(read_only=True, **MONEY)
+    unapplied_amount = DecimalNumberField(read_only=True, **MONEY)
     allocations = PaymentAllocationSerializer(many=True, read_only=True)
 
     class Meta:
@@ -376,7 +376,7 @@ class AllocationInputSerializer(serializers.Serializer):
     """Part of a payment for a posted invoice or bill of the same partner."""
 
     invoice = serializers.PrimaryKeyRelatedField(queryset=Invoice.objects.all())
-    amount = serializers.DecimalField(**AMOUNT)
+    amount = DecimalNumberField(**AMOUNT)
 
 
 class PaymentWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
@@ -387,7 +387,7 @@ class PaymentWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     direction = serializers.ChoiceField(choices=Payment.Direction.choices)
     partner = serializers.PrimaryKeyRelatedField(queryset=Partner.objects.all())
     date = serializers.DateField()
-    amount = serializers.DecimalField(**AMOUNT)
+    amount = DecimalNumberField(**AMOUNT)
     bank_account = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.all(), required=False, allow_null=True
     )
@@ -404,7 +404,7 @@ class PaymentUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer)
 
     revision = serializers.IntegerField(required=False, min_value=1)
     date = serializers.DateField(required=False)
-    amount = serializers.DecimalField(**AMOUNT, required=False)
+    amount = DecimalNumberField(**AMOUNT, required=False)
     bank_account = serializers.PrimaryKeyRelatedField(
         queryset=Account.objects.all(), required=False
     )
@@ -441,12 +441,12 @@ class AgingRowSerializer(serializers.Serializer):
     partner_id = serializers.IntegerField()
     partner_code = serializers.CharField()
     partner_name = serializers.CharField()
-    current = serializers.DecimalField(**MONEY, help_text="0-30 days past due, or not yet due.")
-    days_31_60 = serializers.DecimalField(**MONEY)
-    days_61_90 = serializers.DecimalField(**MONEY)
-    over_90 = serializers.DecimalField(**MONEY)
-    unapplied = serializers.DecimalField(**MONEY, help_text="Unapplied cash, deducted.")
-    total = serializers.DecimalField(**MONEY)
+    current = DecimalNumberField(**MONEY, help_text="0-30 days past due, or not yet due.")
+    days_31_60 = DecimalNumberField(**MONEY)
+    days_61_90 = DecimalNumberField(**MONEY)
+    over_90 = DecimalNumberField(**MONEY)
+    unapplied = DecimalNumberField(**MONEY, help_text="Unapplied cash, deducted.")
+    total = DecimalNumberField(**MONEY)
 
 
 class AgingSerializer(serializers.Serializer):
@@ -493,9 +493,9 @@ class StatementLineSerializer(serializers.Serializer):
     number = serializers.CharField()
     reference = serializers.CharField()
     due_date = serializers.DateField(allow_null=True)
-    increase = serializers.DecimalField(**MONEY)
-    decrease = serializers.DecimalField(**MONEY)
-    balance = serializers.DecimalField(**MONEY)
+    increase = DecimalNumberField(**MONEY)
+    decrease = DecimalNumberField(**MONEY)
+    balance = DecimalNumberField(**MONEY)
     document_type = serializers.CharField()
     document_id = serializers.IntegerField()
 
@@ -509,8 +509,8 @@ class StatementSerializer(serializers.Serializer):
     kind = serializers.CharField(source="side")
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-    opening = serializers.DecimalField(**MONEY)
+    opening = DecimalNumberField(**MONEY)
     lines = StatementLineSerializer(many=True)
-    total_increase = serializers.DecimalField(**MONEY)
-    total_decrease = serializers.DecimalField(**MONEY)
-    closing = serializers.DecimalField(**MONEY)
+    total_increase = DecimalNumberField(**MONEY)
+    total_decrease = DecimalNumberField(**MONEY)
+    closing = DecimalNumberField(**MONEY)

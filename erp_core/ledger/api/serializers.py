@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField
 from erp_core.ledger.models import (
     Account,
     FiscalPeriod,
@@ -142,8 +142,8 @@ class JournalLineInputSerializer(serializers.Serializer):
     """A line to write: an account and a debit or a credit (the other zero)."""
 
     account = serializers.PrimaryKeyRelatedField(queryset=Account.objects.all())
-    debit = serializers.DecimalField(**AMOUNT, default=Decimal("0.00"))
-    credit = serializers.DecimalField(**AMOUNT, default=Decimal("0.00"))
+    debit = DecimalNumberField(**AMOUNT, default=Decimal("0.00"))
+    credit = DecimalNumberField(**AMOUNT, default=Decimal("0.00"))
     partner = serializers.PrimaryKeyRelatedField(
         queryset=Partner.objects.all(), required=False, allow_null=True, default=None
     )
@@ -205,12 +205,12 @@ class TrialBalanceRowSerializer(serializers.Serializer):
     name_en = serializers.CharField()
     level = serializers.IntegerField()
     is_postable = serializers.BooleanField()
-    opening_debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    opening_credit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    credit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    closing_debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    closing_credit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    opening_debit = DecimalNumberField(max_digits=20, decimal_places=2)
+    opening_credit = DecimalNumberField(max_digits=20, decimal_places=2)
+    debit = DecimalNumberField(max_digits=20, decimal_places=2)
+    credit = DecimalNumberField(max_digits=20, decimal_places=2)
+    closing_debit = DecimalNumberField(max_digits=20, decimal_places=2)
+    closing_credit = DecimalNumberField(max_digits=20, decimal_places=2)
 
 
 class TrialBalanceSerializer(serializers.Serializer):
@@ -219,10 +219,10 @@ class TrialBalanceSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
     rows = TrialBalanceRowSerializer(many=True)
-    opening_debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    opening_credit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    credit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    closing_debit = serializers.DecimalField(max_digits=20, decimal_places=2)
-    closing_credit = serializers.DecimalField(max_digits=20, decimal_places=2)
+    opening_debit = DecimalNumberField(max_digits=20, decimal_places=2)
+    opening_credit = DecimalNumberField(max_digits=20, decimal_places=2)
+    debit = DecimalNumberField(max_digits=20, decimal_places=2)
+    credit = DecimalNumberField(max_digits=20, decimal_places=2)
+    closing_debit = DecimalNumberField(max_digits=20, decimal_places=2)
+    closing_credit = DecimalNumberField(max_digits=20, decimal_places=2)
     is_balanced = serializers.BooleanField()

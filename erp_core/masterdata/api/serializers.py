@@ -9,6 +9,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from common.serializers import DecimalNumberField
 from erp_core.masterdata.services import (
     BOM_FIELDS,
     BOM_LINE_FIELDS,
@@ -311,9 +312,7 @@ class WarehouseWriteSerializer(_WriteSerializer):
 class WorkCenterSerializer(serializers.ModelSerializer):
     """A work center with its calendar, rates and machine hours per working day."""
 
-    capacity_hours_per_day = serializers.DecimalField(
-        max_digits=12, decimal_places=2, read_only=True
-    )
+    capacity_hours_per_day = DecimalNumberField(max_digits=12, decimal_places=2, read_only=True)
 
     class Meta:
         model = WorkCenter
@@ -447,7 +446,7 @@ class RoutingUpdateSerializer(RoutingWriteSerializer):
 class BomExplodeQuerySerializer(serializers.Serializer):
     """The query of an explosion: how much, and on which day (default today)."""
 
-    quantity = serializers.DecimalField(
+    quantity = DecimalNumberField(
         max_digits=18, decimal_places=6, min_value=Decimal("0.000001"), default=Decimal(1)
     )
     date = serializers.DateField(required=False)
@@ -463,9 +462,9 @@ class ExplosionLineSerializer(serializers.Serializer):
     component = serializers.IntegerField(source="component.pk")
     component_code = serializers.CharField(source="component.code")
     unit = serializers.CharField(source="component.unit.code")
-    quantity_per = serializers.DecimalField(max_digits=18, decimal_places=6)
-    scrap_percent = serializers.DecimalField(max_digits=9, decimal_places=6)
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    quantity_per = DecimalNumberField(max_digits=18, decimal_places=6)
+    scrap_percent = DecimalNumberField(max_digits=9, decimal_places=6)
+    quantity = DecimalNumberField(max_digits=18, decimal_places=6)
     is_leaf = serializers.BooleanField()
     via_phantom = serializers.IntegerField(source="via_phantom.pk", allow_null=True, default=None)
 
@@ -476,7 +475,7 @@ class RequirementSerializer(serializers.Serializer):
     component = serializers.IntegerField(source="component.pk")
     component_code = serializers.CharField(source="component.code")
     unit = serializers.CharField(source="component.unit.code")
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    quantity = DecimalNumberField(max_digits=18, decimal_places=6)
 
 
 class BomExplosionSerializer(serializers.Serializer):
@@ -484,7 +483,7 @@ class BomExplosionSerializer(serializers.Serializer):
 
     bom = serializers.IntegerField(source="bom.pk")
     item = serializers.IntegerField(source="bom.item_id")
-    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    quantity = DecimalNumberField(max_digits=18, decimal_places=6)
     date = serializers.DateField(source="on_date")
     lines = ExplosionLineSerializer(many=True)
     requirements = RequirementSerializer(many=True)
@@ -505,5 +504,5 @@ class WhereUsedSerializer(serializers.Serializer):
     parent_code = serializers.CharField(source="parent.code")
     component = serializers.IntegerField(source="component.pk")
     component_code = serializers.CharField(source="component.code")
-    quantity_per = serializers.DecimalField(max_digits=18, decimal_places=6)
+    quantity_per = DecimalNumberField(max_digits=18, decimal_places=6)
     bom = serializers.IntegerField(source="bom_id")

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import (
@@ -165,7 +165,7 @@ class ProductionOrderWriteSerializer(_AnswersWithOrder, serializers.Serializer):
     order date; the component warehouse to the output warehouse)."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**POSITIVE)
+    quantity = DecimalNumberField(**POSITIVE)
     due_date = serializers.DateField()
     warehouse = serializers.PrimaryKeyRelatedField(queryset=Warehouse.objects.all())
     component_warehouse = serializers.PrimaryKeyRelatedField(
@@ -199,7 +199,7 @@ class ConsumeInputSerializer(serializers.Serializer):
     """A component consumed by the order (from the component warehouse unless named)."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**POSITIVE)
+    quantity = DecimalNumberField(**POSITIVE)
     warehouse = serializers.PrimaryKeyRelatedField(
         queryset=Warehouse.objects.all(), required=False, allow_null=True
     )
@@ -209,8 +209,8 @@ class ConsumeInputSerializer(serializers.Serializer):
 class ReportOutputInputSerializer(serializers.Serializer):
     """Good output (into the order's warehouse) and scrap; at least one above zero."""
 
-    quantity = serializers.DecimalField(**NOT_NEGATIVE)
-    scrap_quantity = serializers.DecimalField(**NOT_NEGATIVE, default=Decimal("0"))
+    quantity = DecimalNumberField(**NOT_NEGATIVE)
+    scrap_quantity = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
 
     def validate(self, attrs: dict) -> dict:
@@ -224,8 +224,8 @@ class BookTimeInputSerializer(serializers.Serializer):
     """Machine and labour hours on one of the order's operations (by id)."""
 
     operation = serializers.IntegerField(min_value=1)
-    machine_hours = serializers.DecimalField(**NOT_NEGATIVE, default=Decimal("0"))
-    labour_hours = serializers.DecimalField(**NOT_NEGATIVE, default=Decimal("0"))
+    machine_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
+    labour_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
 
     def validate(self, attrs: dict) -> dict:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import (
@@ -82,7 +82,7 @@ class PurchaseRequisitionLineInputSerializer(serializers.Serializer):
     """A line to write: an item, a quantity, when it is needed and from whom it may come."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = DecimalNumberField(**QUANTITY)
     needed_by = serializers.DateField(required=False, allow_null=True)
     suggested_supplier = serializers.PrimaryKeyRelatedField(
         queryset=Partner.objects.all(), required=False, allow_null=True
@@ -130,7 +130,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     unit = serializers.CharField(source="item.unit.code", read_only=True)
-    net_unit_price = serializers.DecimalField(max_digits=18, decimal_places=6, read_only=True)
+    net_unit_price = DecimalNumberField(max_digits=18, decimal_places=6, read_only=True)
 
     class Meta:
         model = PurchaseOrderLine
@@ -195,9 +195,9 @@ class PurchaseOrderSerializer(serializers.ModelSerializer):
     supplier_code = serializers.CharField(source="supplier.code", read_only=True)
     supplier_name = serializers.CharField(source="supplier.name", read_only=True)
     warehouse_code = serializers.CharField(source="warehouse.code", read_only=True)
-    total_net = serializers.DecimalField(**MONEY, read_only=True)
-    total_tax = serializers.DecimalField(**MONEY, read_only=True)
-    total_gross = serializers.DecimalField(**MONEY, read_only=True)
+    total_net = DecimalNumberField(**MONEY, read_only=True)
+    total_tax = DecimalNumberField(**MONEY, read_only=True)
+    total_gross = DecimalNumberField(**MONEY, read_only=True)
     lines = PurchaseOrderLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -231,13 +231,13 @@ class PurchaseOrderLineInputSerializer(serializers.Serializer):
     """A line to write; what is left out takes the defaults (last price, item VAT, lead time)."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**QUANTITY)
-    unit_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)
-    discount_percent = serializers.DecimalField(**PERCENT, max_value=Decimal("100"), required=False)
+    quantity = DecimalNumberField(**QUANTITY)
+    unit_price = DecimalNumberField(**PRICE, required=False, allow_null=True)
+    discount_percent = DecimalNumberField(**PERCENT, max_value=Decimal("100"), required=False)
     tax_code = serializers.PrimaryKeyRelatedField(
         queryset=TaxCode.objects.all(), required=False, allow_null=True
     )
-    tax_rate = serializers.DecimalField(
+    tax_rate = DecimalNumberField(
         max_digits=5, decimal_places=4, min_value=Decimal("0"), required=False, allow_null=True
     )
     expected_date = serializers.DateField(required=False, allow_null=True)
@@ -252,8 +252,8 @@ class _OrderHeaderFields(serializers.Serializer):
     payment_terms_days = serializers.IntegerField(
         required=False, min_value=0, max_value=3650, allow_null=True
     )
-    over_receipt_tolerance = serializers.DecimalField(**PERCENT, required=False)
-    under_receipt_tolerance = serializers.DecimalField(
+    over_receipt_tolerance = DecimalNumberField(**PERCENT, required=False)
+    under_receipt_tolerance = DecimalNumberField(
         **PERCENT, max_value=Decimal("99.9999"), required=False
     )
     memo = serializers.CharField(max_length=255, required=False, allow_blank=True)
@@ -278,9 +278,9 @@ class RequisitionLineOrderSerializer(serializers.Serializer):
     requisition_line = serializers.PrimaryKeyRelatedField(
         queryset=PurchaseRequisitionLine.objects.all()
     )
-    quantity = serializers.DecimalField(**QUANTITY, required=False)
-    unit_price = serializers.DecimalField(**PRICE, required=False, allow_null=True)
-    discount_percent = serializers.DecimalField(**PERCENT, max_value=Decimal("100"), required=False)
+    quantity = DecimalNumberField(**QUANTITY, required=False)
+    unit_price = DecimalNumberField(**PRICE, required=False, allow_null=True)
+    discount_percent = DecimalNumberField(**PERCENT, max_value=Decimal("100"), required=False)
     tax_code = serializers.PrimaryKeyRelatedField(
         queryset=TaxCode.objects.all(), required=False, allow_null=True
     )
@@ -409,7 +409,7 @@ class PurchaseReceiptLineInputSerializer(serializers.Serializer):
     """A quantity received on a line of the order."""
 
     order_line = serializers.IntegerField(min_value=1)
-    quantity = serializers.DecimalField(**QUANTITY)
+    quantity = DecimalNumberField(**QUANTITY)
 
 
 class PurchaseReceiptUpdateSerializer(AnswersWithReadSerializer, RevisionInputSerializer):

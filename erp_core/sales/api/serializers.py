@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Currency, Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import (
@@ -69,8 +69,8 @@ class PriceListItemInputSerializer(serializers.Serializer):
     """A row to write."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    min_quantity = serializers.DecimalField(**NOT_NEGATIVE, default=Decimal("0"))
-    unit_price = serializers.DecimalField(**NOT_NEGATIVE)
+    min_quantity = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
+    unit_price = DecimalNumberField(**NOT_NEGATIVE)
 
 
 class PriceListWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
@@ -122,7 +122,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
     item_code = serializers.CharField(source="item.code", read_only=True)
     item_name = serializers.CharField(source="item.name", read_only=True)
     tax_code_code = serializers.CharField(source="tax_code.code", read_only=True, allow_null=True)
-    open_quantity = serializers.DecimalField(**QUANTITY, read_only=True)
+    open_quantity = DecimalNumberField(**QUANTITY, read_only=True)
 
     class Meta:
         model = SalesOrderLine
@@ -246,9 +246,9 @@ class SalesOrderLineInputSerializer(serializers.Serializer):
     """An order line to write; without ``unit_price`` the price list's price is taken."""
 
     item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
-    quantity = serializers.DecimalField(**POSITIVE)
-    unit_price = serializers.DecimalField(**NOT_NEGATIVE, required=False, allow_null=True)
-    discount_percent = serializers.DecimalField(**PERCENT, default=Decimal("0"))
+    quantity = DecimalNumberField(**POSITIVE)
+    unit_price = DecimalNumberField(**NOT_NEGATIVE, required=False, allow_null=True)
+    discount_percent = DecimalNumberField(**PERCENT, default=Decimal("0"))
     tax_code = serializers.PrimaryKeyRelatedField(
         queryset=TaxCode.objects.all(), required=False, allow_null=True, default=None
     )
@@ -392,7 +392,7 @@ class DeliveryLineInputSerializer(serializers.Serializer):
     """A line to deliver: an order line (by id) and a quantity."""
 
     sales_order_line = serializers.PrimaryKeyRelatedField(queryset=SalesOrderLine.objects.all())
-    quantity = serializers.DecimalField(**POSITIVE)
+    quantity = DecimalNumberField(**POSITIVE)
 
 
 class DeliveryWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
