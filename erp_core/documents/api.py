@@ -162,9 +162,18 @@ def _step_action(verb: str, step: Step, read_serializer: type[BaseSerializer] | 
     )(method)
 
 
-class _DocumentWrites:
+class _DocumentWrites(viewsets.GenericViewSet):
     """Create and partial update through the services; placed after ``IdempotentCreateMixin``
     so that idempotency wraps this ``create``."""
+
+    #: Declared by ``DocumentViewSet`` (see there).
+    document_argument: str
+    create_service: ClassVar[Callable[..., Model]]
+    update_service: ClassVar[Callable[..., Model]]
+
+    def answer(self, document: Model, code: int = status.HTTP_200_OK) -> Response:
+        """The document as the read serializer shows it (``DocumentViewSet`` defines it)."""
+        raise NotImplementedError
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Validate with the write serializer, save through ``create_service`` (201)."""
@@ -280,7 +289,7 @@ class DocumentViewSet(
         queryset = super().get_queryset()
         user = self.request.user
         if is_partner_user(user):
-            queryset = self.partner_queryset(queryset, user.partner)
+            queryset = self.partner_queryset(queryset, user.partner)  # type: ignore[union-attr]
         return queryset
 
     def partner_queryset(self, queryset: QuerySet, partner) -> QuerySet:
@@ -294,7 +303,9 @@ class DocumentViewSet(
         if self.action == "create" and self.write_serializer_class is not None:
             return self.write_serializer_class
         if self.action == "partial_update":
-            return self.update_serializer_class or self.write_serializer_class
+            update = self.update_serializer_class or self.write_serializer_class
+            if update is not None:
+                return update
         step = self.steps.get(self.action)
         if step is not None and step.input is not None:
             return step.input
@@ -302,10 +313,13 @@ class DocumentViewSet(
 
     def read_serializer_class(self) -> type[BaseSerializer]:
         """The read serializer; a partner user's is its declared ``partner_fields`` only."""
+        read = self.serializer_class
+        if read is None:
+            raise TypeError(f"{type(self).__name__} declares no serializer_class")
         request = getattr(self, "request", None)
         if request is not None and is_partner_user(request.user):
-            return partner_serializer(self.serializer_class)
-        return self.serializer_class
+            return partner_serializer(read)
+        return read
 
     # --- Steps -------------------------------------------------------------------------------
 
