@@ -48,6 +48,9 @@
     });
   }
 
+  // The lines of a document form (static/js/lines.js) enhance the rows they add.
+  window.Zhongtai = { enhance: searchSelects };
+
   if (typeof htmx !== "undefined") {
     htmx.onLoad(searchSelects);  // the page itself, then every fragment htmx swaps in
   } else {
