@@ -103,13 +103,25 @@
     return Array.prototype.slice.call(this.table.querySelectorAll("tbody[data-line]"));
   };
 
+  // The rows that count: a row removed from a formset that can delete is kept, hidden and
+  // marked DELETE (its saved row is deleted by the server); the others are taken out.
+  LineFormset.prototype.liveRows = function () {
+    var self = this;
+    return this.rows().filter(function (row) {
+      var deleted = self.field(row, "DELETE");
+      return !(deleted && deleted.checked);
+    });
+  };
+
   LineFormset.prototype.field = function (row, name) {
     return row.querySelector('[name$="-' + name + '"]');
   };
 
   LineFormset.prototype.isBlank = function (row) {
     if (row.querySelector(".is-invalid, .invalid-feedback, .text-danger")) return false;
-    var fields = row.querySelectorAll("input:not([type=hidden]), select, textarea");
+    var fields = row.querySelectorAll(
+      'input:not([type=hidden]):not([name$="-DELETE"]), select, textarea'
+    );
     return Array.prototype.every.call(fields, function (field) {
       if (field.type === "checkbox" || field.type === "radio") return !field.checked;
       return !field.value;
@@ -127,6 +139,8 @@
   LineFormset.prototype.wire = function (row) {
     var self = this;
     var remove = row.querySelector("[data-line-remove]");
+    var box = row.querySelector("[data-line-delete]");
+    if (box) box.hidden = true;  // the × below marks it
     if (remove) {
       remove.hidden = false;
       remove.addEventListener("click", function () { self.removeRow(row); });
@@ -141,7 +155,7 @@
 
   LineFormset.prototype.addRow = function () {
     var rows = this.rows();
-    if (rows.length >= this.max) return;
+    if (this.liveRows().length >= this.max) return;
     var html = this.template.innerHTML.replace(/__prefix__/g, String(rows.length));
     var holder = document.createElement("table");
     holder.innerHTML = html;
@@ -156,10 +170,16 @@
   };
 
   LineFormset.prototype.removeRow = function (row) {
-    var select = row.querySelector("select.tomselected");
-    if (select && select.tomselect) select.tomselect.destroy();
-    row.remove();
-    if (!this.rows().length) this.addRow();
+    var deleted = this.field(row, "DELETE");
+    if (deleted) {
+      deleted.checked = true;
+      row.hidden = true;
+    } else {
+      var select = row.querySelector("select.tomselected");
+      if (select && select.tomselect) select.tomselect.destroy();
+      row.remove();
+    }
+    if (!this.liveRows().length) this.addRow();
     this.renumber();
     this.recalculate();
   };
@@ -188,7 +208,7 @@
       if (number) number.textContent = String(index + 1);
     });
     this.total.value = String(rows.length);
-    if (this.addButton) this.addButton.disabled = rows.length >= this.max;
+    if (this.addButton) this.addButton.disabled = this.liveRows().length >= this.max;
   };
 
   // --- Stock on hand beside the item -----------------------------------------------------------
@@ -253,12 +273,13 @@
   };
 
   LineFormset.prototype.recalculate = function () {
+    if (this.root.hasAttribute("data-balance")) this.balance();
     if (!this.root.hasAttribute("data-amounts")) return;
     var self = this;
     var net = ZERO;
     var tax = ZERO;
     var unpriced = false;
-    this.rows().forEach(function (row) {
+    this.liveRows().forEach(function (row) {
       var cell = row.querySelector("[data-line-amount]");
       var quantity = parse((self.field(row, "quantity") || {}).value);
       var price = parse((self.field(row, "unit_price") || {}).value);
@@ -283,6 +304,23 @@
     this.put("gross", money(add(net, tax), this.format));
     var note = this.root.querySelector("[data-unpriced-note]");
     if (note) note.hidden = !unpriced;
+  };
+
+  // A journal entry's lines: debits and credits summed, and what keeps them apart.
+  LineFormset.prototype.balance = function () {
+    var self = this;
+    var debit = ZERO;
+    var credit = ZERO;
+    this.liveRows().forEach(function (row) {
+      debit = add(debit, parse((self.field(row, "debit") || {}).value) || ZERO);
+      credit = add(credit, parse((self.field(row, "credit") || {}).value) || ZERO);
+    });
+    var difference = add(debit, { n: -credit.n, s: credit.s });
+    this.put("debit", money(debit, this.format));
+    this.put("credit", money(credit, this.format));
+    this.put("difference", money(difference, this.format));
+    var target = this.root.querySelector('[data-total="difference"]');
+    if (target) target.classList.toggle("text-danger", difference.n !== 0n);
   };
 
   LineFormset.prototype.put = function (name, text) {

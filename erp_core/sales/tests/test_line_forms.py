@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from common.testing import staff_user
+from erp_core.sales import services
 from erp_core.sales.models import SalesOrder
-from erp_core.sales.tests.helpers import make_order
+from erp_core.sales.tests.helpers import make_order, put_stock
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,31 @@ def test_more_rows_than_the_maximum_are_refused(client, customer, warehouse, ite
     response = client.post(reverse("sales:order-create"), data)
     assert response.status_code == 200
     assert not SalesOrder.objects.exists()
+
+
+def test_a_shipped_delivery_leads_to_the_stock_adjustment(client, books, customer, warehouse, item):
+    """The refusal to take a shipment back says to book a stock adjustment: the page links to it
+    for those who may book one, and says who does for the others."""
+    put_stock(item, warehouse)
+    order = make_order(customer, warehouse, [(item, 3)], approve=True)
+    delivery = services.delivery_create(
+        sales_order=order,
+        lines=[{"sales_order_line": order.lines.get(), "quantity": Decimal("2")}],
+        date=timezone.localdate(),
+    )
+    services.delivery_approve(delivery=delivery, actor=None)
+    url = reverse("sales:delivery-detail", args=[delivery.pk])
+    adjustment = reverse("stock:adjustment-create")
+    client.force_login(staff_user("Warehouse"))
+    page = client.get(url).text
+    assert f'href="{adjustment}?warehouse={delivery.warehouse_id}&amp;direction=in' in page
+    form = client.get(
+        adjustment,
+        {"warehouse": delivery.warehouse_id, "direction": "in", "reason": "Came back"},
+    )
+    assert form.status_code == 200
+    assert form.context["form"].initial["reason"] == "Came back"
+    client.force_login(staff_user("Sales"))
+    page = client.get(url).text
+    assert adjustment not in page
+    assert "The warehouse or finance books the stock adjustment." in page
