@@ -175,9 +175,13 @@
       deleted.checked = true;
       row.hidden = true;
     } else {
-      var select = row.querySelector("select.tomselected");
-      if (select && select.tomselect) select.tomselect.destroy();
       row.remove();
+      // Its search box goes with it; a search still under way must not stop the removal.
+      row.querySelectorAll("select").forEach(function (select) {
+        try {
+          if (select.tomselect) select.tomselect.destroy();
+        } catch (error) { /* the row is gone already */ }
+      });
     }
     if (!this.liveRows().length) this.addRow();
     this.renumber();

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from erp_core.billing.tests.factories import customer
+from erp_core.documents.amounts import line_amounts
 from erp_core.masterdata.services import tax_codes_seed
 from erp_core.models import Item, TaxCode
 from erp_core.sales.models import SalesOrder
@@ -94,6 +95,8 @@ def test_lines_are_added_removed_totalled_and_saved(live_server, browser_page, b
     expect(page.locator("[data-total=net]")).to_have_text("11,752.00")
 
     # Remove the valve's line (the middle one): the rows are numbered again without a gap.
+    page.click("h1")
+    expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
     lines.locator("tbody[data-line]").nth(1).locator("[data-line-remove]").click()
     expect(lines.locator("tbody[data-line]")).to_have_count(2)
     expect(total_forms).to_have_value("2")
@@ -102,6 +105,34 @@ def test_lines_are_added_removed_totalled_and_saved(live_server, browser_page, b
     expect(page.locator("[data-total=net]")).to_have_text("11,252.00")
     expect(page.locator("[data-total=gross]")).to_have_text("12,714.76")
 
+    # The page's arithmetic is the server's, to the cent, on the cases where floats go wrong.
+    cases = [
+        ("1", "0.005", "0", "0.13"),
+        ("3", "0.335", "0", "0.13"),
+        ("1.005", "1", "0", "0"),
+        ("7", "19.99", "12.5", "0.09"),
+        ("999999.999999", "999999.999999", "33.3333", "0.13"),
+        ("0.000001", "0.000001", "0", "0.06"),
+        ("2", "2.675", "0", "0.13"),
+    ]
+    for quantity, price, discount, rate in cases:
+        expected = line_amounts(
+            quantity=Decimal(quantity),
+            unit_price=Decimal(price),
+            discount_percent=Decimal(discount),
+            tax_rate=Decimal(rate),
+        )
+        shown = page.evaluate(
+            """([q, p, d, r]) => {
+                const L = window.ZhongtaiLines, f = {decimal: ".", thousands: "", grouping: 3};
+                const a = L.lineAmounts(L.parse(q), L.parse(p), L.parse(d), L.parse(r));
+                return [L.money(a.net, f), L.money(a.tax, f)];
+            }""",
+            [quantity, price, discount, rate],
+        )
+        assert shown == [f"{expected.net:.2f}", f"{expected.tax:.2f}"], (quantity, price, shown)
+    page.click("h1")  # a late search answer may have opened a dropdown again: close it
+    expect(page.locator(".ts-dropdown:visible")).to_have_count(0)
     page.screenshot(path="/tmp/zhongtai-lines.png", full_page=True)  # for a human to look at
     page.click("main form button[type=submit]:text-is('Save')")
     expect(page.locator(".alert-success")).to_contain_text("was saved")
@@ -109,4 +140,5 @@ def test_lines_are_added_removed_totalled_and_saved(live_server, browser_page, b
     saved = [(line.item.code, line.quantity) for line in order.lines.order_by("line_no")]
     assert saved == [("FG-PUMP", Decimal("1000")), ("FG-PUMP", Decimal("2"))]
     assert order.lines.get(quantity=1000).gross_amount == Decimal("12712.50")
+
     assert not console_errors, console_errors
