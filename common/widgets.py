@@ -57,3 +57,16 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
+
+
+class RateSelect(forms.Select):
+    """A select of objects with a ``rate`` (VAT codes): each option carries ``data-rate``, so
+    that a page's script can compute with the chosen one (``static/js/lines.js``)."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        rate = getattr(instance, "rate", None)
+        if rate is not None:
+            option["attrs"]["data-rate"] = str(rate)
+        return option

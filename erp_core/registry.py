@@ -13,11 +13,14 @@ Order is explicit, never the accident of ``INSTALLED_APPS``:
   purchasing 20, production 30, master data 40, stock 50; on the finance card billing 10,
   general ledger 20;
 - demo steps run after the steps they name (``after``), otherwise in registration order;
-- reconcile checks run in registration order (the ledger's first: its app comes first).
+- reconcile checks run in registration order (the ledger's first: its app comes first);
+- panels of a document page (what an app above adds to a page below it: billing's invoices and
+  payments on a sales order) by their ``order``.
 """
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
@@ -73,12 +76,25 @@ class DemoStep:
 
 ReconcileCheck = Callable[[], list]
 
+
+@dataclass(frozen=True)
+class Panel:
+    """A section an app adds to another app's document page, which may not import it (the
+    layers run one way): ``render(request, document)`` returns the section's HTML, or "" to
+    show nothing (a user who may not see it, a document it has nothing to say about)."""
+
+    model: str  # "app_label.modelname" of the page's document
+    render: Callable[[Any, Any], str]
+    order: int = 0
+
+
 _role_permissions: dict[str, list[str]] = {name: [] for name in ROLE_NAMES}
 _modules: dict[str, Module] = {}
 _sections: list[tuple[str, int, tuple[Entry, ...]]] = []
 _work: list[tuple[int, WorkItem]] = []
 _demo_steps: dict[str, DemoStep] = {}
 _checks: list[ReconcileCheck] = []
+_panels: list[Panel] = []
 
 
 # --- roles ------------------------------------------------------------------------------------
@@ -206,3 +222,20 @@ def register_reconcile_check(*checks: ReconcileCheck) -> None:
 def reconcile_checks() -> list[ReconcileCheck]:
     """Every registered check, in registration order."""
     return list(_checks)
+
+
+# --- panels of document pages -----------------------------------------------------------------
+
+
+def register_panel(panel: Panel) -> None:
+    """Add a section to the pages of ``panel.model``'s documents."""
+    if panel not in _panels:
+        _panels.append(panel)
+
+
+def panels(request, document) -> list[str]:
+    """The HTML of the sections registered for ``document``'s model, in order (empty ones
+    left out)."""
+    label = document._meta.label_lower
+    found = sorted((p for p in _panels if p.model == label), key=lambda panel: panel.order)
+    return [html for html in (panel.render(request, document) for panel in found) if html]

@@ -11,7 +11,8 @@ A missing value shows as an em dash, never as "None" or an empty cell.
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format, number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, pgettext
 
 register = template.Library()
@@ -174,3 +175,15 @@ def weekdays(value) -> str:
             parts.extend(names[day : end + 1])
         day = end + 1
     return gettext(", ").join(parts)
+
+
+@register.simple_tag
+def number_format_attrs() -> str:
+    """The active language's separators as data attributes, for a script that shows amounts the
+    way ``money`` does (``static/js/lines.js``)."""
+    return format_html(
+        'data-decimal-separator="{}" data-thousand-separator="{}" data-number-grouping="{}"',
+        get_format("DECIMAL_SEPARATOR"),
+        get_format("THOUSAND_SEPARATOR"),
+        get_format("NUMBER_GROUPING"),
+    )

@@ -14,11 +14,12 @@ class BillingConfig(AppConfig):
 
     def ready(self) -> None:
         """Connect the receivers; register the roles' permissions, the finance card's section,
-        the home-page counts, the demo step and the checks."""
+        the home-page counts, the demo step, the checks and the sales order's billing panel."""
         from erp_core import registry
         from erp_core.billing import (
             handlers,  # noqa: F401 - connects the receivers
             menu,
+            panels,
             roles,
         )
         from erp_core.billing.demo import billing_step
@@ -30,3 +31,5 @@ class BillingConfig(AppConfig):
         # It bills the receipt of purchasing's step and invoices the delivery of sales' step.
         registry.register_demo_step("billing", billing_step, after=["purchasing", "sales"])
         registry.register_reconcile_check(*BILLING_CHECKS)
+        for panel in panels.PANELS:
+            registry.register_panel(panel)

@@ -32,7 +32,7 @@ from erp_core.ledger.money import ZERO, money
 from erp_core.ledger.selectors import company_settings
 from erp_core.models import Partner
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
-from erp_core.sales.models import Delivery, DeliveryLine
+from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder
 
 AMOUNT = DecimalField(max_digits=20, decimal_places=2)
 RECEIVABLE = "receivable"
@@ -583,3 +583,101 @@ def statement(
         balance += values["increase"] - values["decrease"]
         result.lines.append(StatementLine(date=day, balance=balance, **values))
     return result
+
+
+# --- A sales order's invoices and payments ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderDocument:
+    """An invoice or credit note with lines of a sales order: the order's part of its gross
+    amount and of what payments settled (signed: a credit note counts against the order)."""
+
+    invoice: Invoice
+    amount: Decimal
+    paid: Decimal
+
+    @property
+    def counts(self) -> bool:
+        """Posted: a saved document is listed, not counted."""
+        return self.invoice.status == Invoice.Status.APPROVED
+
+
+@dataclass(frozen=True)
+class OrderBilling:
+    """How far a sales order is invoiced and paid, with the documents and payments behind it."""
+
+    ordered: Decimal
+    documents: list[OrderDocument]
+    payments: list[Payment]
+
+    @property
+    def invoiced(self) -> Decimal:
+        """Posted invoices less posted credit notes (the order's lines on them, incl. VAT)."""
+        return sum((doc.amount for doc in self.documents if doc.counts), ZERO)
+
+    @property
+    def paid(self) -> Decimal:
+        """What posted payments settled of those documents (the order's part)."""
+        return sum((doc.paid for doc in self.documents if doc.counts), ZERO)
+
+    @property
+    def open(self) -> Decimal:
+        """Invoiced and not paid yet."""
+        return self.invoiced - self.paid
+
+    @property
+    def to_invoice(self) -> Decimal:
+        """Ordered and not invoiced yet (never below zero)."""
+        return max(self.ordered - self.invoiced, ZERO)
+
+
+def sales_order_billing(*, order: SalesOrder, ordered: Decimal) -> OrderBilling:
+    """The invoices and credit notes with lines of ``order`` (voided ones left out) and the
+    posted payments settling them: two queries, whatever the number of documents.
+
+    An invoice may bill several orders' deliveries: the order's part of what was paid is the
+    paid amount in the proportion of the order's lines to the invoice's gross amount.
+    """
+    lines = (
+        InvoiceLine.objects.filter(
+            Q(
+                invoice__kind=Invoice.Kind.CUSTOMER_INVOICE,
+                delivery_line__delivery__sales_order=order,
+            )
+            | Q(
+                invoice__kind=Invoice.Kind.CUSTOMER_CREDIT_NOTE,
+                credited_line__delivery_line__delivery__sales_order=order,
+            )
+        )
+        .exclude(invoice__status=Invoice.Status.VOIDED)
+        .select_related("invoice")
+        .order_by("invoice__date", "invoice_id", "pk")
+    )
+    invoices: dict[int, Invoice] = {}
+    parts: dict[int, Decimal] = {}
+    for line in lines:
+        invoices.setdefault(line.invoice_id, line.invoice)
+        parts[line.invoice_id] = parts.get(line.invoice_id, ZERO) + line.gross_amount
+    settled: dict[int, Decimal] = {}
+    payments: dict[int, Payment] = {}
+    allocations = (
+        PaymentAllocation.objects.filter(
+            invoice_id__in=list(invoices), payment__status=Payment.Status.APPROVED
+        )
+        .select_related("payment")
+        .order_by("payment__date", "payment_id")
+    )
+    for allocation in allocations:
+        settled[allocation.invoice_id] = (
+            settled.get(allocation.invoice_id, ZERO) + allocation.amount
+        )
+        payments.setdefault(allocation.payment_id, allocation.payment)
+    documents = []
+    for pk, invoice in invoices.items():
+        part, paid = parts[pk], settled.get(pk, ZERO)
+        if invoice.gross_amount and part != invoice.gross_amount:
+            paid = money(paid * part / invoice.gross_amount)
+        sign = -1 if invoice.is_credit_note else 1
+        documents.append(OrderDocument(invoice=invoice, amount=sign * part, paid=sign * paid))
+    return OrderBilling(ordered=ordered, documents=documents, payments=list(payments.values()))

@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DecimalNumberField
-from common.widgets import SearchSelect
+from common.widgets import RateSelect, SearchSelect
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import PurchaseOrder, PurchaseRequisitionLine
 
@@ -159,7 +159,10 @@ class OrderLineForm(BootstrapFormMixin, forms.Form):
         label=_("Discount %"), required=False, max_value=Decimal("100"), **PERCENT
     )
     tax_code = forms.ModelChoiceField(
-        label=_("VAT code"), queryset=TaxCode.objects.filter(is_active=True), required=False
+        label=_("VAT code"),
+        queryset=TaxCode.objects.filter(is_active=True),
+        required=False,
+        widget=RateSelect,
     )
     expected_date = forms.DateField(label=_("Expected date"), widget=DATE, required=False)
     description = forms.CharField(label=_("Description"), max_length=255, required=False)

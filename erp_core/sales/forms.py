@@ -8,7 +8,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DecimalNumberField
-from common.widgets import DateInput, SearchSelect
+from common.widgets import DateInput, RateSelect, SearchSelect
 from erp_core.documents.amounts import plain
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import Delivery, PriceList, SalesOrder
@@ -110,6 +110,7 @@ class OrderLineForm(BootstrapFormMixin, forms.Form):
         required=False,
         empty_label=_("The item's VAT code"),
         help_text=_("Empty: the item's."),
+        widget=RateSelect,
     )
     promised_date = forms.DateField(label=_("Promised date"), required=False, **DATE)
 

@@ -64,6 +64,9 @@ class StockMove(models.Model):
     source_type = models.CharField(_("source document type"), max_length=50, blank=True)
     source_id = models.CharField(_("source document"), max_length=50, blank=True)
     source_event_id = models.UUIDField(_("source event"), null=True, blank=True)
+    # Written by a person (an adjustment's reason); a default in the database too, because
+    # revaluation rows are copied in without it.
+    note = models.CharField(_("note"), max_length=255, blank=True, default="", db_default="")
     journal_entry = models.ForeignKey(
         "ledger.JournalEntry",
         verbose_name=_("journal entry"),
@@ -77,6 +80,7 @@ class StockMove(models.Model):
     class Meta:
         verbose_name = _("stock move")
         verbose_name_plural = _("stock moves")
+        permissions = [("adjust_stock", _("Can book stock adjustments"))]
         ordering = ["item", "warehouse", "moved_at", "pk"]
         indexes = [
             models.Index(fields=["item", "warehouse", "moved_at", "id"], name="stockmove_seq_idx"),

@@ -8,17 +8,40 @@ from erp_core.stock.models import StockBalance, StockMove
 
 
 def stock_move_list(
-    *, item_id: int | None = None, warehouse_id: int | None = None
+    *,
+    item_id: int | None = None,
+    warehouse_id: int | None = None,
+    reason: str | None = None,
+    search: str = "",
 ) -> QuerySet[StockMove]:
-    """Ledger rows in booking order, with their item, warehouse and journal entry."""
-    qs = StockMove.objects.select_related("item", "warehouse", "journal_entry").order_by(
-        "moved_at", "pk"
-    )
+    """Ledger rows in booking order, with their item, warehouse and journal entry; filtered by
+    item, warehouse and reason, searched by item code, name or pinyin initials."""
+    qs = StockMove.objects.select_related(
+        "item", "item__unit", "warehouse", "journal_entry"
+    ).order_by("moved_at", "pk")
     if item_id is not None:
         qs = qs.filter(item_id=item_id)
     if warehouse_id is not None:
         qs = qs.filter(warehouse_id=warehouse_id)
+    if reason:
+        qs = qs.filter(reason=reason)
+    if search:
+        qs = qs.filter(
+            Q(item__code__icontains=search)
+            | Q(item__name__icontains=search)
+            | Q(item__pinyin_initials__icontains=search)
+        )
     return qs
+
+
+def stock_on_hand(*, item_id: int) -> list[StockBalance]:
+    """What ``item`` has on hand in each active warehouse holding it (or that held it), by
+    warehouse code: one query."""
+    return list(
+        StockBalance.objects.filter(item_id=item_id, warehouse__is_active=True)
+        .select_related("warehouse")
+        .order_by("warehouse__code")
+    )
 
 
 def stock_balance_list(

@@ -27,6 +27,7 @@ from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.numbers import parse_decimal
 from erp_core.ledger.services import EntryInput
 from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
@@ -59,6 +60,7 @@ class Source:
     type: str = ""
     id: str = ""
     event_id: str | None = None
+    note: str = ""  # why, in the words of the person who booked it (an adjustment's reason)
 
 
 @dataclass(frozen=True)
@@ -350,6 +352,7 @@ class _Batch:
             source_type=source.type,
             source_id=source.id,
             source_event_id=source.event_id,
+            note=source.note,
         )
 
     def _history(self, key: _Key) -> Iterator[tuple]:
@@ -766,6 +769,55 @@ def stock_adjust(
         actor=actor,
     )  # fmt: skip
     return row
+
+
+NOTE_LENGTH = 255
+
+
+@transaction.atomic
+def stock_adjustment_book(
+    *,
+    item: Item,
+    warehouse: Warehouse,
+    quantity: Decimal | str,
+    reason: str,
+    unit_cost: Decimal | str | None = None,
+    actor=None,
+) -> StockMove:
+    """Book an adjustment a person counted, with the reason they give (a count, goods that come
+    back, breakage): a gain (+) at ``unit_cost`` or the current cost, a loss (−).
+
+    The reason is kept on the ledger row; numbers go through the one parser, within the
+    ledger's columns, so a page, the API and an import are answered alike.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the stock is adjusted.")})
+    if len(reason) > NOTE_LENGTH:
+        raise ValidationError(
+            {"reason": _("Say it in at most %(max)d characters.") % {"max": NOTE_LENGTH}}
+        )
+    quantity = parse_decimal(
+        quantity, field="quantity", bounds=StockMove._meta.get_field("quantity")
+    )
+    if unit_cost is not None and unit_cost != "":
+        unit_cost = parse_decimal(
+            unit_cost, field="unit_cost", bounds=StockMove._meta.get_field("unit_cost"), min_value=0
+        )
+        if quantity < 0:
+            raise ValidationError(
+                {"unit_cost": _("A loss is valued by the costing method: give no unit cost.")}
+            )
+    else:
+        unit_cost = None
+    return stock_adjust(
+        item=item,
+        warehouse=warehouse,
+        quantity=quantity,
+        unit_cost=unit_cost,
+        source=Source(note=reason),
+        actor=actor,
+    )
 
 
 @transaction.atomic

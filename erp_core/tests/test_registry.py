@@ -147,6 +147,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "sales.view_salesorderline",
         "stock.view_stockbalance",
         "stock.view_stockmove",
+        "stock.adjust_stock",
         "wms.access_wms",
     },
     "Finance": {
@@ -230,6 +231,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "sales.view_salesorderline",
         "stock.view_stockbalance",
         "stock.view_stockmove",
+        "stock.adjust_stock",
     },
     "Admin": {
         "billing.add_invoice",
@@ -435,6 +437,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "sales.view_salesorderline",
         "stock.view_stockbalance",
         "stock.view_stockmove",
+        "stock.adjust_stock",
         "wms.access_wms",
     },
 }
@@ -463,6 +466,8 @@ EXPECTED_MENU = (
             ("erp_core:tax-code-list", "erp_core.view_taxcode", "Master data"),
             ("erp_core:currency-list", "erp_core.view_currency", "Master data"),
             ("stock:balance-list", "stock.view_stockbalance", "Stock"),
+            ("stock:move-journal", "stock.view_stockmove", "Stock"),
+            ("stock:adjustment-create", "stock.adjust_stock", "Stock"),
         ),
     ),
     (

@@ -22,6 +22,7 @@
         // The server matched by code, name, barcode and pinyin initials: keep its order.
         score: function () { return function () { return 1; }; },
         load: function (query, callback) {
+          var box = this;
           var sep = url.indexOf("?") === -1 ? "?" : "&";
           fetch(url + sep + "q=" + encodeURIComponent(query), {
             headers: { Accept: "application/json" },
@@ -33,7 +34,12 @@
                 return response.ok ? data : { results: [] };
               });
             })
-            .then(function (data) { callback(data.results); })
+            .then(function (data) {
+              callback(data.results);
+              // An answer that comes after the user left the box must not open it again over
+              // the fields below (the next line of a document, say).
+              if (!box.isFocused) box.close();
+            })
             .catch(function () { callback(); });
         },
         render: {
@@ -47,6 +53,9 @@
       });
     });
   }
+
+  // The lines of a document form (static/js/lines.js) enhance the rows they add.
+  window.Zhongtai = { enhance: searchSelects };
 
   if (typeof htmx !== "undefined") {
     htmx.onLoad(searchSelects);  // the page itself, then every fragment htmx swaps in

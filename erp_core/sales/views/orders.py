@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.errors import DomainError, NotFound
 from common.history import history_rows
 from common.htmx import wants_partial
+from erp_core import registry
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
 from erp_core.documents.views import (
@@ -153,6 +154,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 + (["unapprove", "cancel"] if deliveries else []),
             ),
             "history": history_rows(order),
+            # What the apps above sales add (billing: invoiced and paid, its documents).
+            "panels": registry.panels(request, order),
         },
     )
 
