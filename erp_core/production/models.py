@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.limits import HOURS_LIMITS, POSITIVE_QUANTITY_LIMITS
 from erp_core.documents.models import MONEY, PRICE, QUANTITY, Document
 
 ZERO = Decimal("0")
@@ -55,7 +56,7 @@ class ProductionOrder(Document):
         on_delete=models.PROTECT,
         related_name="production_orders",
     )
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
     warehouse = models.ForeignKey(
         "erp_core.Warehouse",
         verbose_name=_("output warehouse"),
@@ -324,8 +325,12 @@ class ProductionTimeBooking(models.Model):
         on_delete=models.PROTECT,
         related_name="time_bookings",
     )
-    machine_hours = models.DecimalField(_("machine hours"), **HOURS, default=ZERO)
-    labour_hours = models.DecimalField(_("labour hours"), **HOURS, default=ZERO)
+    machine_hours = models.DecimalField(
+        _("machine hours"), **HOURS, default=ZERO, validators=HOURS_LIMITS
+    )
+    labour_hours = models.DecimalField(
+        _("labour hours"), **HOURS, default=ZERO, validators=HOURS_LIMITS
+    )
     machine_amount = models.DecimalField(_("machine amount"), **MONEY, default=ZERO)
     labour_amount = models.DecimalField(_("labour amount"), **MONEY, default=ZERO)
     journal_entry = models.ForeignKey(

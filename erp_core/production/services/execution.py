@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
+from common.limits import HOURS_MAX
 from common.numbers import cents
 from erp_core.documents.services import (
     document_lock,
@@ -214,8 +215,8 @@ def production_order_book_time(
     require_status(order, *OPEN_FOR_REPORTS, action=_("booked against"))
     if operation.order_id != order.pk:
         raise ValidationError({"operation": _("The operation is not one of this order.")})
-    machine_hours = _number(machine_hours, "machine_hours", allow_zero=True)
-    labour_hours = _number(labour_hours, "labour_hours", allow_zero=True)
+    machine_hours = _number(machine_hours, "machine_hours", allow_zero=True, maximum=HOURS_MAX)
+    labour_hours = _number(labour_hours, "labour_hours", allow_zero=True, maximum=HOURS_MAX)
     if machine_hours == 0 and labour_hours == 0:
         raise ValidationError({"machine_hours": _("Book machine or labour hours.")})
     if source_event_id:

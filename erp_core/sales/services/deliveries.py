@@ -27,7 +27,7 @@ from erp_core.documents.services import (
 )
 from erp_core.models import User, Warehouse
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
-from erp_core.sales.services._common import check_warehouse
+from erp_core.sales.services._common import ZERO, check_warehouse
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import MoveLine, Source, stock_moves_book
 
@@ -68,7 +68,12 @@ def _build_lines(delivery: Delivery, order: SalesOrder, lines: list[dict]) -> li
                  % {"line": label, "no": order_line.line_no}}
             )  # fmt: skip
         seen.add(source_pk)
-        quantity = parse_decimal(data.get("quantity"), field="lines")
+        quantity = parse_decimal(
+            data.get("quantity"),
+            field="lines",
+            bounds=DeliveryLine._meta.get_field("quantity"),
+            min_value=ZERO,
+        )
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}
