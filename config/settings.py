@@ -112,6 +112,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite, reading a decimal too long for its column instead of failing the query.
+    DATABASES["default"]["ENGINE"] = "common.db.sqlite3"
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the dev server and an eager Celery share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

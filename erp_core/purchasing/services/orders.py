@@ -34,6 +34,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import Item, Partner, User, Warehouse
 from erp_core.purchasing import selectors
 from erp_core.purchasing.models import (
@@ -227,7 +228,7 @@ def _clean_header(values: dict) -> dict:
             require_instance(values["warehouse"], Warehouse, field="warehouse")
         )
     if "date" in values:
-        clean["date"] = check_date(values["date"])
+        clean["date"] = document_date_check(check_date(values["date"]))
     if "expected_date" in values:
         expected = values["expected_date"]
         clean["expected_date"] = (

@@ -25,6 +25,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import User, Warehouse
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
 from erp_core.sales.services._common import ZERO, check_warehouse
@@ -119,6 +120,7 @@ def delivery_create(
     _require_confirmed(order)
     warehouse = warehouse or order.warehouse
     check_warehouse(warehouse)
+    document_date_check(date)
     if date < order.date:
         raise ValidationError({"date": _("A delivery cannot be dated before its order.")})
     delivery = Delivery(
@@ -162,6 +164,7 @@ def delivery_update(
             value = (value or "").strip()
         setattr(delivery, name, value)
     check_warehouse(delivery.warehouse)
+    document_date_check(delivery.date)
     if delivery.date < order.date:
         raise ValidationError({"date": _("A delivery cannot be dated before its order.")})
     built = None if lines is None else _build_lines(delivery, order, lines)

@@ -28,6 +28,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
 from erp_core.sales import selectors
 from erp_core.sales.models import Delivery, PriceList, SalesOrder, SalesOrderLine
@@ -133,6 +134,7 @@ def _build_lines(order: SalesOrder, lines: list[dict]) -> list[SalesOrderLine]:
 
 
 def _check_head(order: SalesOrder) -> None:
+    document_date_check(order.date)
     check_customer(order.customer)
     check_warehouse(order.warehouse)
     _check_price_list(order.price_list, order.date)
