@@ -4,8 +4,8 @@ A model's ``DecimalField`` takes its bounds as validators (``validators=QUANTITY
 ``common.numbers.bounds_of`` reads them, so the services (``parse_decimal(value,
 bounds=Model._meta.get_field("quantity"))``), the staff forms and the API refuse the same
 value with the same message. The column still bounds what is *computed* from good inputs (a
-line's amount, an order's total): ``check_fits`` refuses a result that would not fit its
-column before anything is written.
+line's amount, an order's total): ``erp_core.documents.amounts`` refuses a result that would
+not fit its column before anything is written.
 
 | kind | lowest | highest |
 |---|---|---|
@@ -22,10 +22,7 @@ The table is repeated in ``docs/api.md`` ("Limits").
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.utils.translation import gettext as _
 
 __all__ = [
     "AMOUNT_LIMITS",
@@ -40,9 +37,6 @@ __all__ = [
     "QUANTITY_MIN",
     "TAX_RATE_LIMITS",
     "TOLERANCE_LIMITS",
-    "check_fits",
-    "column_max",
-    "fits",
 ]
 
 QUANTITY_MIN = Decimal("0.000001")
@@ -59,31 +53,3 @@ TAX_RATE_LIMITS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1
 AMOUNT_LIMITS = [MinValueValidator(AMOUNT_MIN), MaxValueValidator(AMOUNT_MAX)]
 HOURS_LIMITS = [MinValueValidator(Decimal("0")), MaxValueValidator(HOURS_MAX)]
 TOLERANCE_LIMITS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("1000"))]
-
-
-def column_max(model_field: models.Field) -> Decimal:
-    """The largest value a ``DecimalField``'s column holds (18 digits, 2 places: 10¹⁶ − 0.01)."""
-    places = model_field.decimal_places
-    return Decimal(10) ** (model_field.max_digits - places) - Decimal(10) ** -places
-
-
-def fits(value: Decimal, model_field: models.Field) -> bool:
-    """Whether ``value`` is a finite number the column of ``model_field`` holds."""
-    return value.is_finite() and abs(value) <= column_max(model_field)
-
-
-def check_fits(value: Decimal, model_field: models.Field, *, field: str) -> Decimal:
-    """``value`` when it fits the column of ``model_field``; else a ``ValidationError`` on
-    ``field`` that says which figure is too large and what the column holds."""
-    if not fits(value, model_field):
-        raise ValidationError(
-            {
-                field: _(
-                    "The %(what)s comes to more than the largest the ERP keeps (%(limit)s): "
-                    "give smaller quantities or prices."
-                )
-                % {"what": model_field.verbose_name, "limit": f"{column_max(model_field):,}"}
-            },
-            code="too_large",
-        )
-    return value

@@ -26,16 +26,11 @@ MONEY_MAX = Decimal("9999999999999999.99")
 
 def _check_amount(value: Decimal, what: str) -> None:
     if not value.is_finite() or abs(value) > MONEY_MAX:
-        raise ValidationError(
-            {
-                "lines": _(
-                    "The %(what)s comes to more than the largest amount the ERP keeps "
-                    "(%(limit)s): give smaller quantities or prices."
-                )
-                % {"what": what, "limit": f"{MONEY_MAX:,}"}
-            },
-            code="too_large",
-        )
+        message = _(
+            "The %(what)s comes to more than the largest amount the ERP keeps "
+            "(%(limit)s): give smaller quantities or prices."
+        ) % {"what": what, "limit": f"{MONEY_MAX:,}"}
+        raise ValidationError({"lines": ValidationError(message, code="too_large")})
 
 
 def plain(value: Decimal | None) -> str | None:

@@ -143,6 +143,10 @@ class ProductionOrder(Document):
             ("void_productionorder", _("Can void production orders")),
             ("report_productionorder", _("Can report consumption, output and time")),
             ("close_productionorder", _("Can close production orders")),
+            (
+                "override_production_limits",
+                _("Can report beyond the limits of production (tolerance, done orders, hours)"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -350,6 +354,12 @@ class ProductionTimeBooking(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    override_reason = models.CharField(
+        _("override reason"),
+        max_length=255,
+        blank=True,
+        help_text=_("Why a supervisor took this booking beyond the limits of production."),
     )
 
     class Meta:

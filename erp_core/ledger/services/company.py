@@ -56,14 +56,9 @@ def document_date_check(date: dt.date, *, field: str = "date") -> dt.date:
     window = selectors.company_settings().document_date_window_days
     today = timezone.localdate()
     if abs((date - today).days) > window:
-        raise ValidationError(
-            {
-                field: _(
-                    "The date %(date)s is more than %(days)s days from today: the company takes "
-                    "document dates within %(days)s days of today (company settings)."
-                )
-                % {"date": date.isoformat(), "days": window}
-            },
-            code="date_out_of_window",
-        )
+        message = _(
+            "The date %(date)s is more than %(days)s days from today: the company takes "
+            "document dates within %(days)s days of today (company settings)."
+        ) % {"date": date.isoformat(), "days": window}
+        raise ValidationError({field: ValidationError(message, code="date_out_of_window")})
     return date

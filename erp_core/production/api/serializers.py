@@ -204,6 +204,15 @@ class ConsumeInputSerializer(serializers.Serializer):
         queryset=Warehouse.objects.all(), required=False, allow_null=True
     )
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=_(
+            "A supervisor's reason to take the report beyond the limits (tolerance, a done "
+            "order, the calendar's hours); needs production.override_production_limits."
+        ),
+    )
 
 
 class ReportOutputInputSerializer(serializers.Serializer):
@@ -212,6 +221,15 @@ class ReportOutputInputSerializer(serializers.Serializer):
     quantity = DecimalNumberField(**NOT_NEGATIVE)
     scrap_quantity = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=_(
+            "A supervisor's reason to take the report beyond the limits (tolerance, a done "
+            "order, the calendar's hours); needs production.override_production_limits."
+        ),
+    )
 
     def validate(self, attrs: dict) -> dict:
         """Something must be reported."""
@@ -227,6 +245,15 @@ class BookTimeInputSerializer(serializers.Serializer):
     machine_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     labour_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=_(
+            "A supervisor's reason to take the report beyond the limits (tolerance, a done "
+            "order, the calendar's hours); needs production.override_production_limits."
+        ),
+    )
 
     def validate(self, attrs: dict) -> dict:
         """Some hours must be booked."""
