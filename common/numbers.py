@@ -15,7 +15,7 @@ event payloads do. The message says so.
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -184,5 +184,12 @@ def parse_decimal(
 
 
 def cents(value: Decimal) -> Decimal:
-    """``value`` rounded half-up to the cent: the one rounding rule of money in the ERP."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """``value`` rounded half-up to the cent: the one rounding rule of money in the ERP.
+
+    Rounded with as many digits as the value needs, so that a finite value too large for any
+    column is still a number (which the bounds then refuse), never ``InvalidOperation``.
+    """
+    exponent = value.as_tuple().exponent
+    whole = len(value.as_tuple().digits) + exponent if isinstance(exponent, int) else 0
+    context = Context(prec=max(28, whole + 3))
+    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=context)

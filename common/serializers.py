@@ -1,10 +1,11 @@
 """Serializer pieces shared by every REST resource."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from rest_framework import serializers
 
 from common.numbers import parse_decimal
@@ -41,6 +42,14 @@ class DecimalNumberField(serializers.DecimalField):
             v for v in self.validators if not isinstance(v, MinValueValidator | MaxValueValidator)
         ]
 
+    def to_representation(self, value) -> str | Decimal | None:
+        """The number as DRF writes it; ``None`` for a stored value that no longer fits the
+        field (a row written before the bounds), so that one bad row never fails a list."""
+        try:
+            return super().to_representation(value)
+        except InvalidOperation:
+            return None
+
     def to_internal_value(self, data) -> Decimal:
         try:
             return parse_decimal(
@@ -54,6 +63,17 @@ class DecimalNumberField(serializers.DecimalField):
             raise serializers.ValidationError(
                 list(error.messages), code=getattr(error, "code", None) or "invalid"
             ) from None
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    """DRF's ``ModelSerializer`` whose model decimal fields are ``DecimalNumberField``: read,
+    a stored value too long for its field is ``null`` instead of a failed list; written, the
+    number is checked by ``parse_decimal`` within the model field's bounds."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DecimalField: DecimalNumberField,
+    }
 
 
 _PARTNER_SERIALIZERS: dict[type[serializers.BaseSerializer], type[serializers.BaseSerializer]] = {}

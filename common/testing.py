@@ -17,7 +17,9 @@ A resource's API test subclasses ``APIResourceTests`` and describes the resource
         def partner_user_for(self, obj): return partner_user(obj.customer)
 
 and inherits the tests: list (paginated, within a query budget that does not grow with rows),
-detail, create (201; 400 with nothing written), wrong role (403), another partner's object
+detail, create (201; 400 with nothing written), the business limits the resource declares in
+``limit_checks`` (just inside: 201; just outside: 400, nothing written), wrong role (403),
+another partner's object
 (404), anonymous (401); bodies nested too deep (400) or too big (413) answer the JSON error
 body; a partner user sees exactly the read serializer's declared ``partner_fields`` and none
 of ``PARTNER_FORBIDDEN_FIELDS`` (a resource lists the ones it may show in
@@ -167,6 +169,17 @@ def _related(obj: Model, path: str) -> Model | None:
     return obj if isinstance(obj, Model) else None
 
 
+def _with_value(payload: dict, path: str, value: object) -> dict:
+    """``payload`` with ``value`` (called first when callable) at the dotted ``path``."""
+    *parents, last = path.split(".")
+    node: object = payload
+    for key in parents:
+        node = node[int(key)] if isinstance(node, list) else node[key]  # type: ignore[index]
+    target = int(last) if isinstance(node, list) else last
+    node[target] = value() if callable(value) else value  # type: ignore[index]
+    return payload
+
+
 def assert_error_body(response, status_code: int, code: str | None = None) -> dict:
     """Assert ``response`` is the uniform JSON error body with this status; return the body."""
     assert response.status_code == status_code, (response.status_code, response.content[:500])
@@ -196,6 +209,10 @@ class APIResourceTests:
     #: Of ``PARTNER_FORBIDDEN_FIELDS``, those this resource rightly shows a partner user (its
     #: own bank account on its own partner record).
     partner_allowed_fields: tuple[str, ...] = ()
+    #: The business limits the create endpoint checks: ``(path, just inside, just outside)``,
+    #: the path into ``valid_create_payload`` dotted (``"lines.0.quantity"``, ``"date"``); a
+    #: value is a string, or a callable returning one (a date relative to today).
+    limit_checks: tuple[tuple[str, object, object], ...] = ()
 
     # --- What a resource test describes -------------------------------------------------------
 
@@ -293,6 +310,26 @@ class APIResourceTests:
         body = assert_error_body(response, 400, "invalid")
         assert body["errors"]
         assert self.model._default_manager.count() == before
+
+    @pytest.mark.django_db
+    def test_limits_take_just_inside_and_refuse_just_outside(self) -> None:
+        """Each declared limit: the value just inside is created (201), the value just outside
+        is refused (400, the JSON error body) and nothing is written."""
+        if not self.creates or not self.limit_checks:
+            pytest.skip("the resource declares no limits")
+        client = api_client(self.allowed_user())
+        manager = self.model._default_manager
+        for path, inside, outside in self.limit_checks:
+            payload = _with_value(self.valid_create_payload(), path, inside)
+            before = manager.count()
+            response = client.post(self.list_url, payload, format="json")
+            assert response.status_code == 201, (path, inside, response.content[:500])
+            assert manager.count() == before + 1
+            payload = _with_value(self.valid_create_payload(), path, outside)
+            before = manager.count()
+            response = client.post(self.list_url, payload, format="json")
+            assert_error_body(response, 400)
+            assert manager.count() == before, (path, outside)
 
     @pytest.mark.django_db
     def test_wrong_role_is_403(self) -> None:

@@ -112,6 +112,11 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite, reading a decimal too long for its column instead of failing the query.
+    DATABASES["default"]["ENGINE"] = "common.db.sqlite3"
+    # Tests run in memory, as on Django's own SQLite (said outright, as tools such as
+    # pytest-django recognise the in-memory default by Django's engine name only).
+    DATABASES["default"].setdefault("TEST", {}).setdefault("NAME", ":memory:")
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL and a busy timeout let the dev server and an eager Celery share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(

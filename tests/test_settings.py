@@ -63,5 +63,5 @@ def test_environment_values_are_typed_and_malformed_ones_fail_loudly(monkeypatch
 def test_the_embedded_default_is_sqlite_with_eager_celery(settings):
     if os.environ.get("DATABASE_URL") or os.environ.get("CELERY_BROKER_URL"):
         pytest.skip("this run is configured by environment variables, not the embedded default")
-    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert settings.DATABASES["default"]["ENGINE"] == "common.db.sqlite3"
     assert settings.CELERY_TASK_ALWAYS_EAGER is True

@@ -5,7 +5,8 @@ and working days, grouped by thousands in the reader's language.
 ``{{ line.unit_price|price }}``, ``{{ center.hours_per_shift|hours }}``,
 ``{{ line.discount_percent|percent }}``, ``{{ line.tax_rate|percent:"fraction" }}``,
 ``{{ center.working_days|weekdays }}``.
-A missing value shows as an em dash, never as "None" or an empty cell.
+A missing value shows as an em dash, never as "None" or an empty cell; an amount beyond what
+a money column holds (a row written before the ERP bounded its numbers) as "⚠ out of range".
 """
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -21,6 +22,14 @@ MISSING = "—"
 # Quantities are stored with six decimals; more than that is noise, not precision.
 QTY_MAX_PLACES = 6
 PERCENT_MAX_PLACES = 2
+# The largest amount a money column (18 digits, 2 places) holds; beyond it a value is a bad row.
+MONEY_MAX = Decimal("9999999999999999.99")
+
+
+def out_of_range() -> str:
+    """The marker of a stored amount beyond what a money column holds: a row written before
+    the ERP bounded its numbers shows it instead of failing the page."""
+    return "⚠ " + gettext("out of range")
 
 
 def _decimal(value) -> Decimal | None:
@@ -68,6 +77,8 @@ def money(value, places=2) -> str:
     number = _decimal(value)
     if number is None:
         return MISSING
+    if abs(number) > MONEY_MAX:
+        return out_of_range()
     return _fixed(number, _places(places, 2))
 
 

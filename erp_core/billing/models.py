@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from common.limits import AMOUNT_LIMITS
 from erp_core.documents.models import MONEY, PRICE, AmountLine, Document
 
 ZERO = Decimal("0.00")
@@ -348,7 +349,7 @@ class Payment(Document):
         on_delete=models.PROTECT,
         related_name="payments",
     )
-    amount = models.DecimalField(_("amount"), **MONEY)
+    amount = models.DecimalField(_("amount"), **MONEY, validators=AMOUNT_LIMITS)
     currency = models.CharField(_("currency"), max_length=3, default="CNY")
     bank_account = models.ForeignKey(
         "ledger.Account",

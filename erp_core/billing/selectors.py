@@ -26,6 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.templatetags.numbers import out_of_range
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.money import ZERO, money
@@ -196,9 +197,13 @@ def vat_parties(invoice: Invoice) -> tuple[VatParty, VatParty]:
 
 
 def gross_in_words(invoice: Invoice) -> str:
-    """价税合计 in capital numerals (大写); a credit note's is negative."""
+    """价税合计 in capital numerals (大写); a credit note's is negative; the out-of-range
+    marker for a stored amount too large to be one."""
     amount = -invoice.gross_amount if invoice.is_credit_note else invoice.gross_amount
-    return amount_in_words(amount)
+    try:
+        return amount_in_words(amount)
+    except ValueError:  # an amount beyond any column: a row written before the bounds
+        return out_of_range()
 
 
 def uninvoiced_delivery_lines(*, partner: Partner) -> QuerySet[DeliveryLine]:

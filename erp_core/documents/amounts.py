@@ -3,16 +3,34 @@
 Pure functions over ``Decimal``: quantity × unit price less the discount is the net amount,
 rounded half-up to the cent; VAT is the net amount × the rate, rounded the same way; gross is
 their sum. Totals are sums of the rounded line amounts, so lines always add up to the total.
+
+Every amount must fit the money columns (18 digits, 2 places): ``line_amounts`` and
+``checked_totals`` refuse a line or a document whose amounts would not, with a
+``ValidationError`` on ``lines``, before anything is written.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from common.numbers import cents
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
+#: The largest amount a money column (18 digits, 2 places) holds.
+MONEY_MAX = Decimal("9999999999999999.99")
+
+
+def _check_amount(value: Decimal, what: str) -> None:
+    if not value.is_finite() or abs(value) > MONEY_MAX:
+        message = _(
+            "The %(what)s comes to more than the largest amount the ERP keeps "
+            "(%(limit)s): give smaller quantities or prices."
+        ) % {"what": what, "limit": f"{MONEY_MAX:,}"}
+        raise ValidationError({"lines": ValidationError(message, code="too_large")})
 
 
 def plain(value: Decimal | None) -> str | None:
@@ -35,6 +53,7 @@ def line_amounts(
     """The amounts of ``quantity`` at ``unit_price`` (excl. VAT), less ``discount_percent`` %."""
     net = cents(quantity * unit_price * (HUNDRED - discount_percent) / HUNDRED)
     tax = cents(net * tax_rate)
+    _check_amount(net + tax, _("line amount"))
     return LineAmounts(net=net, tax=tax, gross=net + tax)
 
 
@@ -60,3 +79,12 @@ def totals(lines: Iterable) -> Totals:
             tax += line.tax_amount
             gross += line.gross_amount
     return Totals(net=net, tax=tax, gross=gross)
+
+
+def checked_totals(lines: Iterable) -> Totals:
+    """``totals`` of the lines, refused (``ValidationError``) when a sum would not fit a money
+    column: a document whose lines each fit may still add up to too much."""
+    result = totals(lines)
+    _check_amount(result.gross, _("document total"))
+    _check_amount(result.net, _("document total"))
+    return result

@@ -16,6 +16,8 @@ from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from common.limits import PERCENT_LIMITS, POSITIVE_QUANTITY_LIMITS, PRICE_LIMITS, TAX_RATE_LIMITS
+
 # Keyword arguments of the DecimalFields every document uses.
 QUANTITY: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
@@ -150,9 +152,13 @@ class AmountLine(models.Model):
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
     description = models.CharField(_("description"), max_length=255, blank=True)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    unit_price = models.DecimalField(_("unit price (excl. VAT)"), **PRICE, default=Decimal("0"))
-    discount_percent = models.DecimalField(_("discount %"), **PERCENT, default=Decimal("0"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
+    unit_price = models.DecimalField(
+        _("unit price (excl. VAT)"), **PRICE, default=Decimal("0"), validators=PRICE_LIMITS
+    )
+    discount_percent = models.DecimalField(
+        _("discount %"), **PERCENT, default=Decimal("0"), validators=PERCENT_LIMITS
+    )
     tax_code = models.ForeignKey(
         "erp_core.TaxCode",
         verbose_name=_("VAT code"),
@@ -161,7 +167,9 @@ class AmountLine(models.Model):
         blank=True,
         related_name="+",
     )
-    tax_rate = models.DecimalField(_("VAT rate"), **RATE, default=Decimal("0"))
+    tax_rate = models.DecimalField(
+        _("VAT rate"), **RATE, default=Decimal("0"), validators=TAX_RATE_LIMITS
+    )
     net_amount = models.DecimalField(_("amount"), **MONEY, default=Decimal("0"))
     tax_amount = models.DecimalField(_("VAT"), **MONEY, default=Decimal("0"))
     gross_amount = models.DecimalField(_("amount incl. VAT"), **MONEY, default=Decimal("0"))

@@ -126,6 +126,13 @@ class ConsumeForm(BootstrapFormMixin, forms.Form):
         label=_("Warehouse"), queryset=Warehouse.objects.none(), required=False
     )
 
+    override_reason = forms.CharField(
+        label=_("Override reason (supervisor)"),
+        required=False,
+        max_length=255,
+        help_text=_("Only to report beyond the limits: past the tolerance, on a done order."),
+    )
+
     def __init__(self, *args, order: ProductionOrder | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         items = Item.objects.filter(is_active=True).exclude(item_type=Item.ItemType.SERVICE)
@@ -145,6 +152,13 @@ class ReportOutputForm(BootstrapFormMixin, forms.Form):
         label=_("Scrap quantity"), min_value=Decimal("0"), initial=Decimal("0"), **QUANTITY
     )
 
+    override_reason = forms.CharField(
+        label=_("Override reason (supervisor)"),
+        required=False,
+        max_length=255,
+        help_text=_("Only to report beyond the limits: past the tolerance, on a done order."),
+    )
+
     def clean(self) -> dict:
         cleaned = super().clean()
         if not cleaned.get("quantity") and not cleaned.get("scrap_quantity"):
@@ -161,6 +175,13 @@ class BookTimeForm(BootstrapFormMixin, forms.Form):
     )
     labour_hours = DecimalNumberField(
         label=_("Labour hours"), min_value=Decimal("0"), initial=Decimal("0"), **QUANTITY
+    )
+
+    override_reason = forms.CharField(
+        label=_("Override reason (supervisor)"),
+        required=False,
+        max_length=255,
+        help_text=_("Only to report beyond the limits: past the tolerance, on a done order."),
     )
 
     def __init__(self, *args, order: ProductionOrder, **kwargs) -> None:

@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.limits import HOURS_LIMITS, POSITIVE_QUANTITY_LIMITS
 from erp_core.documents.models import MONEY, PRICE, QUANTITY, Document
 
 ZERO = Decimal("0")
@@ -55,7 +56,7 @@ class ProductionOrder(Document):
         on_delete=models.PROTECT,
         related_name="production_orders",
     )
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
     warehouse = models.ForeignKey(
         "erp_core.Warehouse",
         verbose_name=_("output warehouse"),
@@ -142,6 +143,10 @@ class ProductionOrder(Document):
             ("void_productionorder", _("Can void production orders")),
             ("report_productionorder", _("Can report consumption, output and time")),
             ("close_productionorder", _("Can close production orders")),
+            (
+                "override_production_limits",
+                _("Can report beyond the limits of production (tolerance, done orders, hours)"),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -324,8 +329,12 @@ class ProductionTimeBooking(models.Model):
         on_delete=models.PROTECT,
         related_name="time_bookings",
     )
-    machine_hours = models.DecimalField(_("machine hours"), **HOURS, default=ZERO)
-    labour_hours = models.DecimalField(_("labour hours"), **HOURS, default=ZERO)
+    machine_hours = models.DecimalField(
+        _("machine hours"), **HOURS, default=ZERO, validators=HOURS_LIMITS
+    )
+    labour_hours = models.DecimalField(
+        _("labour hours"), **HOURS, default=ZERO, validators=HOURS_LIMITS
+    )
     machine_amount = models.DecimalField(_("machine amount"), **MONEY, default=ZERO)
     labour_amount = models.DecimalField(_("labour amount"), **MONEY, default=ZERO)
     journal_entry = models.ForeignKey(
@@ -345,6 +354,12 @@ class ProductionTimeBooking(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    override_reason = models.CharField(
+        _("override reason"),
+        max_length=255,
+        blank=True,
+        help_text=_("Why a supervisor took this booking beyond the limits of production."),
     )
 
     class Meta:

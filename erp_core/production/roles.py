@@ -19,6 +19,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "production.change_productionorder",
         "production.release_productionorder",
         "production.void_productionorder",
+        "production.override_production_limits",
     ),
     "Shop floor": (
         "erp_core.access_erp",

@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.limits import POSITIVE_QUANTITY_LIMITS
 from erp_core.documents.models import PERCENT, PRICE, QUANTITY, AmountLine, Document
 
 ZERO = Decimal("0")
@@ -65,7 +66,7 @@ class PurchaseRequisitionLine(models.Model):
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
     needed_by = models.DateField(_("needed by"), null=True, blank=True)
     suggested_supplier = models.ForeignKey(
         "erp_core.Partner",
@@ -334,7 +335,7 @@ class PurchaseReceiptLine(models.Model):
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
     unit_cost = models.DecimalField(
         _("unit cost"),
         **PRICE,

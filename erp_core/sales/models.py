@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.limits import POSITIVE_QUANTITY_LIMITS
 from erp_core.documents.models import PRICE, QUANTITY, AmountLine, Document
 
 ZERO = Decimal("0")
@@ -287,7 +288,7 @@ class DeliveryLine(models.Model):
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
     invoiced_quantity = models.DecimalField(_("invoiced"), **QUANTITY, default=ZERO, editable=False)
     stock_move = models.ForeignKey(
         "stock.StockMove",

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer, DecimalNumberField
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField, ModelSerializer
 from erp_core.api.permissions import is_partner_user
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.billing.selectors import SIDES, gross_in_words
@@ -26,7 +26,7 @@ MONEY = {"max_digits": 20, "decimal_places": 2}
 # --- Invoices ----------------------------------------------------------------------------------
 
 
-class InvoiceLineSerializer(serializers.ModelSerializer):
+class InvoiceLineSerializer(ModelSerializer):
     """A line as the API shows it, with its source and (bills) its three-way match."""
 
     #: What a partner's user sees of a line: not the ledger account or the three-way match.
@@ -86,7 +86,7 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class InvoiceSerializer(serializers.ModelSerializer):
+class InvoiceSerializer(ModelSerializer):
     """An invoice, bill or credit note with its lines, VAT parties, totals and open amount.
 
     A partner's user sees ``partner_fields``: not the journal entry, the internal memo or the
@@ -291,7 +291,7 @@ class InvoiceUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer)
 # --- Payments ----------------------------------------------------------------------------------
 
 
-class PaymentAllocationSerializer(serializers.ModelSerializer):
+class PaymentAllocationSerializer(ModelSerializer):
     """An allocation as the API shows it."""
 
     partner_fields = ("id", "invoice", "invoice_number", "amount", "created_at")
@@ -304,7 +304,7 @@ class PaymentAllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PaymentSerializer(serializers.ModelSerializer):
+class PaymentSerializer(ModelSerializer):
     """A payment with its allocations and unapplied cash.
 
     A partner's user sees ``partner_fields``: not the company's bank account, the journal

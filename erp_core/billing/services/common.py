@@ -10,6 +10,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.limits import AMOUNT_MAX
 from common.numbers import cents, parse_decimal
 from erp_core.ledger.models import Account, JournalEntry
 from erp_core.ledger.selectors import company_settings
@@ -21,12 +22,10 @@ HUNDRED = Decimal("100")
 
 
 def positive_amount(value, *, field: str = "amount") -> Decimal:
-    """A money amount above zero, rounded to the cent."""
-    number = cents(parse_decimal(value, field=field))
+    """A money amount above zero and at most ``AMOUNT_MAX``, rounded to the cent."""
+    number = cents(parse_decimal(value, field=field, max_value=AMOUNT_MAX))
     if number <= 0:
         raise ValidationError({field: _("The amount must be greater than zero.")})
-    if number >= Decimal("1e16"):
-        raise ValidationError({field: _("The amount is too large.")})
     return number
 
 

@@ -52,7 +52,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
-from erp_core.ledger.services import journal_entry_post_lines
+from erp_core.ledger.services import document_date_check, journal_entry_post_lines
 from erp_core.models import Partner, User
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.sales.models import Delivery, DeliveryLine
@@ -93,7 +93,7 @@ def invoice_create(
             else {"kind": _("Unknown kind of invoice.")}
         )
     partner = check_partner(partner, customer=kind == Kind.CUSTOMER_INVOICE)
-    date = require_date(date)
+    date = document_date_check(require_date(date))
     invoice = Invoice(
         kind=kind,
         partner=partner,
@@ -257,7 +257,7 @@ def credit_note_create(
         if original.kind == Kind.CUSTOMER_INVOICE
         else Kind.SUPPLIER_CREDIT_NOTE
     )
-    date = require_date(date)
+    date = document_date_check(require_date(date))
     if date < original.date:
         raise ValidationError({"date": _("A credit note cannot be dated before what it credits.")})
     if lines is None or (isinstance(lines, list | tuple) and not lines):
@@ -311,7 +311,7 @@ def invoice_update(
     require_revision(invoice, expected_revision)
     changed = []
     if date is not None:
-        invoice.date = require_date(date)
+        invoice.date = document_date_check(require_date(date))
         changed.append("date")
         if invoice.credit_note_of_id and invoice.date < invoice.credit_note_of.date:
             raise ValidationError(

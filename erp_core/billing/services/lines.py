@@ -16,10 +16,11 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.limits import PRICE_MAX, QUANTITY_MAX
 from common.numbers import cents, parse_decimal
 from erp_core.billing.models import Invoice, InvoiceLine
 from erp_core.billing.services.common import HUNDRED, require_date, require_instance
-from erp_core.documents.amounts import line_amounts, totals
+from erp_core.documents.amounts import checked_totals, line_amounts
 from erp_core.documents.models import APPROVED
 from erp_core.documents.services import days_after
 from erp_core.ledger.models import Account
@@ -60,7 +61,7 @@ def _quantity(raw: Mapping, default: Decimal | None) -> Decimal:
         if default <= 0:
             raise ValidationError({"quantity": _("Nothing is left to bill on this line.")})
         return default
-    quantity = parse_decimal(value, field="quantity")
+    quantity = parse_decimal(value, field="quantity", max_value=QUANTITY_MAX)
     if quantity <= 0:
         raise ValidationError({"quantity": _("The quantity must be greater than zero.")})
     if quantity != quantity.quantize(Decimal("0.000001")):
@@ -74,7 +75,7 @@ def _price(raw: Mapping, name: str, default: Decimal | None) -> Decimal:
         if default is None:
             raise ValidationError({name: _("Give a unit price.")})
         return default
-    price = parse_decimal(value, field=name)
+    price = parse_decimal(value, field=name, max_value=PRICE_MAX)
     if price < 0:
         raise ValidationError({name: _("Must not be negative.")})
     return price.quantize(Decimal("0.000001"))
@@ -360,11 +361,11 @@ def bill_match_status(lines: list[InvoiceLine]) -> str:
 
 def write_lines(invoice: Invoice, lines: list[InvoiceLine]) -> None:
     """Replace the invoice's lines, and its totals and match status with them."""
+    total = checked_totals(lines)
     invoice.lines.all().delete()
     for line in lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(lines)
-    total = totals(lines)
     invoice.net_amount, invoice.tax_amount, invoice.gross_amount = total.net, total.tax, total.gross
     invoice.match_status = (
         bill_match_status(lines) if invoice.kind == Kind.SUPPLIER_BILL else Match.NONE

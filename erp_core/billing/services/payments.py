@@ -43,7 +43,7 @@ from erp_core.documents.services import (
 )
 from erp_core.ledger.models import Account, PostingKind
 from erp_core.ledger.selectors import posting_accounts
-from erp_core.ledger.services import journal_entry_post_lines
+from erp_core.ledger.services import document_date_check, journal_entry_post_lines
 from erp_core.models import Partner, User
 from integration import topics
 from integration.bus import publish
@@ -239,7 +239,7 @@ def payment_create(
     payment is posted). The bank account defaults to 1002 银行存款."""
     direction = _direction(direction)
     partner = check_partner(partner, customer=direction == Direction.RECEIVED)
-    date = require_date(date)
+    date = document_date_check(require_date(date))
     payment = Payment(
         direction=direction,
         partner=partner,
@@ -280,7 +280,7 @@ def payment_update(
     require_revision(payment, expected_revision)
     changed = []
     if date is not None:
-        payment.date = require_date(date)
+        payment.date = document_date_check(require_date(date))
         changed.append("date")
     if amount is not None:
         payment.amount = positive_amount(amount)

@@ -130,6 +130,8 @@ class TestPaymentAPI(DocumentFlowTests, APIResourceTests):
     model = Payment
     max_queries = 12
 
+    limit_checks = (("amount", "1000000000000", "1000000000000.01"),)
+
     def make_object(self, partner=None):
         return payment(partner or customer(), "100", post=True)
 

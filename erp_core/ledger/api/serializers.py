@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer, DecimalNumberField
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField, ModelSerializer
 from erp_core.ledger.models import (
     Account,
     FiscalPeriod,
@@ -21,7 +21,7 @@ from erp_core.models import Partner
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": Decimal("0.00")}
 
 
-class AccountSerializer(serializers.ModelSerializer):
+class AccountSerializer(ModelSerializer):
     """An account of the chart as the API shows it."""
 
     parent_code = serializers.CharField(source="parent.code", read_only=True, allow_null=True)
@@ -70,7 +70,7 @@ class AccountUpdateSerializer(AnswersWithReadSerializer, serializers.Serializer)
     is_rounding = serializers.BooleanField(required=False)
 
 
-class JournalSerializer(serializers.ModelSerializer):
+class JournalSerializer(ModelSerializer):
     """A journal (book of entries with its own numbering)."""
 
     class Meta:
@@ -79,7 +79,7 @@ class JournalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class FiscalPeriodSerializer(serializers.ModelSerializer):
+class FiscalPeriodSerializer(ModelSerializer):
     """A fiscal period and whether it is open."""
 
     year = serializers.IntegerField(source="fiscal_year.year", read_only=True)
@@ -90,7 +90,7 @@ class FiscalPeriodSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JournalLineSerializer(serializers.ModelSerializer):
+class JournalLineSerializer(ModelSerializer):
     """A line of an entry as the API shows it."""
 
     account_code = serializers.CharField(source="account.code", read_only=True)
@@ -101,7 +101,7 @@ class JournalLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JournalEntrySerializer(serializers.ModelSerializer):
+class JournalEntrySerializer(ModelSerializer):
     """An entry with its lines, status, number and reversal links."""
 
     journal_code = serializers.CharField(source="journal.code", read_only=True)

@@ -1,6 +1,7 @@
 """The company's accounting settings and its fiscal calendar (years of twelve monthly periods)."""
 
 import zoneinfo
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -10,6 +11,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from common.limits import TOLERANCE_LIMITS
 
 SINGLETON_PK = 1
 
@@ -57,6 +60,26 @@ class CompanySettings(models.Model):
         help_text=_(
             "Issue and post the customer invoice of a shipment as soon as the warehouse "
             "dispatches it; off, Finance invoices deliveries by hand."
+        ),
+    )
+    document_date_window_days = models.PositiveIntegerField(
+        _("document date window (days)"),
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(3660)],
+        help_text=_(
+            "Documents (orders, deliveries, receipts, invoices, payments, journal entries, "
+            "production) may be dated at most this many days before or after today."
+        ),
+    )
+    production_output_tolerance_percent = models.DecimalField(
+        _("production output tolerance %"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=TOLERANCE_LIMITS,
+        help_text=_(
+            "How far past a production order's quantity output may be reported, for items "
+            "without their own tolerance; beyond it only a supervisor's override is taken."
         ),
     )
 

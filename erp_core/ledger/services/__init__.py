@@ -16,7 +16,11 @@ from erp_core.ledger.services.accounts import (
     account_update,
     journal_create,
 )
-from erp_core.ledger.services.company import COMPANY_FIELDS, company_settings_update
+from erp_core.ledger.services.company import (
+    COMPANY_FIELDS,
+    company_settings_update,
+    document_date_check,
+)
 from erp_core.ledger.services.entries import (
     EntryInput,
     journal_entries_post_lines,
@@ -59,6 +63,7 @@ __all__ = [
     "account_update",
     "chart_of_accounts_seed",
     "company_settings_update",
+    "document_date_check",
     "fiscal_period_close",
     "fiscal_period_reopen",
     "fiscal_year_create",

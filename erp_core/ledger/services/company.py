@@ -1,7 +1,10 @@
 """The company's settings: its name, VAT invoice fields and invoicing rule."""
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erp_core.ledger import selectors
@@ -41,3 +44,21 @@ def company_settings_update(**fields) -> CompanySettings:
     company.full_clean()
     company.save(update_fields=list(fields))
     return company
+
+
+def document_date_check(date: dt.date, *, field: str = "date") -> dt.date:
+    """``date`` when it lies within the company's document date window of today.
+
+    A document dated years away (9999-12-31) is a typing slip, and it would take a number and a
+    fiscal year of its own: orders, deliveries, receipts, invoices, payments, journal entries and
+    production orders all call this before they are written.
+    """
+    window = selectors.company_settings().document_date_window_days
+    today = timezone.localdate()
+    if abs((date - today).days) > window:
+        message = _(
+            "The date %(date)s is more than %(days)s days from today: the company takes "
+            "document dates within %(days)s days of today (company settings)."
+        ) % {"date": date.isoformat(), "days": window}
+        raise ValidationError({field: ValidationError(message, code="date_out_of_window")})
+    return date

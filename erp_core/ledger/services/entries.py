@@ -24,6 +24,7 @@ from erp_core.ledger.models import (
     JournalSequence,
 )
 from erp_core.ledger.money import CENT, ZERO
+from erp_core.ledger.services.company import document_date_check
 from erp_core.ledger.services.lines import (
     LineInput,
     LineLike,
@@ -60,6 +61,7 @@ def journal_entry_create_draft(
     The draft has no number yet; ``journal_entry_post`` gives it one.
     """
     journal = _journal(journal)
+    document_date_check(date)
     period = open_period_for(date=date)
     cleaned = _clean_lines(lines)
     _require_balanced(cleaned)
@@ -107,6 +109,7 @@ def journal_entry_update_draft(
     if journal is not None:
         entry.journal = _journal(journal)
     if date is not None:
+        document_date_check(date)
         period = open_period_for(date=date)
         entry.date, entry.period, entry.fiscal_year = date, period, period.fiscal_year
     if memo is not None:
@@ -220,6 +223,7 @@ def journal_entry_reverse(
         )
     if date < original.date:
         raise ValidationError({"date": _("A reversal cannot be dated before the original.")})
+    document_date_check(date)
     mirrored = [
         {
             "account": line.account,

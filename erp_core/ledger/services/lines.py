@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from common.limits import AMOUNT_MAX
 from erp_core.ledger.models import Account, JournalEntry, JournalLine
 from erp_core.ledger.money import ZERO, money
 from erp_core.models import Partner
@@ -101,7 +102,7 @@ def _clean_lines(lines: Iterable[LineLike], *, drop_zero: bool = False) -> list[
                 _("Line %(n)d: give either a debit or a credit above zero.") % {"n": index}
             )
             continue
-        if abs(debit + credit) >= Decimal("1e16"):
+        if debit + credit > AMOUNT_MAX:
             errors.append(_("Line %(n)d: the amount is too large.") % {"n": index})
             continue
         if not account.is_postable:

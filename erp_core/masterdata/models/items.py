@@ -14,6 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.limits import TOLERANCE_LIMITS
 from erp_core.masterdata.models.partners import Partner
 
 # Decimal shapes used across the ERP: quantities and rates carry 6 places, money 2.
@@ -342,6 +343,18 @@ class Item(models.Model):
     reorder_point = models.DecimalField(_("reorder point"), **QTY, default=ZERO)
     min_order_qty = models.DecimalField(_("minimum order quantity"), **QTY, default=Decimal(1))
     order_multiple = models.DecimalField(_("order multiple"), **QTY, default=Decimal(1))
+    output_tolerance_percent = models.DecimalField(
+        _("production output tolerance %"),
+        max_digits=7,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=TOLERANCE_LIMITS,
+        help_text=_(
+            "How far past a production order's quantity output of this item may be reported; "
+            "empty: the company's setting."
+        ),
+    )
     barcode = models.CharField(_("barcode"), max_length=64, blank=True)
     pinyin_initials = models.CharField(
         _("pinyin initials"),

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer, DecimalNumberField
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField, ModelSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import BillOfMaterials, Item, Routing, Warehouse
 from erp_core.production.models import (
@@ -21,7 +21,7 @@ POSITIVE = {**QUANTITY, "min_value": Decimal("0.000001")}
 NOT_NEGATIVE = {**QUANTITY, "min_value": Decimal("0")}
 
 
-class ProductionOrderMaterialSerializer(serializers.ModelSerializer):
+class ProductionOrderMaterialSerializer(ModelSerializer):
     """A component of the order's snapshot with what was consumed."""
 
     component_code = serializers.CharField(source="component.code", read_only=True)
@@ -47,7 +47,7 @@ class ProductionOrderMaterialSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductionOrderOperationSerializer(serializers.ModelSerializer):
+class ProductionOrderOperationSerializer(ModelSerializer):
     """An operation of the order's snapshot with the hours booked."""
 
     work_center_code = serializers.CharField(source="work_center.code", read_only=True)
@@ -73,7 +73,7 @@ class ProductionOrderOperationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProductionTimeBookingSerializer(serializers.ModelSerializer):
+class ProductionTimeBookingSerializer(ModelSerializer):
     """Hours booked on an operation and the entry that posted them."""
 
     journal_entry_number = serializers.CharField(
@@ -137,7 +137,7 @@ _HEADER_FIELDS = (
 )
 
 
-class ProductionOrderSerializer(serializers.ModelSerializer):
+class ProductionOrderSerializer(ModelSerializer):
     """An order with its materials, operations and time bookings (list and detail alike)."""
 
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -204,6 +204,15 @@ class ConsumeInputSerializer(serializers.Serializer):
         queryset=Warehouse.objects.all(), required=False, allow_null=True
     )
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=_(
+            "A supervisor's reason to take the report beyond the limits (tolerance, a done "
+            "order, the calendar's hours); needs production.override_production_limits."
+        ),
+    )
 
 
 class ReportOutputInputSerializer(serializers.Serializer):
@@ -212,6 +221,15 @@ class ReportOutputInputSerializer(serializers.Serializer):
     quantity = DecimalNumberField(**NOT_NEGATIVE)
     scrap_quantity = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=_(
+            "A supervisor's reason to take the report beyond the limits (tolerance, a done "
+            "order, the calendar's hours); needs production.override_production_limits."
+        ),
+    )
 
     def validate(self, attrs: dict) -> dict:
         """Something must be reported."""
@@ -227,6 +245,15 @@ class BookTimeInputSerializer(serializers.Serializer):
     machine_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     labour_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)
+    override_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=255,
+        help_text=_(
+            "A supervisor's reason to take the report beyond the limits (tolerance, a done "
+            "order, the calendar's hours); needs production.override_production_limits."
+        ),
+    )
 
     def validate(self, attrs: dict) -> dict:
         """Some hours must be booked."""

@@ -2,11 +2,15 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
+from common.errors import Conflict
+from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
-from erp_core.models import Item
+from erp_core.documents.amounts import plain
+from erp_core.ledger.selectors import company_settings
+from erp_core.models import Item, User
 from erp_core.production.models import ProductionOrder
 
 Status = ProductionOrder.Status
@@ -14,9 +18,12 @@ JOURNAL = "PRD"
 ZERO = Decimal("0")
 
 
-def _number(value, field: str, *, allow_zero: bool = False) -> Decimal:
-    """``value`` (see ``parse_decimal``) as a Decimal above zero (or at least zero)."""
-    value = parse_decimal(value, field=field)
+def _number(
+    value, field: str, *, allow_zero: bool = False, maximum: Decimal = QUANTITY_MAX
+) -> Decimal:
+    """``value`` (see ``parse_decimal``) as a Decimal above zero (or at least zero), at most
+    ``maximum`` (a quantity's bound unless told: ``common.limits``)."""
+    value = parse_decimal(value, field=field, max_value=maximum)
     if value < 0 or (value == 0 and not allow_zero):
         message = _("Must not be negative.") if allow_zero else _("Must be greater than zero.")
         raise ValidationError({field: message})
@@ -25,3 +32,78 @@ def _number(value, field: str, *, allow_zero: bool = False) -> Decimal:
 
 def _category_code(item: Item) -> str | None:
     return item.category.code if item.category_id else None
+
+
+# --- Limits of reports: tolerance, done orders, calendar hours ---------------------------------
+
+#: The permission of a supervisor who may take a report beyond the limits, with a reason.
+OVERRIDE_PERMISSION = "production.override_production_limits"
+HUNDRED = Decimal("100")
+
+
+def override_reason_clean(*, actor: User | None, override_reason: str | None) -> str:
+    """The reason of a supervisor's override ("" when none is asked for).
+
+    An override needs ``OVERRIDE_PERMISSION``: a report without it that goes beyond a limit is
+    refused, and asking for one without the permission is refused outright (403).
+    """
+    reason = (override_reason or "").strip()
+    if not reason:
+        return ""
+    if len(reason) > 255:
+        raise ValidationError({"override_reason": _("At most 255 characters.")})
+    if actor is None or not actor.has_perm(OVERRIDE_PERMISSION):
+        raise PermissionDenied(_("Only a supervisor may override the limits of production."))
+    return reason
+
+
+def output_tolerance(order: ProductionOrder) -> Decimal:
+    """How far (%) past its quantity output may be reported: the item's, else the company's."""
+    if order.item.output_tolerance_percent is not None:
+        return order.item.output_tolerance_percent
+    return company_settings().production_output_tolerance_percent
+
+
+def report_limits_check(
+    order: ProductionOrder, *, override_reason: str, output: Decimal = ZERO
+) -> None:
+    """Refuse a report on a done order, or output past the quantity and its tolerance, unless
+    a supervisor overrides (``override_reason``, checked by ``override_reason_clean``)."""
+    if override_reason:
+        return
+    if order.status == Status.DONE:
+        raise Conflict(
+            _(
+                "Production order %(order)s is done: a further report needs a supervisor's "
+                "override with a reason."
+            )
+            % {"order": order.number},
+            code="order_done",
+        )
+    if output > 0:
+        tolerance = output_tolerance(order)
+        limit = order.quantity * (HUNDRED + tolerance) / HUNDRED
+        total = order.quantity_produced + output
+        if total > limit:
+            raise ValidationError(
+                {
+                    "quantity": _(
+                        "%(total)s would be produced on an order for %(ordered)s: at most "
+                        "%(limit)s (%(tolerance)s %% over) without a supervisor's override."
+                    )
+                    % {
+                        "total": plain(total),
+                        "ordered": plain(order.quantity),
+                        "limit": plain(limit),
+                        "tolerance": plain(tolerance),
+                    }
+                },
+                code="over_tolerance",
+            )
+
+
+def override_note(order: ProductionOrder, *, actor: User | None, reason: str) -> None:
+    """Record an override in the order's history (its next save carries the reason)."""
+    if reason:
+        who = actor.get_username() if actor is not None else ""
+        order._change_reason = f"override by {who}: {reason}"[:100]  # type: ignore[attr-defined]

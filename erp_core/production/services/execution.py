@@ -12,7 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
+from common.limits import HOURS_MAX
 from common.numbers import cents
+from erp_core.documents.amounts import plain
 from erp_core.documents.services import (
     document_lock,
     mark_changed,
@@ -36,15 +38,59 @@ from erp_core.production.services._common import (
     Status,
     _category_code,
     _number,
+    override_note,
+    override_reason_clean,
+    report_limits_check,
 )
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import MoveLine, Source, stock_moves_book, stock_output
 
-#: Statuses in which consumption, output and time are still accepted.
+#: Statuses in which consumption, output and time are still accepted (a done order only with a
+#: supervisor's override: ``report_limits_check``).
 OPEN_FOR_REPORTS = (Status.RELEASED, Status.IN_PROGRESS, Status.DONE)
 
 
 # --- Shop-floor facts: consumption, output, time ---------------------------------------------
+
+
+def calendar_hours_check(
+    order: ProductionOrder,
+    operation: ProductionOrderOperation,
+    *,
+    machine_hours: Decimal,
+    labour_hours: Decimal,
+) -> None:
+    """Refuse hours that would take the operation past its work center's calendar: machines ×
+    hours per shift × shifts per day, times the days since the order's release (today
+    included, so at least one day)."""
+    center = operation.work_center
+    per_day = center.machines * center.hours_per_shift * center.shifts_per_day
+    today = timezone.localdate()
+    released = timezone.localdate(order.approved_at) if order.approved_at else today
+    days = max(1, (today - released).days + 1)
+    cap = per_day * days
+    for field, booked, new in (
+        ("machine_hours", operation.actual_machine_hours, machine_hours),
+        ("labour_hours", operation.actual_labour_hours, labour_hours),
+    ):
+        if new > 0 and booked + new > cap:
+            raise ValidationError(
+                {
+                    field: _(
+                        "%(total)s hours would be booked on operation %(sequence)s: its work "
+                        "center has %(cap)s hours since the release (%(per_day)s a day for "
+                        "%(days)s days)."
+                    )
+                    % {
+                        "total": plain(booked + new),
+                        "sequence": operation.sequence,
+                        "cap": plain(cap),
+                        "per_day": plain(per_day),
+                        "days": days,
+                    }
+                },
+                code="over_calendar",
+            )
 
 
 def _start(order: ProductionOrder) -> list[str]:
@@ -70,9 +116,12 @@ def _consume(
     source_event_id: str | None,
     moved_at: dt.datetime | None,
     actor: User | None,
+    override_reason: str = "",
 ) -> list[ProductionOrderMaterial]:
     """Issue (component, quantity, warehouse) lines into the locked order's WIP in one batch."""
     require_status(order, *OPEN_FOR_REPORTS, action=_("consumed against"))
+    report_limits_check(order, override_reason=override_reason)
+    override_note(order, actor=actor, reason=override_reason)
     for item, _quantity, _warehouse in lines:
         if item.pk == order.item_id:
             raise ValidationError({"item": _("An order does not consume the item it makes.")})
@@ -123,20 +172,24 @@ def production_order_consume(
     source_event_id: str | None = None,
     moved_at: dt.datetime | None = None,
     actor: User | None = None,
+    override_reason: str = "",
 ) -> ProductionOrderMaterial:
     """Issue ``quantity`` of a component into the order's WIP and add its value to the order.
 
     The stock move (from ``warehouse``, default the component warehouse) is valued by the
     component's costing method and posts Dr WIP (material) / Cr inventory. A component outside
-    the snapshot gets a row of its own, marked unplanned. Starts a released order.
+    the snapshot gets a row of its own, marked unplanned. Starts a released order. A done
+    order takes it only with a supervisor's ``override_reason`` (``report_limits_check``).
     """
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("consumed against"))
+    override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
     quantity = _number(quantity, "quantity")
     (row,) = _consume(
         order,
         [(item, quantity, warehouse)],
         source_event_id=source_event_id,
+        override_reason=override_reason,
         moved_at=moved_at,
         actor=actor,
     )
@@ -152,19 +205,24 @@ def production_order_report_output(
     source_event_id: str | None = None,
     moved_at: dt.datetime | None = None,
     actor: User | None = None,
+    override_reason: str = "",
 ) -> ProductionOrder:
     """Receive good output into the order's warehouse out of WIP; count the scrap.
 
     Good output is valued at the item's standard cost when it is costed at standard, else at
     the order's planned unit cost; the stock move posts Dr inventory / Cr WIP. Starts a
-    released order; reaching the order quantity makes it done.
+    released order; reaching the order quantity makes it done. Output past the quantity and
+    its tolerance, or any report on a done order, needs a supervisor's ``override_reason``.
     """
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("reported on"))
+    override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
     quantity = _number(quantity, "quantity", allow_zero=True)
     scrap_quantity = _number(scrap_quantity, "scrap_quantity", allow_zero=True)
     if quantity == 0 and scrap_quantity == 0:
         raise ValidationError({"quantity": _("Report a good or a scrap quantity.")})
+    report_limits_check(order, override_reason=override_reason, output=quantity)
+    override_note(order, actor=actor, reason=override_reason)
     changed = ["quantity_produced", "quantity_scrapped"]
     if quantity > 0:
         item = order.item
@@ -203,19 +261,24 @@ def production_order_book_time(
     labour_hours: Decimal = ZERO,
     source_event_id: str | None = None,
     actor: User | None = None,
+    override_reason: str = "",
 ) -> ProductionTimeBooking:
     """Book machine and labour hours on an operation and post them to WIP (journal PRD).
 
     Dr WIP machine / Cr machine time applied for hours × machine rate; Dr WIP labour / Cr wages
     for hours × labour rate (rates of the operation, copied at release). The same
-    ``source_event_id`` booked twice returns the first booking. Starts a released order.
+    ``source_event_id`` booked twice returns the first booking. Starts a released order. The
+    operation's hours stay within its work center's calendar since release
+    (``calendar_hours_check``); past it, or on a done order, only a supervisor's
+    ``override_reason`` books them.
     """
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("booked against"))
+    override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
     if operation.order_id != order.pk:
         raise ValidationError({"operation": _("The operation is not one of this order.")})
-    machine_hours = _number(machine_hours, "machine_hours", allow_zero=True)
-    labour_hours = _number(labour_hours, "labour_hours", allow_zero=True)
+    machine_hours = _number(machine_hours, "machine_hours", allow_zero=True, maximum=HOURS_MAX)
+    labour_hours = _number(labour_hours, "labour_hours", allow_zero=True, maximum=HOURS_MAX)
     if machine_hours == 0 and labour_hours == 0:
         raise ValidationError({"machine_hours": _("Book machine or labour hours.")})
     if source_event_id:
@@ -223,6 +286,12 @@ def production_order_book_time(
         if earlier is not None:
             return earlier
     operation = ProductionOrderOperation.objects.select_for_update().get(pk=operation.pk)
+    report_limits_check(order, override_reason=override_reason)
+    if not override_reason:
+        calendar_hours_check(
+            order, operation, machine_hours=machine_hours, labour_hours=labour_hours
+        )
+    override_note(order, actor=actor, reason=override_reason)
     machine_amount = cents(machine_hours * operation.machine_rate)
     labour_amount = cents(labour_hours * operation.labour_rate)
     booking = ProductionTimeBooking.objects.create(
@@ -234,6 +303,7 @@ def production_order_book_time(
         labour_amount=labour_amount,
         source_event_id=source_event_id or None,
         booked_by=actor,
+        override_reason=override_reason,
     )
     category = _category_code(order.item)
     memo = _("%(order)s operation %(sequence)s: time") % {

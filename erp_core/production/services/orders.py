@@ -22,6 +22,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.masterdata import selectors as erp_selectors
 from erp_core.models import BillOfMaterials, Item, Routing, User, Warehouse
 from erp_core.production import selectors
@@ -82,8 +83,12 @@ def _check_header(
         errors["item"] = _("The item is inactive.")
     try:
         _number(quantity, "quantity")
-    except ValidationError:
-        errors["quantity"] = _("Must be greater than zero.")
+    except ValidationError as exc:
+        errors["quantity"] = " ".join(exc.messages)
+    try:
+        document_date_check(date)
+    except ValidationError as exc:
+        errors["date"] = " ".join(exc.messages)
     if due_date is None:
         errors["due_date"] = _("Give the due date.")
     elif due_date < date:

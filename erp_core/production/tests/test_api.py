@@ -42,6 +42,8 @@ class TestProductionOrderAPI(DocumentFlowTests, APIResourceTests):
     approved_status = "released"
     downstream_code = None  # a consumption also moves the order on to in progress
 
+    limit_checks = (("quantity", "1000000000", "1000000000.000001"),)
+
     def make_object(self, partner=None):
         return self.plant.order("5")
 

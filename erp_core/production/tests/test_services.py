@@ -9,6 +9,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from common.errors import Conflict
+from common.testing import staff_user
 from erp_core.ledger.models import JournalEntry
 from erp_core.masterdata import services as erp_services
 from erp_core.production import services
@@ -340,8 +341,14 @@ def test_the_whole_flow_planned_to_closed(plant):
     assert order.status == Status.IN_PROGRESS
     order = services.production_order_report_output(order=order, quantity=D("1"))
     assert order.status == Status.DONE
-    # A late report from the floor is still taken while the order is done.
-    services.production_order_consume(order=order, item=plant.housing, quantity=D("1"))
+    # A late report on a done order is taken only with a supervisor's override.
+    services.production_order_consume(
+        order=order,
+        item=plant.housing,
+        quantity=D("1"),
+        override_reason="housing issued late",
+        actor=staff_user("Planner"),
+    )
     order = services.production_order_close(order=order, actor=None)
     assert order.status == Status.CLOSED
     assert order.closed_at is not None

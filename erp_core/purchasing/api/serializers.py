@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer, DecimalNumberField
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField, ModelSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Item, Partner, TaxCode, Warehouse
 from erp_core.purchasing.models import (
@@ -45,7 +45,7 @@ DOCUMENT_FIELDS = (
 # --- Requisitions ------------------------------------------------------------------------------
 
 
-class PurchaseRequisitionLineSerializer(serializers.ModelSerializer):
+class PurchaseRequisitionLineSerializer(ModelSerializer):
     """A requisition line as the API shows it."""
 
     item_code = serializers.CharField(source="item.code", read_only=True)
@@ -67,7 +67,7 @@ class PurchaseRequisitionLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PurchaseRequisitionSerializer(serializers.ModelSerializer):
+class PurchaseRequisitionSerializer(ModelSerializer):
     """A requisition with its lines."""
 
     lines = PurchaseRequisitionLineSerializer(many=True, read_only=True)
@@ -102,7 +102,7 @@ class PurchaseRequisitionWriteSerializer(AnswersWithReadSerializer, RevisionInpu
 # --- Orders ------------------------------------------------------------------------------------
 
 
-class PurchaseOrderLineSerializer(serializers.ModelSerializer):
+class PurchaseOrderLineSerializer(ModelSerializer):
     """An order line with its price, VAT, dates and received quantity."""
 
     #: What a supplier's user sees of a line (not the requisition behind it).
@@ -159,7 +159,7 @@ class PurchaseOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PurchaseOrderSerializer(serializers.ModelSerializer):
+class PurchaseOrderSerializer(ModelSerializer):
     """A purchase order with its lines and totals.
 
     A supplier's user sees ``partner_fields``: not the staff who made, placed or acknowledged
@@ -329,7 +329,7 @@ class PurchaseOrderCancelInputSerializer(RevisionInputSerializer):
 # --- Receipts ----------------------------------------------------------------------------------
 
 
-class PurchaseReceiptLineSerializer(serializers.ModelSerializer):
+class PurchaseReceiptLineSerializer(ModelSerializer):
     """A receipt line: the order line, the quantity, the cost it was booked at, billed so far."""
 
     #: What a supplier's user sees of a line: not the stock cost or the stock move.
@@ -364,7 +364,7 @@ class PurchaseReceiptLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PurchaseReceiptSerializer(serializers.ModelSerializer):
+class PurchaseReceiptSerializer(ModelSerializer):
     """A receipt with its lines; a supplier's user sees ``partner_fields``."""
 
     partner_fields = (

@@ -9,6 +9,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
 from erp_core.documents.amounts import plain
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
@@ -19,16 +20,16 @@ PRICE_PLACES = Decimal("0.000001")
 
 
 def positive_quantity(value, *, field: str = "quantity") -> Decimal:
-    """A quantity above zero."""
-    number = parse_decimal(value, field=field)
+    """A quantity above zero, at most ``QUANTITY_MAX`` (``common.limits``)."""
+    number = parse_decimal(value, field=field, max_value=QUANTITY_MAX)
     if number <= 0:
         raise ValidationError({field: _("The quantity must be greater than zero.")})
     return number
 
 
-def not_negative(value, *, field: str) -> Decimal:
-    """An amount, price or rate of zero or more."""
-    number = parse_decimal(value, field=field)
+def not_negative(value, *, field: str, maximum: Decimal | None = None) -> Decimal:
+    """An amount, price or rate of zero or more (and at most ``maximum`` when given)."""
+    number = parse_decimal(value, field=field, max_value=maximum)
     if number < 0:
         raise ValidationError({field: _("Must not be negative.")})
     return number

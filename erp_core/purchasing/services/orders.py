@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, NotFound
+from common.limits import PRICE_MAX
 from common.numbers import parse_decimal
-from erp_core.documents.amounts import line_amounts
+from erp_core.documents.amounts import checked_totals, line_amounts
 from erp_core.documents.services import (
     days_after,
     document_lock,
@@ -33,6 +34,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import Item, Partner, User, Warehouse
 from erp_core.purchasing import selectors
 from erp_core.purchasing.models import (
@@ -146,7 +148,7 @@ def _clean_lines(
                 price = selectors.last_purchase_price(item=item, supplier=supplier)
                 if price is None:
                     price = item.standard_cost
-            price = unit_price(not_negative(price, field="unit_price"))
+            price = unit_price(not_negative(price, field="unit_price", maximum=PRICE_MAX))
             discount = percent(data.get("discount_percent") or ZERO, field="discount_percent")
             tax_code = check_tax_code(data.get("tax_code")) or item.vat
             tax_rate = _tax_rate(data.get("tax_rate"), tax_code)
@@ -183,6 +185,7 @@ def _clean_lines(
                 requisition_line=requisition_line,
             )
         )
+    checked_totals(result)
     return result
 
 
@@ -225,7 +228,7 @@ def _clean_header(values: dict) -> dict:
             require_instance(values["warehouse"], Warehouse, field="warehouse")
         )
     if "date" in values:
-        clean["date"] = check_date(values["date"])
+        clean["date"] = document_date_check(check_date(values["date"]))
     if "expected_date" in values:
         expected = values["expected_date"]
         clean["expected_date"] = (

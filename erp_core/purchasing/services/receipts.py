@@ -26,6 +26,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import User, Warehouse
 from erp_core.purchasing.models import (
     PurchaseOrder,
@@ -143,7 +144,7 @@ def purchase_receipt_create(
     """
     order = require_instance(purchase_order, PurchaseOrder, field="purchase_order", fresh=True)
     _receivable(order)
-    date = check_not_future(check_date(date or timezone.localdate()))
+    date = document_date_check(check_not_future(check_date(date or timezone.localdate())))
     warehouse = check_warehouse(
         require_instance(warehouse or order.warehouse, Warehouse, field="warehouse")
     )
@@ -186,7 +187,7 @@ def purchase_receipt_update(
     require_revision(receipt, expected_revision)
     changed = []
     if date is not None:
-        check_not_future(check_date(date))
+        document_date_check(check_not_future(check_date(date)))
         if date.year != receipt.date.year:
             raise ValidationError({"date": _("The date must stay in the number's year.")})
         receipt.date = date

@@ -24,6 +24,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import Item, Partner, User
 from erp_core.purchasing.models import (
     PurchaseOrder,
@@ -98,7 +99,7 @@ def purchase_requisition_create(
 
     Each line is ``{"item", "quantity", "needed_by"?, "suggested_supplier"?}``.
     """
-    check_date(date)
+    document_date_check(check_date(date))
     clean = _clean_lines(lines)
     actor = actor_or_none(actor)
     requisition = PurchaseRequisition.objects.create(
@@ -132,7 +133,7 @@ def purchase_requisition_update(
     require_revision(requisition, expected_revision)
     changed = []
     if date is not None:
-        check_date(date)
+        document_date_check(check_date(date))
         if date.year != requisition.date.year:
             raise ValidationError({"date": _("The date must stay in the number's year.")})
         requisition.date = date

@@ -58,10 +58,20 @@ def _placed(partner=None, **kwargs) -> PurchaseOrder:
     )
 
 
+def _days_from_today(days: int):
+    """A date ``days`` from today as the API takes it, computed when the test runs."""
+    return lambda: str(timezone.localdate() + dt.timedelta(days=days))
+
+
 class TestPurchaseRequisitionAPI(DocumentFlowTests, APIResourceTests):
     list_url = REQUISITIONS
     model = PurchaseRequisition
     max_queries = 10
+
+    limit_checks = (
+        ("lines.0.quantity", "1000000000", "1000000000.000001"),
+        ("date", _days_from_today(365), _days_from_today(366)),
+    )
 
     def make_object(self, partner=None):
         return services.purchase_requisition_create(
@@ -108,6 +118,12 @@ class TestPurchaseOrderAPI(DocumentFlowTests, APIResourceTests):
     list_url = ORDERS
     model = PurchaseOrder
     max_queries = 10
+
+    limit_checks = (
+        ("lines.0.quantity", "1000000000", "1000000000.000001"),
+        ("lines.0.unit_price", "1000000000", "1000000000.000001"),
+        ("date", _days_from_today(-365), _days_from_today(-366)),
+    )
 
     def make_object(self, partner=None):
         return _placed(partner)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from common.serializers import AnswersWithReadSerializer, DecimalNumberField
+from common.serializers import AnswersWithReadSerializer, DecimalNumberField, ModelSerializer
 from erp_core.documents.api import RevisionInputSerializer
 from erp_core.models import Currency, Item, Partner, TaxCode, Warehouse
 from erp_core.sales.models import (
@@ -31,7 +31,7 @@ MONEY = {"max_digits": 18, "decimal_places": 2, "read_only": True}
 # --- Price lists -------------------------------------------------------------------------------
 
 
-class PriceListItemSerializer(serializers.ModelSerializer):
+class PriceListItemSerializer(ModelSerializer):
     """A row of a price list: an item's price from a minimum quantity on."""
 
     item_code = serializers.CharField(source="item.code", read_only=True)
@@ -42,7 +42,7 @@ class PriceListItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PriceListSerializer(serializers.ModelSerializer):
+class PriceListSerializer(ModelSerializer):
     """A price list with its rows."""
 
     items = PriceListItemSerializer(many=True, read_only=True)
@@ -93,7 +93,7 @@ class PriceListWriteSerializer(AnswersWithReadSerializer, serializers.Serializer
 # --- Sales orders ------------------------------------------------------------------------------
 
 
-class SalesOrderLineSerializer(serializers.ModelSerializer):
+class SalesOrderLineSerializer(ModelSerializer):
     """An order line with its amounts and what was delivered."""
 
     #: What a customer's user sees of a line.
@@ -151,7 +151,7 @@ class SalesOrderLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SalesOrderSerializer(serializers.ModelSerializer):
+class SalesOrderSerializer(ModelSerializer):
     """A sales order with its lines and totals.
 
     A customer's own user sees ``partner_fields``: not who inside the company approved or
@@ -298,7 +298,7 @@ class SalesOrderApproveInputSerializer(RevisionInputSerializer):
 # --- Deliveries --------------------------------------------------------------------------------
 
 
-class DeliveryLineSerializer(serializers.ModelSerializer):
+class DeliveryLineSerializer(ModelSerializer):
     """A delivered quantity of an order line, and how much of it was invoiced."""
 
     partner_fields = (
@@ -334,7 +334,7 @@ class DeliveryLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     """A delivery (送货单) with its lines; a customer's user sees ``partner_fields``."""
 
     partner_fields = (

@@ -25,9 +25,10 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import User, Warehouse
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
-from erp_core.sales.services._common import check_warehouse
+from erp_core.sales.services._common import ZERO, check_warehouse
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import MoveLine, Source, stock_moves_book
 
@@ -68,7 +69,12 @@ def _build_lines(delivery: Delivery, order: SalesOrder, lines: list[dict]) -> li
                  % {"line": label, "no": order_line.line_no}}
             )  # fmt: skip
         seen.add(source_pk)
-        quantity = parse_decimal(data.get("quantity"), field="lines")
+        quantity = parse_decimal(
+            data.get("quantity"),
+            field="lines",
+            bounds=DeliveryLine._meta.get_field("quantity"),
+            min_value=ZERO,
+        )
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}
@@ -114,6 +120,7 @@ def delivery_create(
     _require_confirmed(order)
     warehouse = warehouse or order.warehouse
     check_warehouse(warehouse)
+    document_date_check(date)
     if date < order.date:
         raise ValidationError({"date": _("A delivery cannot be dated before its order.")})
     delivery = Delivery(
@@ -157,6 +164,7 @@ def delivery_update(
             value = (value or "").strip()
         setattr(delivery, name, value)
     check_warehouse(delivery.warehouse)
+    document_date_check(delivery.date)
     if delivery.date < order.date:
         raise ValidationError({"date": _("A delivery cannot be dated before its order.")})
     built = None if lines is None else _build_lines(delivery, order, lines)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 from common.numbers import parse_decimal
-from erp_core.documents.amounts import line_amounts
+from erp_core.documents.amounts import checked_totals, line_amounts
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -28,11 +28,11 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.services import document_date_check
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
 from erp_core.sales import selectors
 from erp_core.sales.models import Delivery, PriceList, SalesOrder, SalesOrderLine
 from erp_core.sales.services._common import (
-    HUNDRED,
     ZERO,
     CreditOverrideForbidden,
     check_customer,
@@ -56,6 +56,8 @@ ORDER_FIELDS = (
     "memo",
 )
 
+
+_LINE_FIELD = SalesOrderLine._meta.get_field
 
 # --- Lines -------------------------------------------------------------------------------------
 
@@ -85,27 +87,24 @@ def _build_lines(order: SalesOrder, lines: list[dict]) -> list[SalesOrderLine]:
                 {"lines": _("%(line)s: the item %(item)s is inactive.")
                  % {"line": label, "item": item.code}}
             )  # fmt: skip
-        quantity = parse_decimal(data.get("quantity"), field="lines")
+        quantity = parse_decimal(
+            data.get("quantity"), field="lines", bounds=_LINE_FIELD("quantity"), min_value=ZERO
+        )
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}
             )
-        discount = parse_decimal(data.get("discount_percent") or ZERO, field="lines")
-        if not ZERO <= discount <= HUNDRED:
-            raise ValidationError(
-                {"lines": _("%(line)s: the discount is a percentage from 0 to 100.")
-                 % {"line": label}}
-            )  # fmt: skip
+        discount = parse_decimal(
+            data.get("discount_percent") or ZERO,
+            field="lines",
+            bounds=_LINE_FIELD("discount_percent"),
+        )
         unit_price = data.get("unit_price")
         if unit_price is None or unit_price == "":
             unit_price = selectors.price_for(
                 item=item, quantity=quantity, date=order.date, price_list=order.price_list
             )
-        unit_price = parse_decimal(unit_price, field="lines")
-        if unit_price < 0:
-            raise ValidationError(
-                {"lines": _("%(line)s: the price cannot be negative.") % {"line": label}}
-            )
+        unit_price = parse_decimal(unit_price, field="lines", bounds=_LINE_FIELD("unit_price"))
         tax_code: TaxCode | None = data.get("tax_code") or item.vat
         check_tax_code(tax_code, label=label)
         tax_rate = tax_code.rate if tax_code is not None else ZERO
@@ -130,10 +129,12 @@ def _build_lines(order: SalesOrder, lines: list[dict]) -> list[SalesOrderLine]:
                 promised_date=data.get("promised_date") or order.promised_date,
             )
         )
+    checked_totals(built)
     return built
 
 
 def _check_head(order: SalesOrder) -> None:
+    document_date_check(order.date)
     check_customer(order.customer)
     check_warehouse(order.warehouse)
     _check_price_list(order.price_list, order.date)

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from common.limits import PRICE_MAX, QUANTITY_MAX
 from common.numbers import parse_decimal
 from erp_core.models import Currency
 from erp_core.sales.models import PriceList, PriceListItem
@@ -35,8 +36,12 @@ def _rows(price_list: PriceList, items: list[dict]) -> list[PriceListItem]:
     errors: list[str] = []
     for number, row in enumerate(items, start=1):
         item = row["item"]
-        minimum = parse_decimal(row.get("min_quantity", ZERO), field="items")
-        price = parse_decimal(row["unit_price"], field="items")
+        minimum = parse_decimal(
+            row.get("min_quantity", ZERO), field="items", max_value=QUANTITY_MAX
+        )
+        price = parse_decimal(
+            row["unit_price"], field="items", max_value=PRICE_MAX, min_value=-PRICE_MAX
+        )
         if minimum < 0:
             errors.append(_("Row %(n)s: the minimum quantity cannot be negative.") % {"n": number})
         if price < 0:

@@ -1,6 +1,7 @@
 """The sales API: the shared resource checks, the status steps, partner scoping, idempotency."""
 
 import itertools
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -48,10 +49,23 @@ def _order(partner=None, *, approve=False, quantity=5) -> SalesOrder:
     )
 
 
+def _days_from_today(days: int):
+    """A date ``days`` from today as the API takes it, computed when the test runs."""
+    return lambda: str(timezone.localdate() + timedelta(days=days))
+
+
 class TestSalesOrderAPI(DocumentFlowTests, APIResourceTests):
     list_url = ORDERS
     model = SalesOrder
     max_queries = 12
+
+    limit_checks = (
+        ("lines.0.quantity", "1000000000", "1000000000.000001"),
+        ("lines.0.unit_price", "1000000000", "1000000000.01"),
+        ("lines.0.discount_percent", "100", "100.0001"),
+        ("date", _days_from_today(365), _days_from_today(366)),
+        ("date", _days_from_today(-365), _days_from_today(-366)),
+    )
 
     def make_object(self, partner=None):
         return _order(partner)
@@ -97,6 +111,8 @@ class TestDeliveryAPI(DocumentFlowTests, APIResourceTests):
     unapproves = False  # a shipped delivery is taken back by a return
     unapprove_refusal_code = void_approved_code = "shipped"
 
+    limit_checks = (("date", _days_from_today(365), _days_from_today(366)),)
+
     def make_object(self, partner=None):
         order = _order(partner, approve=True)
         return services.delivery_create(
@@ -140,6 +156,8 @@ class TestPriceListAPI(APIResourceTests):
     list_url = PRICE_LISTS
     model = PriceList
     max_queries = 10
+
+    limit_checks = (("items.0.unit_price", "1000000000", "1000000000.000001"),)
 
     def make_object(self, partner=None):
         return services.price_list_create(

@@ -2,10 +2,11 @@
 
 from rest_framework import serializers
 
+from common.serializers import ModelSerializer
 from erp_core.stock.models import StockBalance, StockMove
 
 
-class StockMoveSerializer(serializers.ModelSerializer):
+class StockMoveSerializer(ModelSerializer):
     """One stock ledger row."""
 
     item_code = serializers.CharField(source="item.code", read_only=True)
@@ -25,7 +26,7 @@ class StockMoveSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class StockBalanceSerializer(serializers.ModelSerializer):
+class StockBalanceSerializer(ModelSerializer):
     """Quantity and value of an item in a warehouse."""
 
     item_code = serializers.CharField(source="item.code", read_only=True)
