@@ -27,6 +27,8 @@ from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from erp_core.documents.sources import source_label, source_numbers
+from erp_core.ledger.memos import Memo
 from erp_core.ledger.services import EntryInput
 from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
@@ -528,11 +530,15 @@ class _Batch:
                 )  # fmt: skip
             rows.append(backdated)
         entries, members = [], []
+        numbers = source_numbers(
+            (rows[0].source_type, rows[0].source_id)
+            for _amounts, rows in (*groups.values(), *corrections.values())
+        )
         for (amounts, rows), correcting in (
             *((group, False) for group in groups.values()),
             *((group, True) for group in corrections.values()),
         ):
-            memo = _memo(rows, correcting=correcting)
+            memo = _memo(rows, correcting=correcting, numbers=numbers)
             lines = posting.entry_lines(amounts, memo)
             if not lines:
                 continue
@@ -550,16 +556,28 @@ class _Batch:
         return entries, members
 
 
-def _memo(rows: list[StockMove], *, correcting: bool) -> str:
+def _memo(rows: list[StockMove], *, correcting: bool, numbers: dict[tuple[str, str], str]) -> Memo:
+    """What the entry of ``rows`` is, as a memo kind and its values (shown in the reader's
+    language); ``numbers`` holds the source documents' numbers."""
     first = rows[0]
+    document = numbers.get((first.source_type, first.source_id), "")
+    if not document and first.source_type:
+        document = source_label(first.source_type, first.source_id)
     if correcting:
         if not first.source_type:
-            return f"Revaluation after backdated move {first.pk} ({first.item.code})"
-        return f"Revaluation after backdated moves of {first.source_type} {first.source_id}"
+            return Memo("stock_revaluation_move", {"move": str(first.pk), "item": first.item.code})
+        return Memo("stock_revaluation", {"document": document})
     if len(rows) == 1:
-        return f"{first.get_reason_display()} {first.item.code} {first.quantity}"
-    reasons = sorted({str(row.get_reason_display()) for row in rows})
-    return f"{', '.join(reasons)} {first.source_type} {first.source_id}: {len(rows)} moves"
+        return Memo(
+            f"stock_{first.reason}",
+            {
+                "document": document,
+                "item": first.item.code,
+                "quantity": format(first.quantity.normalize(), "f"),
+            },
+        )
+    reasons = sorted({str(row.reason) for row in rows})
+    return Memo("stock_batch", {"reasons": reasons, "document": document, "count": len(rows)})
 
 
 _REVALUATION_COLUMNS = (

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.vary import vary_on_headers
 
 from common.htmx import wants_partial
+from erp_core.documents.sources import source_labels
 from erp_core.models import Warehouse
 from erp_core.stock import selectors
 
@@ -50,4 +51,7 @@ def move_list(request: HttpRequest, item_id: int, warehouse_id: int) -> HttpResp
         "-moved_at", "-pk"
     )
     page_obj = Paginator(moves, PER_PAGE).get_page(request.GET.get("page"))
+    labels = source_labels((move.source_type, move.source_id) for move in page_obj.object_list)
+    for move in page_obj.object_list:
+        move.source_label = labels.get((move.source_type, move.source_id), "")
     return render(request, "stock/move_list.html", {"balance": balance, "page_obj": page_obj})
