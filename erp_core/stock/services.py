@@ -25,8 +25,11 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from common.templatetags.numbers import qty
 from erp_core.documents.sources import source_label, source_numbers
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.services import EntryInput
@@ -48,6 +51,27 @@ from erp_core.valuation.engine import stock_effect
 ZERO = Decimal("0")
 
 Reason = StockMove.Reason
+
+NOT_ON_HAND = gettext_lazy(
+    "%(item)s in %(warehouse)s: %(wanted)s to take but only %(on_hand)s on hand."
+)
+ON_LINE = gettext_lazy("Line %(n)d: %(message)s")
+
+
+def _lazy_text(message, params: dict):
+    """``message % params`` made when shown, in the reader's language; quantities read as
+    quantities ("5", not "5.000000")."""
+
+    def text() -> str:
+        shown = {
+            name: qty(value) if isinstance(value, Decimal) else value
+            for name, value in params.items()
+        }
+        return str(message) % shown
+
+    return lazy(text, str)()
+
+
 ISSUE_REASONS = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION, Reason.ADJUSTMENT)
 RECEIPT_REASONS = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.ADJUSTMENT)
 _IN_ONLY = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT)
@@ -684,10 +708,20 @@ def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
                 _check_cost(unit_cost)
             batch.book(key, quantity=line.quantity, unit_cost=unit_cost, **common)
         except NegativeStockError as exc:
-            message = str(exc)
+            message = _lazy_text(
+                NOT_ON_HAND,
+                {
+                    "item": line.item.code,
+                    "warehouse": key.warehouse.code,
+                    "wanted": exc.wanted,
+                    "on_hand": exc.on_hand,
+                },
+            )
             if len(lines) > 1:
-                message = _("Line %(n)d: %(message)s") % {"n": n, "message": message}
-            raise ValidationError({"quantity": message}) from exc
+                message = _lazy_text(ON_LINE, {"n": n, "message": message})
+            raise ValidationError(
+                {"quantity": ValidationError(message, code="not_on_hand")}
+            ) from exc
     batch.write(now)
     return batch.rows
 
