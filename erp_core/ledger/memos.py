@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.templatetags.numbers import money, qty
+from erp_core.documents.sources import source_label
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,11 @@ def memo_text(kind_code: str, args: Mapping[str, Any] | None, memo: str = "") ->
     kind = KINDS.get(kind_code or "")
     if kind is None:
         return memo
-    args = args or {}
+    args = dict(args or {})
+    if not args.get("document") and args.get("source_type"):
+        args["document"] = source_label(args["source_type"], args.get("source_id", ""))
+    args.pop("source_type", None)
+    args.pop("source_id", None)
     text = str(kind.text)
     try:
         rendered = text % {key: _value(key, value, kind) for key, value in args.items()}

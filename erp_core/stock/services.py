@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.templatetags.numbers import qty
-from erp_core.documents.sources import source_label, source_numbers
+from erp_core.documents.sources import source_numbers
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.services import EntryInput
 from erp_core.models import Item, ItemCategory, Warehouse
@@ -584,24 +584,26 @@ def _memo(rows: list[StockMove], *, correcting: bool, numbers: dict[tuple[str, s
     """What the entry of ``rows`` is, as a memo kind and its values (shown in the reader's
     language); ``numbers`` holds the source documents' numbers."""
     first = rows[0]
-    document = numbers.get((first.source_type, first.source_id), "")
-    if not document and first.source_type:
-        document = source_label(first.source_type, first.source_id)
+    # A document's number, or (for a source that is no document) its type and id, read in the
+    # reader's language when shown.
+    document: dict[str, str] = {"document": numbers.get((first.source_type, first.source_id), "")}
+    if not document["document"] and first.source_type:
+        document.update(source_type=first.source_type, source_id=first.source_id)
     if correcting:
         if not first.source_type:
             return Memo("stock_revaluation_move", {"move": str(first.pk), "item": first.item.code})
-        return Memo("stock_revaluation", {"document": document})
+        return Memo("stock_revaluation", document)
     if len(rows) == 1:
         return Memo(
             f"stock_{first.reason}",
             {
-                "document": document,
+                **document,
                 "item": first.item.code,
                 "quantity": format(first.quantity.normalize(), "f"),
             },
         )
     reasons = sorted({str(row.reason) for row in rows})
-    return Memo("stock_batch", {"reasons": reasons, "document": document, "count": len(rows)})
+    return Memo("stock_batch", {"reasons": reasons, **document, "count": len(rows)})
 
 
 _REVALUATION_COLUMNS = (

@@ -67,18 +67,21 @@ DOCUMENTS = {
 }
 
 
-def _number(apps, source_type: str, source_id: str) -> str:
-    """The source document's number, or its type and id when it cannot be read here."""
+def _document(apps, source_type: str, source_id) -> dict:
+    """The source document's number, or its type and id (read in the reader's language when
+    shown) when it is no document or cannot be read here."""
+    source_id = "" if source_id is None else str(source_id)
     label = DOCUMENTS.get(source_type)
-    if label is not None and str(source_id).isdigit():
+    if label is not None and source_id.isdigit():
         try:
             model = apps.get_model(*label)
+        except LookupError:
+            model = None
+        if model is not None:
             number = model.objects.filter(pk=int(source_id)).values_list("number", flat=True)
             if number and number[0]:
-                return number[0]
-        except LookupError:
-            pass
-    return f"{source_type} {source_id}".strip()
+                return {"document": number[0]}
+    return {"document": "", "source_type": source_type, "source_id": source_id}
 
 
 def parse(apps, memo: str) -> tuple[str, dict] | None:
@@ -96,14 +99,10 @@ def parse(apps, memo: str) -> tuple[str, dict] | None:
             }
         if kind == "batch":
             reasons = sorted({REASONS[name] for name in values["reasons"].split(", ")})
-            document = _number(apps, values["type"], values["id"])
-            return "stock_batch", {
-                "reasons": reasons,
-                "document": document,
-                "count": values["count"],
-            }
+            document = _document(apps, values["type"], values["id"])
+            return "stock_batch", {"reasons": reasons, **document, "count": values["count"]}
         if kind == "revaluation":
-            return "stock_revaluation", {"document": _number(apps, values["type"], values["id"])}
+            return "stock_revaluation", _document(apps, values["type"], values["id"])
         return kind, values
     return None
 
@@ -114,15 +113,18 @@ def map_memos(apps, schema_editor) -> None:
     line_model = apps.get_model("ledger", "JournalLine")
     for model in (entry_model, line_model):
         changed = []
-        for row in model.objects.exclude(memo="").filter(memo_kind="").iterator():
+        rows = model.objects.exclude(memo="").filter(memo_kind="")
+        if model is line_model:
+            rows = rows.select_related("entry")
+        for row in rows.iterator(chunk_size=2000):
             found = parse(apps, row.memo)
             if found is None:
                 continue
             row.memo_kind, row.memo_args = found
-            if row.memo_kind.startswith("stock_") and model is entry_model and row.source_type:
-                row.memo_args.setdefault("document", "")
-                if not row.memo_args["document"] and row.memo_kind != "stock_revaluation_move":
-                    row.memo_args["document"] = _number(apps, row.source_type, row.source_id)
+            entry = row if model is entry_model else row.entry
+            if row.memo_kind.startswith("stock_") and "document" in row.memo_args:
+                if not row.memo_args["document"] and entry.source_type:
+                    row.memo_args.update(_document(apps, entry.source_type, entry.source_id))
             row.memo = ""
             changed.append(row)
         model.objects.bulk_update(changed, ["memo", "memo_kind", "memo_args"], batch_size=500)

@@ -163,6 +163,12 @@ def test_the_move_list_shows_sources_in_the_readers_language(gearbox, main_wareh
     page = client.get(url, **ZH).text
     assert "演示期初库存" in page
     assert "demo opening" not in page
+    entry = JournalEntry.objects.get(source_type="demo")
+    assert entry.memo_args["source_type"] == "demo"  # not a label in the poster's language
+    with translation.override("zh-hans"):
+        assert entry.memo_display == "入库 演示期初库存：FG-GEARBOX 5"
+    with translation.override("en"):
+        assert entry.memo_display == "Receipt Demo opening stock: FG-GEARBOX 5"
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
@@ -211,7 +217,13 @@ def test_a_batch_names_the_refused_line_in_the_readers_language(gearbox, main_wa
         (
             "Receipt, Shipment demo opening: 2 moves",
             "stock_batch",
-            {"reasons": ["receipt", "shipment"], "document": "demo opening", "count": "2"},
+            {
+                "reasons": ["receipt", "shipment"],
+                "document": "",
+                "source_type": "demo",
+                "source_id": "opening",
+                "count": "2",
+            },
         ),
         ("MO-2026-000001 closed: cost variance", "production_close", {"order": "MO-2026-000001"}),
         ("MO-2026-000001 工序 10：工时", "production_time", None),
