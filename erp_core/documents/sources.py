@@ -10,17 +10,23 @@ this kernel imports no document app.
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-#: source type → the model holding that document (app label, model name).
+#: source type → the model holding that document (app label, model name) and its label.
 DOCUMENT_SOURCES: dict[str, tuple[str, str]] = {
     "sales.delivery": ("sales", "Delivery"),
     "purchasing.receipt": ("purchasing", "PurchaseReceipt"),
     "production.order": ("production", "ProductionOrder"),
     "billing.invoice": ("billing", "Invoice"),
     "billing.payment": ("billing", "Payment"),
+}
+DOCUMENT_LABELS = {
+    "sales.delivery": _("Delivery"),
+    "purchasing.receipt": _("Purchase receipt"),
+    "production.order": _("Production order"),
+    "billing.invoice": _("Invoice"),
+    "billing.payment": _("Payment"),
 }
 
 #: Sources that are no document: their label, given the id.
@@ -68,7 +74,7 @@ def source_label(source_type: str, source_id, number: str = "") -> str:
         return ""
     model = _model(source_type)
     if model is not None:
-        return f"{capfirst(model._meta.verbose_name)} {number or source_id}".strip()
+        return f"{DOCUMENT_LABELS[source_type]} {number or source_id}".strip()
     if source_type == "demo":
         return str(OTHER_SOURCES.get((source_type, source_id), OTHER_SOURCES[("demo", "")]))
     if source_type == "stock.move":

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from common.errors import Conflict
+from erp_core.documents.sources import source_labels
 from erp_core.ledger.models import JournalEntry
 from erp_core.models import Item
 from erp_core.sales import services
@@ -183,3 +185,18 @@ def test_service_lines_are_delivered_without_a_stock_move(books, customer, wareh
     assert StockMove.objects.filter(item=service).count() == 0
     lines[1].refresh_from_db()
     assert lines[1].delivered_quantity == Decimal("1")
+
+
+def test_the_shipments_entry_and_move_name_the_delivery_in_the_readers_language(order):
+    delivery = deliver(order, {order.lines.get(): 4})
+    entry = JournalEntry.objects.get(source_type="sales.delivery", source_id=delivery.pk)
+    assert entry.memo == "" and entry.memo_kind == "stock_shipment"
+    assert entry.memo_args["document"] == delivery.number
+    code = order.lines.get().item.code
+    pair = ("sales.delivery", str(delivery.pk))
+    with translation.override("zh-hans"):
+        assert entry.memo_display == f"发货 {delivery.number}：{code} -4"
+        assert source_labels([pair])[pair] == f"发货单 {delivery.number}"
+    with translation.override("en"):
+        assert entry.memo_display == f"Shipment {delivery.number}: {code} -4"
+        assert source_labels([pair])[pair] == f"Delivery {delivery.number}"
