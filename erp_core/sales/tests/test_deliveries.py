@@ -200,3 +200,34 @@ def test_the_shipments_entry_and_move_name_the_delivery_in_the_readers_language(
     with translation.override("en"):
         assert entry.memo_display == f"Shipment {delivery.number}: {code} -4"
         assert source_labels([pair])[pair] == f"Delivery {delivery.number}"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh-hans", "库存仅有"), ("en", "on hand")], ids=["zh", "en"]
+)
+def test_shipping_more_than_stock_answers_in_the_readers_language(
+    books, customer, warehouse, language, words
+):
+    from django.test import Client
+
+    from common.testing import staff_user
+
+    good = ItemFactory(item_type=Item.ItemType.FINISHED_GOOD, list_price=Decimal("100.00"))
+    put_stock(good, warehouse, quantity="5", unit_cost="40")
+    order = make_order(customer, warehouse, [(good, 1500)], approve=True)
+    delivery = deliver(order, {order.lines.get(): 1500}, ship=False)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(staff_user("Warehouse"))
+    response = client.post(
+        f"/api/v1/erp/deliveries/{delivery.pk}/approve/",
+        {"revision": delivery.revision},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    text = response.content.decode()
+    assert good.code in text and warehouse.code in text and words in text
+    assert "1,500" in text and "1500.000000" not in text and "Move " not in text
+    page = client.post(
+        f"/sales/deliveries/{delivery.pk}/ship/", {"revision": delivery.revision}, follow=True
+    )
+    assert good.code in page.content.decode() and words in page.content.decode()
