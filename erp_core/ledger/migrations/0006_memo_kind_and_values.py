@@ -123,7 +123,8 @@ def map_memos(apps, schema_editor) -> None:
             row.memo_kind, row.memo_args = found
             entry = row if model is entry_model else row.entry
             if row.memo_kind.startswith("stock_") and "document" in row.memo_args:
-                if not row.memo_args["document"] and entry.source_type:
+                named = row.memo_args["document"] or row.memo_args.get("source_type")
+                if not named and entry.source_type:
                     row.memo_args.update(_document(apps, entry.source_type, entry.source_id))
             row.memo = ""
             changed.append(row)
