@@ -104,7 +104,7 @@ def approve_step(
     service: Callable[..., Any],
     *,
     permission: str | None,
-    summary: str = "Approve (审核)",
+    summary: str = "Approve",
     description: str = "Approve the saved document; it becomes binding and is no longer editable.",
     input: type[serializers.Serializer] = RevisionInputSerializer,
 ) -> Step:
@@ -116,7 +116,7 @@ def unapprove_step(
     service: Callable[..., Any],
     *,
     permission: str | None,
-    summary: str = "Unapprove (反审核)",
+    summary: str = "Unapprove",
     description: str = "Take the approval back while nothing was made from the document.",
     input: type[serializers.Serializer] = RevisionInputSerializer,
 ) -> Step:
@@ -128,7 +128,7 @@ def void_step(
     service: Callable[..., Any],
     *,
     permission: str | None,
-    summary: str = "Void (作废)",
+    summary: str = "Void",
     description: str = "Void the saved document with a reason; it keeps its number.",
     input: type[serializers.Serializer] = VoidInputSerializer,
 ) -> Step:

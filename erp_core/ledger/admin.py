@@ -269,7 +269,9 @@ class JournalEntryAdmin(admin.ModelAdmin):
     Drafts saved here are checked by the post service (balance, accounts, period) when posted.
     """
 
-    list_display = ("__str__", "journal", "date", "memo", "status", "source_type", "posted_at")
+    list_display = (
+        "__str__", "journal", "date", "memo_display", "status", "source_type", "posted_at",
+    )  # fmt: skip
     list_filter = ("status", "journal", "fiscal_year", "source_type")
     list_select_related = ("journal",)
     search_fields = ("number", "memo", "source_event_id")

@@ -276,7 +276,9 @@ def journal_entry_list(
     elif journal:
         qs = qs.filter(journal__code=journal)
     if search:
-        qs = qs.filter(Q(number__icontains=search) | Q(memo__icontains=search))
+        qs = qs.filter(
+            Q(number__icontains=search) | Q(memo__icontains=search) | Q(memo_args__icontains=search)
+        )
     if date_from:
         qs = qs.filter(date__gte=date_from)
     if date_to:

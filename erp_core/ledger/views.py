@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.errors import DomainError
 from common.htmx import wants_partial
+from erp_core.documents.sources import source_labels
 from erp_core.documents.views import Step, StepTable, error_text, staff_required
 from erp_core.ledger import reports, selectors, services
 from erp_core.ledger.forms import (
@@ -71,6 +72,7 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "total_debit": sum(line.debit for line in lines),
             "total_credit": sum(line.credit for line in lines),
             "reversal": getattr(entry, "reversal", None),
+            "source": "".join(source_labels([(entry.source_type, entry.source_id)]).values()),
             "steps": STEPS.buttons(request.user, entry),
         },
     )

@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
 
+from erp_core.ledger.memos import Memo
 from erp_core.ledger.models import Account, JournalEntry, PostingKind
 from erp_core.ledger.selectors import PostingAccounts, posting_accounts_for
 from erp_core.ledger.services import EntryInput, LineInput, journal_entries_post_lines
@@ -119,7 +120,7 @@ def new_amounts() -> Amounts:
     return defaultdict(lambda: ZERO)
 
 
-def entry_lines(amounts: Amounts, memo: str) -> list[LineInput]:
+def entry_lines(amounts: Amounts, memo: str | Memo) -> list[LineInput]:
     """One line per account with a balance, in account code order; none when all are zero."""
     lines = []
     for account, amount in sorted(amounts.items(), key=lambda pair: pair[0].code):

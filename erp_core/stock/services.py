@@ -25,9 +25,14 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, Value, When
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.numbers import parse_decimal
+from common.templatetags.numbers import qty
+from erp_core.documents.sources import source_numbers
+from erp_core.ledger.memos import Memo
 from erp_core.ledger.services import EntryInput
 from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
@@ -47,6 +52,27 @@ from erp_core.valuation.engine import stock_effect
 ZERO = Decimal("0")
 
 Reason = StockMove.Reason
+
+NOT_ON_HAND = gettext_lazy(
+    "%(item)s in %(warehouse)s: %(wanted)s to take but only %(on_hand)s on hand."
+)
+ON_LINE = gettext_lazy("Line %(n)d: %(message)s")
+
+
+def _lazy_text(message, params: dict):
+    """``message % params`` made when shown, in the reader's language; quantities read as
+    quantities ("5", not "5.000000")."""
+
+    def text() -> str:
+        shown = {
+            name: qty(value) if isinstance(value, Decimal) else value
+            for name, value in params.items()
+        }
+        return str(message) % shown
+
+    return lazy(text, str)()
+
+
 ISSUE_REASONS = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION, Reason.ADJUSTMENT)
 RECEIPT_REASONS = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.ADJUSTMENT)
 _IN_ONLY = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT)
@@ -531,11 +557,15 @@ class _Batch:
                 )  # fmt: skip
             rows.append(backdated)
         entries, members = [], []
+        numbers = source_numbers(
+            (rows[0].source_type, rows[0].source_id)
+            for _amounts, rows in (*groups.values(), *corrections.values())
+        )
         for (amounts, rows), correcting in (
             *((group, False) for group in groups.values()),
             *((group, True) for group in corrections.values()),
         ):
-            memo = _memo(rows, correcting=correcting)
+            memo = _memo(rows, correcting=correcting, numbers=numbers)
             lines = posting.entry_lines(amounts, memo)
             if not lines:
                 continue
@@ -553,16 +583,30 @@ class _Batch:
         return entries, members
 
 
-def _memo(rows: list[StockMove], *, correcting: bool) -> str:
+def _memo(rows: list[StockMove], *, correcting: bool, numbers: dict[tuple[str, str], str]) -> Memo:
+    """What the entry of ``rows`` is, as a memo kind and its values (shown in the reader's
+    language); ``numbers`` holds the source documents' numbers."""
     first = rows[0]
+    # A document's number, or (for a source that is no document) its type and id, read in the
+    # reader's language when shown.
+    document: dict[str, str] = {"document": numbers.get((first.source_type, first.source_id), "")}
+    if not document["document"] and first.source_type:
+        document.update(source_type=first.source_type, source_id=first.source_id)
     if correcting:
         if not first.source_type:
-            return f"Revaluation after backdated move {first.pk} ({first.item.code})"
-        return f"Revaluation after backdated moves of {first.source_type} {first.source_id}"
+            return Memo("stock_revaluation_move", {"move": str(first.pk), "item": first.item.code})
+        return Memo("stock_revaluation", document)
     if len(rows) == 1:
-        return f"{first.get_reason_display()} {first.item.code} {first.quantity}"
-    reasons = sorted({str(row.get_reason_display()) for row in rows})
-    return f"{', '.join(reasons)} {first.source_type} {first.source_id}: {len(rows)} moves"
+        return Memo(
+            f"stock_{first.reason}",
+            {
+                **document,
+                "item": first.item.code,
+                "quantity": format(first.quantity.normalize(), "f"),
+            },
+        )
+    reasons = sorted({str(row.reason) for row in rows})
+    return Memo("stock_batch", {"reasons": reasons, **document, "count": len(rows)})
 
 
 _REVALUATION_COLUMNS = (
@@ -669,10 +713,20 @@ def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
                 _check_cost(unit_cost)
             batch.book(key, quantity=line.quantity, unit_cost=unit_cost, **common)
         except NegativeStockError as exc:
-            message = str(exc)
+            message = _lazy_text(
+                NOT_ON_HAND,
+                {
+                    "item": line.item.code,
+                    "warehouse": key.warehouse.code,
+                    "wanted": exc.wanted,
+                    "on_hand": exc.on_hand,
+                },
+            )
             if len(lines) > 1:
-                message = _("Line %(n)d: %(message)s") % {"n": n, "message": message}
-            raise ValidationError({"quantity": message}) from exc
+                message = _lazy_text(ON_LINE, {"n": n, "message": message})
+            raise ValidationError(
+                {"quantity": ValidationError(message, code="not_on_hand")}
+            ) from exc
     batch.write(now)
     return batch.rows
 

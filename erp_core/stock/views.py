@@ -17,6 +17,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.errors import DomainError
 from common.htmx import wants_partial
 from common.templatetags.numbers import qty
+from erp_core.documents.sources import source_labels
 from erp_core.documents.views import error_text, staff_required
 from erp_core.models import Item, Warehouse
 from erp_core.stock import selectors, services
@@ -62,6 +63,9 @@ def move_list(request: HttpRequest, item_id: int, warehouse_id: int) -> HttpResp
         "-moved_at", "-pk"
     )
     page_obj = Paginator(moves, PER_PAGE).get_page(request.GET.get("page"))
+    labels = source_labels((move.source_type, move.source_id) for move in page_obj.object_list)
+    for move in page_obj.object_list:
+        move.source_label = labels.get((move.source_type, move.source_id), "")
     return render(request, "stock/move_list.html", {"balance": balance, "page_obj": page_obj})
 
 
@@ -82,6 +86,9 @@ def move_journal(request: HttpRequest) -> HttpResponse:
         }
     moves = selectors.stock_move_list(**args).order_by("-moved_at", "-pk")
     page_obj = Paginator(moves, PER_PAGE).get_page(request.GET.get("page"))
+    labels = source_labels((move.source_type, move.source_id) for move in page_obj.object_list)
+    for move in page_obj.object_list:
+        move.source_label = labels.get((move.source_type, move.source_id), "")
     template = (
         "stock/partials/move_table.html" if wants_partial(request) else "stock/move_journal.html"
     )

@@ -49,7 +49,16 @@ class CostingMethod(enum.StrEnum):
 
 
 class NegativeStockError(ValueError):
-    """An issue would take more than is on hand where negative stock is not allowed."""
+    """An issue would take more than is on hand where negative stock is not allowed.
+
+    Carries the quantities (``wanted``, ``on_hand``) so that the service refusing the move can
+    say it in the reader's language, with the item's code instead of a position.
+    """
+
+    def __init__(self, message: str, *, wanted: Decimal, on_hand: Decimal) -> None:
+        super().__init__(message)
+        self.wanted = wanted
+        self.on_hand = on_hand
 
 
 @dataclass(frozen=True)
@@ -181,7 +190,9 @@ def _issue(
     after = on_hand - wanted
     if after < 0 and not allow_negative:
         raise NegativeStockError(
-            f"Move {move_id} issues {wanted} but only {max(on_hand, ZERO)} is on hand."
+            f"Move {move_id} issues {wanted} but only {max(on_hand, ZERO)} is on hand.",
+            wanted=wanted,
+            on_hand=max(on_hand, ZERO),
         )
     current = _current_unit_cost(method, on_hand, worth, held, last_unit_cost, standard_cost)
     layers: tuple[Layer, ...] = ()

@@ -135,7 +135,9 @@ class InvoiceSerializer(ModelSerializer):
         source="journal_entry.number", read_only=True, default=None
     )
     open_amount = DecimalNumberField(read_only=True, **MONEY)
-    gross_in_words = serializers.SerializerMethodField(help_text="价税合计 in capital numerals.")
+    gross_in_words = serializers.SerializerMethodField(
+        help_text="The gross amount (net plus VAT) in capital numerals."
+    )
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
     class Meta:

@@ -160,7 +160,7 @@ class InvoiceViewSet(DocumentViewSet):
 
     @extend_schema(
         summary="Print (PDF)",
-        description="The VAT invoice layout with 价税合计 in capital numerals.",
+        description="The VAT invoice layout with the gross amount in capital numerals.",
         responses={(200, "application/pdf"): OpenApiResponse(response=OpenApiTypes.BINARY)},
     )
     @action(detail=True, methods=["get"])

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from common.errors import Conflict
 from common.limits import PRICE_MAX, QUANTITY_MAX
 from common.numbers import cents, parse_decimal
+from common.templatetags.numbers import qty
 from erp_core.billing.models import Invoice, InvoiceLine
 from erp_core.billing.services.common import HUNDRED, require_date, require_instance
 from erp_core.documents.amounts import checked_totals, line_amounts
@@ -344,8 +345,7 @@ def _check_quantities(lines: list[InvoiceLine], errors: LineErrors) -> None:
         if quantity > limits[key]:
             errors.add(
                 first_line[key],
-                messages[key[0]]
-                % {"wanted": quantity.normalize(), "left": limits[key].normalize()},
+                messages[key[0]] % {"wanted": qty(quantity), "left": qty(limits[key])},
             )
 
 

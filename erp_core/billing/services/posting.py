@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.templatetags.numbers import qty
 from erp_core.billing.models import Invoice, InvoiceLine
 from erp_core.billing.services.common import entry_lines, store
 from erp_core.billing.services.lines import bill_match_status, credited_quantity, matched
@@ -113,8 +114,8 @@ def take_delivered(lines: list[InvoiceLine], *, give_back: bool = False) -> None
                 % {
                     "number": row.delivery.number,
                     "line": row.line_no,
-                    "wanted": quantity.normalize(),
-                    "left": row.uninvoiced_quantity.normalize(),
+                    "wanted": qty(quantity),
+                    "left": qty(row.uninvoiced_quantity),
                 },
                 code="over_invoiced",
             )
@@ -159,8 +160,8 @@ def take_received(lines: list[InvoiceLine], *, give_back: bool = False) -> None:
                 % {
                     "number": row.receipt.number,
                     "line": row.line_no,
-                    "wanted": quantity.normalize(),
-                    "left": row.unbilled_quantity.normalize(),
+                    "wanted": qty(quantity),
+                    "left": qty(row.unbilled_quantity),
                 },
                 code="over_billed",
             )
@@ -217,8 +218,8 @@ def apply_credit_note(credit_note: Invoice, lines: list[InvoiceLine]) -> Decimal
                 % {
                     "number": original.number,
                     "line": credited.line_no,
-                    "wanted": wanted[credited.pk].normalize(),
-                    "left": left.normalize(),
+                    "wanted": qty(wanted[credited.pk]),
+                    "left": qty(left),
                 },
                 code="over_credited",
             )

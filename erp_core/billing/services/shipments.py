@@ -40,7 +40,9 @@ def customer_invoice_from_shipment(*, event_id: str) -> Invoice | None:
         partner=delivery.customer,
         date=delivery.date,
         deliveries=[delivery],
-        memo=_("Shipment %(shipment)s") % {"shipment": delivery.shipment_reference},
+        # The shipment's reference, a value the same in every language (its lines name the
+        # delivery).
+        memo=delivery.shipment_reference,
         actor=None,
     )
     return invoice_approve(invoice=invoice, actor=None)

@@ -28,6 +28,7 @@ def test_the_delivery_of_a_shipment_is_invoiced_and_posted(books):
     assert invoice.date == delivery.date
     assert invoice.gross_amount == D("1130.00")
     assert invoice.lines.get().delivery_line.delivery_id == delivery.pk
+    assert invoice.memo == delivery.shipment_reference  # no text in the poster's language
     # Everything shipped is invoiced now: a second call issues nothing more.
     assert services.customer_invoice_from_shipment(event_id="evt-1") is None
     assert Invoice.objects.count() == 1

@@ -94,10 +94,25 @@ class JournalLineSerializer(ModelSerializer):
     """A line of an entry as the API shows it."""
 
     account_code = serializers.CharField(source="account.code", read_only=True)
+    memo = serializers.CharField(
+        source="memo_display",
+        read_only=True,
+        help_text="The memo in the caller's language (a generated one rendered from its kind).",
+    )
 
     class Meta:
         model = JournalLine
-        fields = ("id", "account", "account_code", "debit", "credit", "partner", "memo")
+        fields = (
+            "id",
+            "account",
+            "account_code",
+            "debit",
+            "credit",
+            "partner",
+            "memo",
+            "memo_kind",
+            "memo_args",
+        )
         read_only_fields = fields
 
 
@@ -107,6 +122,11 @@ class JournalEntrySerializer(ModelSerializer):
     journal_code = serializers.CharField(source="journal.code", read_only=True)
     lines = JournalLineSerializer(many=True, read_only=True)
     reversed_by = serializers.SerializerMethodField()
+    memo = serializers.CharField(
+        source="memo_display",
+        read_only=True,
+        help_text="The memo in the caller's language (a generated one rendered from its kind).",
+    )
 
     class Meta:
         model = JournalEntry
@@ -118,6 +138,8 @@ class JournalEntrySerializer(ModelSerializer):
             "date",
             "period",
             "memo",
+            "memo_kind",
+            "memo_args",
             "status",
             "source_type",
             "source_id",

@@ -154,7 +154,7 @@ class JournalEntryViewSet(mixins.DestroyModelMixin, DocumentViewSet):
     serializer_class = JournalEntrySerializer
     write_serializer_class = JournalEntryWriteSerializer
     filterset_class = JournalEntryFilterSet
-    search_fields = ("number", "memo")
+    search_fields = ("number", "memo", "memo_args")
     ordering_fields = ("date", "number", "posted_at", "created_at")
     module_permission = FINANCE
     partner_field = None

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from erp_core.ledger.memos import memo_text
 from erp_core.ledger.models.accounts import Account, name_in_language
 from erp_core.ledger.models.periods import FiscalPeriod, FiscalYear
 
@@ -90,6 +91,13 @@ class JournalEntry(models.Model):
     )
     date = models.DateField(_("date"))
     memo = models.CharField(_("memo"), max_length=255, blank=True)
+    memo_kind = models.CharField(
+        _("memo kind"),
+        max_length=40,
+        blank=True,
+        help_text=_("Set when the system wrote the memo: shown from its values in every language."),
+    )
+    memo_args = models.JSONField(_("memo values"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=Status.choices, default=Status.DRAFT
     )
@@ -161,6 +169,11 @@ class JournalEntry(models.Model):
         return self.number or f"#{self.pk} ({self.get_status_display()})"
 
     @property
+    def memo_display(self) -> str:
+        """The memo in the reader's language: a generated one rendered, a typed one as typed."""
+        return memo_text(self.memo_kind, self.memo_args, self.memo)
+
+    @property
     def is_posted(self) -> bool:
         """True once posted: the entry can no longer change."""
         return self.status == self.Status.POSTED
@@ -191,6 +204,8 @@ class JournalLine(models.Model):
         related_name="+",
     )
     memo = models.CharField(_("memo"), max_length=255, blank=True)
+    memo_kind = models.CharField(_("memo kind"), max_length=40, blank=True)
+    memo_args = models.JSONField(_("memo values"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("journal line")
@@ -206,6 +221,11 @@ class JournalLine(models.Model):
     def __str__(self) -> str:
         side = f"Dr {self.debit}" if self.debit else f"Cr {self.credit}"
         return f"{self.account_id} {side}"
+
+    @property
+    def memo_display(self) -> str:
+        """The memo in the reader's language: a generated one rendered, a typed one as typed."""
+        return memo_text(self.memo_kind, self.memo_args, self.memo)
 
     @property
     def amount(self) -> Decimal:

@@ -48,7 +48,7 @@ class CompanySettings(models.Model):
                 _("A unified social credit code has 18 digits or capital letters."),
             )
         ],
-        help_text=_("Unified social credit code (统一社会信用代码), printed on VAT invoices."),
+        help_text=_("Unified social credit code, printed on VAT invoices."),
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 from erp_core.ledger import selectors
+from erp_core.ledger.memos import Memo, memo_parts
 from erp_core.ledger.models import (
     FiscalPeriod,
     FiscalYear,
@@ -32,6 +33,8 @@ from erp_core.ledger.services.lines import (
     _require_balanced,
     _totals,
     _write_lines,
+    journal_line,
+    line_memo,
 )
 from erp_core.ledger.services.periods import _lock_period, open_period_for
 from erp_core.models import User
@@ -230,11 +233,13 @@ def journal_entry_reverse(
             "debit": line.credit,
             "credit": line.debit,
             "partner": line.partner,
-            "memo": line.memo,
+            "memo": line_memo(line),
         }
         for line in original.lines.select_related("account", "partner").order_by("id")
     ]
-    memo = memo.strip() or _("Reversal of %(number)s") % {"number": original.number}
+    typed, memo_kind, memo_args = memo_parts(
+        memo.strip() or Memo("reversal", {"number": original.number})
+    )
     period = open_period_for(date=date)
     cleaned = _clean_lines(mirrored)
     reversal = JournalEntry.objects.create(
@@ -242,7 +247,9 @@ def journal_entry_reverse(
         fiscal_year=period.fiscal_year,
         period=period,
         date=date,
-        memo=memo[:255],
+        memo=typed[:255],
+        memo_kind=memo_kind,
+        memo_args=memo_args,
         reversal_of=original,
         created_by=actor,
     )
@@ -255,7 +262,7 @@ class EntryInput:
     """One entry given to ``journal_entries_post_lines``: its date, memo, lines and source."""
 
     date: Date
-    memo: str
+    memo: str | Memo
     lines: Iterable[LineLike]
     source_type: str = ""
     source_id: int | None = None
@@ -360,7 +367,7 @@ def _with_rounding(cleaned: list[LineInput]) -> list[LineInput]:
             account=rounding,
             debit=-difference if difference < 0 else ZERO,
             credit=difference if difference > 0 else ZERO,
-            memo=_("Rounding"),
+            memo=Memo("rounding"),
         ),
     ]
 
@@ -411,6 +418,7 @@ def _post_entries(
         fiscal_year = periods[entries[indexes[0]].date].fiscal_year
         taken = _take_numbers(journal=journal, fiscal_year=fiscal_year, count=len(indexes))
         numbers.update(zip(indexes, taken, strict=True))
+    memos = {n: memo_parts(entries[n].memo) for n in todo}
     drafts = JournalEntry.objects.bulk_create(
         [
             JournalEntry(
@@ -418,7 +426,9 @@ def _post_entries(
                 fiscal_year_id=periods[entries[n].date].fiscal_year_id,
                 period=periods[entries[n].date],
                 date=entries[n].date,
-                memo=(entries[n].memo or "").strip()[:255],
+                memo=memos[n][0][:255],
+                memo_kind=memos[n][1],
+                memo_args=memos[n][2],
                 source_type=sources[n][0],
                 source_id=entries[n].source_id,
                 source_event_id=sources[n][1],
@@ -429,14 +439,7 @@ def _post_entries(
     )
     JournalLine.objects.bulk_create(
         [
-            JournalLine(
-                entry=entry,
-                account=line.account,
-                debit=line.debit,
-                credit=line.credit,
-                partner=line.partner,
-                memo=line.memo,
-            )
+            journal_line(entry, line)
             for entry, n in zip(drafts, todo, strict=True)
             for line in cleaned[n]
         ]
@@ -470,7 +473,7 @@ def journal_entry_post_lines(
     *,
     journal_code: str,
     date: Date,
-    memo: str,
+    memo: str | Memo,
     lines: Iterable[LineLike],
     source_type: str,
     source_id: int | None,

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from common.limits import AMOUNT_MAX
+from erp_core.ledger.memos import Memo, memo_parts
 from erp_core.ledger.models import Account, JournalEntry, JournalLine
 from erp_core.ledger.money import ZERO, money
 from erp_core.models import Partner
@@ -25,7 +26,7 @@ class LineInput:
     debit: Decimal = ZERO
     credit: Decimal = ZERO
     partner: Partner | None = None
-    memo: str = ""
+    memo: str | Memo = ""
 
 
 LineLike = LineInput | Mapping
@@ -88,8 +89,9 @@ def _clean_lines(lines: Iterable[LineLike], *, drop_zero: bool = False) -> list[
         except ValueError:
             errors.append(_("Line %(n)d: unknown partner.") % {"n": index})
             continue
-        memo = str(raw.get("memo") or "").strip()
-        if len(memo) > 255:
+        memo = raw.get("memo") or ""
+        memo = memo if isinstance(memo, Memo) else str(memo).strip()
+        if len(str(memo)) > 255:
             errors.append(_("Line %(n)d: the memo is longer than 255 characters.") % {"n": index})
             continue
         if debit < 0 or credit < 0:
@@ -141,17 +143,27 @@ def _require_balanced(lines: Sequence[LineInput]) -> None:
         )
 
 
-def _write_lines(entry: JournalEntry, lines: Sequence[LineInput]) -> None:
-    JournalLine.objects.bulk_create(
-        [
-            JournalLine(
-                entry=entry,
-                account=line.account,
-                debit=line.debit,
-                credit=line.credit,
-                partner=line.partner,
-                memo=line.memo,
-            )
-            for line in lines
-        ]
+def journal_line(entry: JournalEntry, line: LineInput) -> JournalLine:
+    """The unsaved row of ``line``; a generated memo is kept as its kind and values."""
+    memo, memo_kind, memo_args = memo_parts(line.memo)
+    return JournalLine(
+        entry=entry,
+        account=line.account,
+        debit=line.debit,
+        credit=line.credit,
+        partner=line.partner,
+        memo=memo,
+        memo_kind=memo_kind,
+        memo_args=memo_args,
     )
+
+
+def line_memo(line: JournalLine) -> str | Memo:
+    """A saved line's memo as given to the services: a ``Memo`` when the system wrote it."""
+    if line.memo_kind:
+        return Memo(line.memo_kind, line.memo_args)
+    return line.memo
+
+
+def _write_lines(entry: JournalEntry, lines: Sequence[LineInput]) -> None:
+    JournalLine.objects.bulk_create([journal_line(entry, line) for line in lines])

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from erp_core.ledger import selectors
+from erp_core.ledger.memos import Memo
 from erp_core.ledger.models import (
     Account,
     FiscalYear,
@@ -208,7 +209,7 @@ def ledger_demo_load(*, actor: User | None = None, today: Date | None = None) ->
         (
             "demo-capital",
             "GEN",
-            _("Paid-in capital received"),
+            Memo("paid_in_capital"),
             [("1002", "1000000.00", "0", None), ("4001", "0", "1000000.00", None)],
         ),
     )

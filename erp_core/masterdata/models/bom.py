@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -60,7 +61,7 @@ class BillOfMaterials(_ValidityMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.code} v{self.version}"
+        return gettext("%(item)s v%(version)s") % {"item": self.item.code, "version": self.version}
 
 
 class BomLine(models.Model):
@@ -138,7 +139,7 @@ class Routing(_ValidityMixin):
         ]
 
     def __str__(self) -> str:
-        return f"{self.item.code} v{self.version}"
+        return gettext("%(item)s v%(version)s") % {"item": self.item.code, "version": self.version}
 
 
 class RoutingOperation(models.Model):

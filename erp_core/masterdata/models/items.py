@@ -360,7 +360,7 @@ class Item(models.Model):
         _("pinyin initials"),
         max_length=64,
         blank=True,
-        help_text=_("Mnemonic code (助记码); computed from the name when left empty."),
+        help_text=_("Mnemonic code; computed from the name when left empty."),
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

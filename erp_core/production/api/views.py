@@ -78,7 +78,7 @@ class ProductionOrderViewSet(DocumentViewSet):
             services.production_order_release,
             input=ReleaseInputSerializer,
             permission=RELEASE,
-            summary="Release (审核)",
+            summary="Release",
             description=(
                 "Copies the work centers' rates and publishes erp.production_order_released."
             ),
@@ -87,7 +87,7 @@ class ProductionOrderViewSet(DocumentViewSet):
             services.production_order_unrelease,
             input=UnreleaseInputSerializer,
             permission=RELEASE,
-            summary="Unrelease (反审核)",
+            summary="Unrelease",
             description="Back to planned while nothing was consumed, reported or booked.",
         ),
         "void": void_step(

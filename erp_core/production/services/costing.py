@@ -17,6 +17,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.memos import Memo
 from erp_core.ledger.models import Account, PostingKind
 from erp_core.ledger.selectors import posting_accounts
 from erp_core.ledger.services import LineInput, journal_entry_post_lines
@@ -65,7 +66,7 @@ def _closing_lines(
     machine_cost: Decimal,
     labour_cost: Decimal,
     variance: Decimal,
-    memo: str,
+    memo: str | Memo,
 ) -> list[LineInput]:
     """Lines that bring each WIP account of the order to zero against the variance account.
 
@@ -126,7 +127,7 @@ def production_order_close(
     labour_cost = sum((op.actual_labour_cost for op in operations), ZERO)
     actual = material_cost + machine_cost + labour_cost
     variance = actual - order.output_value
-    memo = _("%(order)s closed: cost variance") % {"order": order.number}
+    memo = Memo("production_close", {"order": order.number})
     lines = _closing_lines(
         order, materials, machine_cost=machine_cost, labour_cost=labour_cost,
         variance=variance, memo=memo,

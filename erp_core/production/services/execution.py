@@ -21,6 +21,7 @@ from erp_core.documents.services import (
     require_revision,
     require_status,
 )
+from erp_core.ledger.memos import Memo
 from erp_core.ledger.models import PostingKind
 from erp_core.ledger.selectors import posting_accounts
 from erp_core.ledger.services import LineInput, journal_entry_post_lines
@@ -306,10 +307,7 @@ def production_order_book_time(
         override_reason=override_reason,
     )
     category = _category_code(order.item)
-    memo = _("%(order)s operation %(sequence)s: time") % {
-        "order": order.number,
-        "sequence": operation.sequence,
-    }
+    memo = Memo("production_time", {"order": order.number, "sequence": str(operation.sequence)})
     lines = []
     for kind, amount in (
         (PostingKind.PRODUCTION_MACHINE, machine_amount),

@@ -144,7 +144,7 @@ class PurchaseOrderViewSet(_SupplierDocuments, DocumentViewSet):
         "approve": approve_step(
             services.purchase_order_approve,
             permission=APPROVE_ORDER,
-            summary="Place (审核)",
+            summary="Place",
             description="Place the order; publishes `erp.purchase_order_placed`.",
         ),
         "unapprove": unapprove_step(
@@ -250,7 +250,7 @@ class PurchaseReceiptViewSet(_SupplierDocuments, DocumentViewSet):
         "approve": approve_step(
             services.purchase_receipt_approve,
             permission=RECEIVE,
-            summary="Book into stock (审核)",
+            summary="Book into stock",
         ),
         "unapprove": unapprove_step(
             services.purchase_receipt_unapprove,

@@ -153,7 +153,7 @@ class SalesOrderViewSet(DocumentViewSet):
             _sales_order_confirm,
             permission=None,
             input=SalesOrderApproveInputSerializer,
-            summary="Confirm (审核)",
+            summary="Confirm",
             description=(
                 "Checks the customer's credit limit (409 `credit_limit_exceeded` with the "
                 "figures); a user with `sales.override_credit_limit` may pass `override_credit` "
@@ -206,7 +206,7 @@ class DeliveryViewSet(DocumentViewSet):
         "approve": approve_step(
             services.delivery_approve,
             permission="sales.ship_delivery",
-            summary="Ship (审核)",
+            summary="Ship",
             description="Issues the goods from the warehouse and posts cost of goods sold.",
         ),
         "unapprove": unapprove_step(

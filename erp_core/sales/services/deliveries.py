@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 from common.numbers import parse_decimal
+from common.templatetags.numbers import qty
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -83,8 +84,8 @@ def _build_lines(delivery: Delivery, order: SalesOrder, lines: list[dict]) -> li
             raise ValidationError(
                 {"lines": _("%(line)s: %(quantity)s of %(item)s is more than the %(open)s still "
                             "open on the order.")
-                 % {"line": label, "quantity": quantity.normalize(), "item": order_line.item.code,
-                    "open": order_line.open_quantity.normalize()}}
+                 % {"line": label, "quantity": qty(quantity), "item": order_line.item.code,
+                    "open": qty(order_line.open_quantity)}}
             )  # fmt: skip
         built.append(
             DeliveryLine(
@@ -227,8 +228,8 @@ def delivery_approve(
             raise ValidationError(
                 {"lines": _("Line %(n)s: %(quantity)s of %(item)s is more than the %(open)s "
                             "still open on the order.")
-                 % {"n": line.line_no, "quantity": line.quantity.normalize(),
-                    "item": line.item.code, "open": order_line.open_quantity.normalize()}}
+                 % {"n": line.line_no, "quantity": qty(line.quantity),
+                    "item": line.item.code, "open": qty(order_line.open_quantity)}}
             )  # fmt: skip
         order_line.delivered_quantity += line.quantity
     # The stocked lines are one batch: one journal entry for the delivery, not one a line.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from common.limits import PRICE_MAX, QUANTITY_MAX
 from common.numbers import parse_decimal
+from common.templatetags.numbers import qty
 from erp_core.models import Currency
 from erp_core.sales.models import PriceList, PriceListItem
 from erp_core.sales.services._common import ZERO
@@ -50,7 +51,7 @@ def _rows(price_list: PriceList, items: list[dict]) -> list[PriceListItem]:
         if key in seen:
             errors.append(
                 _("Row %(n)s: %(item)s from %(min)s is listed twice.")
-                % {"n": number, "item": item.code, "min": minimum.normalize()}
+                % {"n": number, "item": item.code, "min": qty(minimum)}
             )
         seen.add(key)
         rows.append(

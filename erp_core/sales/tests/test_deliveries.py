@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from common.errors import Conflict
+from erp_core.documents.sources import source_labels
 from erp_core.ledger.models import JournalEntry
 from erp_core.models import Item
 from erp_core.sales import services
@@ -183,3 +185,49 @@ def test_service_lines_are_delivered_without_a_stock_move(books, customer, wareh
     assert StockMove.objects.filter(item=service).count() == 0
     lines[1].refresh_from_db()
     assert lines[1].delivered_quantity == Decimal("1")
+
+
+def test_the_shipments_entry_and_move_name_the_delivery_in_the_readers_language(order):
+    delivery = deliver(order, {order.lines.get(): 4})
+    entry = JournalEntry.objects.get(source_type="sales.delivery", source_id=delivery.pk)
+    assert entry.memo == "" and entry.memo_kind == "stock_shipment"
+    assert entry.memo_args["document"] == delivery.number
+    code = order.lines.get().item.code
+    pair = ("sales.delivery", str(delivery.pk))
+    with translation.override("zh-hans"):
+        assert entry.memo_display == f"发货 {delivery.number}：{code} -4"
+        assert source_labels([pair])[pair] == f"发货单 {delivery.number}"
+    with translation.override("en"):
+        assert entry.memo_display == f"Shipment {delivery.number}: {code} -4"
+        assert source_labels([pair])[pair] == f"Delivery {delivery.number}"
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("zh-hans", "库存仅有"), ("en", "on hand")], ids=["zh", "en"]
+)
+def test_shipping_more_than_stock_answers_in_the_readers_language(
+    books, customer, warehouse, language, words
+):
+    from django.test import Client
+
+    from common.testing import staff_user
+
+    good = ItemFactory(item_type=Item.ItemType.FINISHED_GOOD, list_price=Decimal("100.00"))
+    put_stock(good, warehouse, quantity="5", unit_cost="40")
+    order = make_order(customer, warehouse, [(good, 1500)], approve=True)
+    delivery = deliver(order, {order.lines.get(): 1500}, ship=False)
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(staff_user("Warehouse"))
+    response = client.post(
+        f"/api/v1/erp/deliveries/{delivery.pk}/approve/",
+        {"revision": delivery.revision},
+        content_type="application/json",
+    )
+    assert response.status_code == 400, response.content
+    text = response.content.decode()
+    assert good.code in text and warehouse.code in text and words in text
+    assert "1,500" in text and "1500.000000" not in text and "Move " not in text
+    page = client.post(
+        f"/sales/deliveries/{delivery.pk}/ship/", {"revision": delivery.revision}, follow=True
+    )
+    assert good.code in page.content.decode() and words in page.content.decode()

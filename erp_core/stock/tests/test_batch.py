@@ -132,7 +132,7 @@ def test_a_backdated_move_inside_a_batch_revalues_the_later_moves(books, make_it
     balance = StockBalance.objects.get(item=item, warehouse=warehouse)
     assert (balance.quantity, balance.value) == _replay(item, warehouse)
     assert balance.quantity == D("12")
-    correcting = JournalEntry.objects.get(memo__startswith="Revaluation")
+    correcting = JournalEntry.objects.get(memo_kind__startswith="stock_revaluation")
     assert correcting.date == timezone.localdate()
     assert_books_reconcile()
     _assert_balances_are_the_sum_of_their_moves()
