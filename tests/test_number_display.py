@@ -138,3 +138,16 @@ def test_real_pages_show_formatted_numbers(demo_client, language):
         text = _page(demo_client, reverse("erp_core:work-center-list"), language)
         assert ("Mon–Fri" if language == "en" else "周一至周五") in text
         assert "1111100</td>" not in text
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_lines_script_is_told_the_separators_money_uses(language):
+    """The running total of a document form groups its digits as ``money`` does."""
+    with translation.override(language):
+        attrs = engines["django"].from_string("{% load numbers %}{% number_format_attrs %}")
+        attrs = attrs.render({})
+        shown = money(Decimal("1234567.5"))
+    assert shown == "1,234,567.50"
+    assert attrs == (
+        'data-decimal-separator="." data-thousand-separator="," data-number-grouping="3"'
+    )
