@@ -14,7 +14,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.limits import TOLERANCE_LIMITS
+from common.limits import TAX_RATE_LIMITS, TOLERANCE_LIMITS
 from erp_core.masterdata.models.partners import Partner
 
 # Decimal shapes used across the ERP: quantities and rates carry 6 places, money 2.
@@ -182,7 +182,9 @@ class TaxCode(models.Model):
 
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=100)
-    rate = models.DecimalField(_("rate"), **RATE, help_text=_("A fraction: 0.13 for 13 %."))
+    rate = models.DecimalField(
+        _("rate"), **RATE, validators=TAX_RATE_LIMITS, help_text=_("A fraction: 0.13 for 13 %.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()

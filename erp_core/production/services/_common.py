@@ -22,8 +22,9 @@ def _number(
     value, field: str, *, allow_zero: bool = False, maximum: Decimal = QUANTITY_MAX
 ) -> Decimal:
     """``value`` (see ``parse_decimal``) as a Decimal above zero (or at least zero), at most
-    ``maximum`` (a quantity's bound unless told: ``common.limits``)."""
-    value = parse_decimal(value, field=field, max_value=maximum)
+    ``maximum`` (a quantity's bound unless told: ``common.limits``), with at most the six
+    decimals the quantity and hours columns keep."""
+    value = parse_decimal(value, field=field, max_value=maximum, decimal_places=6)
     if value < 0 or (value == 0 and not allow_zero):
         message = _("Must not be negative.") if allow_zero else _("Must be greater than zero.")
         raise ValidationError({field: message})

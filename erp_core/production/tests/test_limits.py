@@ -2,16 +2,21 @@
 a done order, hours past the work center's calendar — refused unless a supervisor overrides
 with a reason, which is kept on the booking and in the order's history."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
 
 from common.errors import Conflict
 from common.testing import staff_user
 from erp_core.ledger.selectors import company_settings
 from erp_core.production import services
 from erp_core.production.models import ProductionOrder
+from tests.test_extreme_numbers import EXTREMES
 
 Status = ProductionOrder.Status
 
@@ -136,3 +141,53 @@ def test_an_event_beyond_the_limits_is_refused_never_overridden(plant):
             scrap_quantity="0",
         )
     assert _produced(order) == 0
+
+
+# --- Extreme numbers: accepted and fitting, or refused with nothing written --------------------
+
+
+def _fed(call, value, order) -> None:
+    before = (
+        ProductionOrder.objects.get(pk=order.pk).quantity_produced,
+        order.time_bookings.count(),
+        order.materials.aggregate(total=Sum("quantity_consumed"))["total"],
+    )
+    try:
+        with transaction.atomic():
+            call(value)
+    except ValidationError:
+        after = (
+            ProductionOrder.objects.get(pk=order.pk).quantity_produced,
+            order.time_bookings.count(),
+            order.materials.aggregate(total=Sum("quantity_consumed"))["total"],
+        )
+        assert after == before, value
+
+
+def test_extreme_numbers_on_every_production_input_are_taken_or_refused_cleanly(plant):
+    order = plant.released("10")
+    operation = order.operations.get()
+    inputs = (
+        lambda v: services.production_order_report_output(order=order, quantity=v),
+        lambda v: services.production_order_report_output(
+            order=order, quantity=D("0"), scrap_quantity=v
+        ),
+        lambda v: services.production_order_consume(order=order, item=plant.shaft, quantity=v),
+        lambda v: services.production_order_book_time(
+            order=order, operation=operation, machine_hours=v
+        ),
+        lambda v: services.production_order_book_time(
+            order=order, operation=operation, labour_hours=v
+        ),
+        lambda v: services.production_order_create(
+            item=plant.gearbox,
+            quantity=v,
+            due_date=timezone.localdate() + timedelta(days=7),
+            warehouse=plant.finished,
+            component_warehouse=plant.stores,
+            actor=None,
+        ),
+    )
+    for call in inputs:
+        for value in EXTREMES:
+            _fed(call, value, order)

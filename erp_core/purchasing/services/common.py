@@ -20,16 +20,19 @@ PRICE_PLACES = Decimal("0.000001")
 
 
 def positive_quantity(value, *, field: str = "quantity") -> Decimal:
-    """A quantity above zero, at most ``QUANTITY_MAX`` (``common.limits``)."""
-    number = parse_decimal(value, field=field, max_value=QUANTITY_MAX)
+    """A quantity above zero, at most ``QUANTITY_MAX`` (``common.limits``), six decimals."""
+    number = parse_decimal(value, field=field, max_value=QUANTITY_MAX, decimal_places=6)
     if number <= 0:
         raise ValidationError({field: _("The quantity must be greater than zero.")})
     return number
 
 
-def not_negative(value, *, field: str, maximum: Decimal | None = None) -> Decimal:
-    """An amount, price or rate of zero or more (and at most ``maximum`` when given)."""
-    number = parse_decimal(value, field=field, max_value=maximum)
+def not_negative(
+    value, *, field: str, maximum: Decimal | None = None, decimal_places: int | None = None
+) -> Decimal:
+    """An amount, price or rate of zero or more (at most ``maximum`` and ``decimal_places``
+    when given)."""
+    number = parse_decimal(value, field=field, max_value=maximum, decimal_places=decimal_places)
     if number < 0:
         raise ValidationError({field: _("Must not be negative.")})
     return number

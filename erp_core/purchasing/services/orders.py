@@ -148,7 +148,9 @@ def _clean_lines(
                 price = selectors.last_purchase_price(item=item, supplier=supplier)
                 if price is None:
                     price = item.standard_cost
-            price = unit_price(not_negative(price, field="unit_price", maximum=PRICE_MAX))
+            price = unit_price(
+                not_negative(price, field="unit_price", maximum=PRICE_MAX, decimal_places=6)
+            )
             discount = percent(data.get("discount_percent") or ZERO, field="discount_percent")
             tax_code = check_tax_code(data.get("tax_code")) or item.vat
             tax_rate = _tax_rate(data.get("tax_rate"), tax_code)

@@ -38,10 +38,14 @@ def _rows(price_list: PriceList, items: list[dict]) -> list[PriceListItem]:
     for number, row in enumerate(items, start=1):
         item = row["item"]
         minimum = parse_decimal(
-            row.get("min_quantity", ZERO), field="items", max_value=QUANTITY_MAX
+            row.get("min_quantity", ZERO), field="items", max_value=QUANTITY_MAX, decimal_places=6
         )
         price = parse_decimal(
-            row["unit_price"], field="items", max_value=PRICE_MAX, min_value=-PRICE_MAX
+            row["unit_price"],
+            field="items",
+            max_value=PRICE_MAX,
+            min_value=-PRICE_MAX,
+            decimal_places=6,
         )
         if minimum < 0:
             errors.append(_("Row %(n)s: the minimum quantity cannot be negative.") % {"n": number})
