@@ -154,7 +154,7 @@ def count_record(
     )
     line.counted_quantity = quantity
     # Quants of the line are locked so the journal row read is the last one that touched them.
-    Quant.objects.select_for_update().filter(bin=bin, item=item, lot=lot).first()
+    list(Quant.objects.select_for_update().filter(bin=bin, item=item, lot=lot).order_by("pk"))
     line.counted_move_id = _last_move_id()
     line.counted_at = timezone.now()
     line.counted_by = _actor(actor)
