@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('erp_core', '0005_item_output_tolerance'),
+        ('erp_core', '0006_vat_rate_bounds'),
     ]
 
     operations = [

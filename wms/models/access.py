@@ -1,4 +1,4 @@
-"""WMS models."""
+"""Access to WMS: the module-level permission."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

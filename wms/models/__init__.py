@@ -1,0 +1,31 @@
+"""WMS models, split by sub-domain and re-exported here."""
+
+from wms.models.access import ModuleAccess
+from wms.models.counts import Count, CountLine, CountPlan
+from wms.models.inbound import ExpectedReceipt, ExpectedReceiptLine, ReceiptScan
+from wms.models.internal import MoveTask, ReplenishmentRule, Transfer, TransferLine
+from wms.models.layout import Bin, ItemPlacement, WarehouseSetup, Zone
+from wms.models.stock import CustomerShelfLife, Lot, Quant, QuantMove, SerialNumber
+
+__all__ = [
+    "Bin",
+    "Count",
+    "CountLine",
+    "CountPlan",
+    "CustomerShelfLife",
+    "ExpectedReceipt",
+    "ExpectedReceiptLine",
+    "ItemPlacement",
+    "Lot",
+    "ModuleAccess",
+    "MoveTask",
+    "Quant",
+    "QuantMove",
+    "ReceiptScan",
+    "ReplenishmentRule",
+    "SerialNumber",
+    "Transfer",
+    "TransferLine",
+    "WarehouseSetup",
+    "Zone",
+]
