@@ -114,7 +114,7 @@ def fefo_stock(site: Site) -> dict[str, Lot]:
 
 
 def test_fefo_takes_the_earliest_expiry_first_and_never_expired_or_quarantined_stock(site):
-    lots = fefo_stock(site)
+    fefo_stock(site)
     order = site.confirm([(site.lot_item, 15)])
     made = svc.outbound_order_allocate(order=order)
     assert [(a.lot.lot_number, a.quantity) for a in made] == [("SOON", D(10)), ("LATER", D(5))]
@@ -181,7 +181,7 @@ def picking(site):
     ],
 )
 def test_a_bad_scan_says_what_is_wrong_and_moves_nothing(picking, scan, field, words):
-    site, order, pick_list, lot = picking
+    site, _order, pick_list, lot = picking
     good = {
         "bin_barcode": site.a1.barcode,
         "item_code": site.lot_item.code,
@@ -200,9 +200,14 @@ def test_a_bad_scan_says_what_is_wrong_and_moves_nothing(picking, scan, field, w
 
 
 def test_a_good_scan_moves_the_stock_reserved_into_the_shipping_bin(picking):
-    site, order, pick_list, lot = picking
-    task = svc.pick_list_pick(pick_list=pick_list, bin_barcode=site.a1.barcode,
-                              item_code=site.lot_item.code, lot_number="L1", quantity="8")  # fmt: skip
+    site, _order, pick_list, lot = picking
+    task = svc.pick_list_pick(
+        pick_list=pick_list,
+        bin_barcode=site.a1.barcode,
+        item_code=site.lot_item.code,
+        lot_number="L1",
+        quantity="8",
+    )
     assert task.status == Allocation.Status.PICKED
     source = quant(site.a1, site.lot_item, lot)
     assert (source.on_hand, source.reserved) == (D(12), D(0))

@@ -122,12 +122,12 @@ def test_twenty_rounds_of_mixed_outbound_work_never_deadlock(books_flushable):
                                quantity="1")  # fmt: skip
 
         steps = [
-            lambda: svc.outbound_order_allocate(order=orders[2]),
-            lambda: svc.outbound_order_allocate(order=orders[3]),
-            lambda: pick_first(lists[0]),
-            lambda: pick_first(lists[1]),
-            lambda: svc.pick_list_release(pick_list=lists[1]),
-            lambda: svc.outbound_order_release(order=orders[3]),
+            lambda o=orders[2]: svc.outbound_order_allocate(order=o),
+            lambda o=orders[3]: svc.outbound_order_allocate(order=o),
+            lambda p=lists[0]: pick_first(p),
+            lambda p=lists[1]: pick_first(p),
+            lambda p=lists[1]: svc.pick_list_release(pick_list=p),
+            lambda o=orders[3]: svc.outbound_order_release(order=o),
         ]
         outcomes = run_together(steps)
         assert all(o == "ok" or o.startswith("409") for o in outcomes), outcomes

@@ -148,6 +148,11 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "stock.view_stockbalance",
         "stock.view_stockmove",
         "wms.access_wms",
+        "wms.pick_outboundorder",
+        "wms.view_outboundorder",
+        "wms.view_package",
+        "wms.view_picklist",
+        "wms.view_shipment",
     },
     "Finance": {
         "billing.add_invoice",
@@ -436,6 +441,11 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "stock.view_stockbalance",
         "stock.view_stockmove",
         "wms.access_wms",
+        "wms.pick_outboundorder",
+        "wms.view_outboundorder",
+        "wms.view_package",
+        "wms.view_picklist",
+        "wms.view_shipment",
     },
 }
 

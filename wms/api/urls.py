@@ -2,8 +2,14 @@
 
 from rest_framework.routers import DefaultRouter
 
+from wms.api.views import OutboundOrderViewSet, PackageViewSet, PickListViewSet, ShipmentViewSet
+
 app_name = "wms-api"
 
 router = DefaultRouter()
+router.register("outbound-orders", OutboundOrderViewSet, basename="outbound-order")
+router.register("pick-lists", PickListViewSet, basename="pick-list")
+router.register("packages", PackageViewSet, basename="package")
+router.register("shipments", ShipmentViewSet, basename="shipment")
 
 urlpatterns = router.urls
