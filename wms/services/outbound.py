@@ -81,11 +81,6 @@ def _save_status(document, **fields) -> None:
 # --- outbound orders from the ERP ---------------------------------------------------------------
 
 
-def warehouse_operator(warehouse_id: int):
-    """``erp_core.registry`` stock operator: "WMS" when WMS runs the warehouse, else None."""
-    return _("WMS") if warehouse_is_live(warehouse_id) else None
-
-
 def warehouse_is_live(warehouse_id: int) -> bool:
     """Whether WMS runs the warehouse (its physical work is done here)."""
     return WarehouseSetup.objects.filter(warehouse_id=warehouse_id, live=True).exists()

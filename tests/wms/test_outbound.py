@@ -16,7 +16,7 @@ from erp_core.sales.tests.helpers import make_order, put_stock
 from erp_core.stock.models import StockBalance, StockMove
 from integration.models import Event
 from integration.services import event_deliver
-from tests.wms_outbound_kit import Site, deliver_pending
+from tests.wms.outbound_kit import Site, deliver_pending
 from wms.models import (
     Allocation,
     CustomerShelfLife,

@@ -12,7 +12,7 @@ from django.db import connections
 from common.errors import Conflict
 from erp_core.ledger.reconcile import run_checks
 from erp_core.stock.models import StockBalance
-from tests.wms_outbound_kit import Site, deliver_pending
+from tests.wms.outbound_kit import Site, deliver_pending
 from wms.models import Allocation, OutboundOrder, Quant, SerialNumber
 from wms.services import outbound as svc
 

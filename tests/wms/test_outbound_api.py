@@ -8,7 +8,7 @@ from django.utils.functional import cached_property
 
 from common.testing import APIResourceTests, api_client, assert_error_body, staff_user
 from erp_core.sales.models import Delivery
-from tests.wms_outbound_kit import Site, deliver_pending
+from tests.wms.outbound_kit import Site, deliver_pending
 from wms.models import OutboundOrder, PickList, QuantMove, Shipment
 
 D = Decimal
