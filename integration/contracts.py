@@ -7,6 +7,7 @@ published on it. Receivers are declared apart, with ``integration.receivers.on``
 import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 # Field kinds a payload may carry. Money and quantities travel as decimal strings.
 FIELD_KINDS = ("str", "int", "bool", "decimal", "uuid", "date", "datetime", "list", "dict")
@@ -101,7 +102,7 @@ class Topic:
         self,
         name: str,
         *,
-        fields: dict[str, str | dict[str, str]],
+        fields: dict[str, Any],
         version: int = 1,
         description: str = "",
     ) -> None:

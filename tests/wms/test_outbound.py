@@ -351,3 +351,19 @@ def test_a_serial_number_is_never_shipped_twice(site):
     assert svc.outbound_order_allocate(order=second) == []
     with pytest.raises(ValidationError):
         svc.pick_list_create(orders=[second])
+
+
+def test_the_erp_delivery_page_says_the_warehouse_ships_it(site, client):
+    from django.urls import reverse
+
+    from common.testing import staff_user
+
+    site.stock(site.a1, site.item, 10)
+    order = site.confirm([(site.item, 2)]).sales_order
+    client.force_login(staff_user("Warehouse"))
+    detail = client.get(reverse("sales:order-detail", args=[order.pk]))
+    assert b'data-testid="shipped-by"' in detail.content
+    assert reverse("sales:delivery-create", args=[order.pk]).encode() not in detail.content
+    response = client.get(reverse("sales:delivery-create", args=[order.pk]), follow=True)
+    assert "shipped by the warehouse in WMS" in response.content.decode()
+    assert Delivery.objects.count() == 0

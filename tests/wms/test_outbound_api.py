@@ -134,9 +134,12 @@ def test_pick_by_scan_pack_and_dispatch_over_the_api(books):
         url, {"bin": site.a1.barcode, "item": site.item.code, "quantity": "6"}, format="json"
     )
     assert_error_body(again, 409)
-    assert client.post(
-        "/api/v1/wms/packages/", {"order": order.pk, "weight": "3"}, format="json"
-    ).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/wms/packages/", {"order": order.pk, "weight": "3"}, format="json"
+        ).status_code
+        == 201
+    )
     shipment = client.post("/api/v1/wms/shipments/", {"order": order.pk}, format="json").json()
     dispatched = client.post(f"/api/v1/wms/shipments/{shipment['id']}/dispatch/")
     assert dispatched.status_code == 200, dispatched.content

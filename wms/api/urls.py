@@ -2,7 +2,12 @@
 
 from rest_framework.routers import DefaultRouter
 
-from wms.api.views import OutboundOrderViewSet, PackageViewSet, PickListViewSet, ShipmentViewSet
+from wms.api.outbound_views import (
+    OutboundOrderViewSet,
+    PackageViewSet,
+    PickListViewSet,
+    ShipmentViewSet,
+)
 
 app_name = "wms-api"
 

@@ -53,7 +53,7 @@ PICKABLE_BIN_TYPES = (Bin.Type.STORAGE, Bin.Type.PICKING)
 _WEIGHT_FIELD = Package._meta.get_field("weight")
 
 
-def _actor(actor: User | None) -> User | None:
+def _actor(actor: object) -> User | None:
     return actor if isinstance(actor, User) and actor.pk else None
 
 
@@ -107,12 +107,17 @@ def outbound_order_from_sales_order(
         raise NotFound(_("Sales order %(id)s does not exist.") % {"id": sales_order_id})
     if not warehouse_is_live(order.warehouse_id):
         return None
+    if order.status != SalesOrder.Status.APPROVED:
+        return None  # unconfirmed or cancelled before the event arrived: nothing to ship
+    if OutboundOrder.objects.filter(sales_order=order).exclude(status=OrderStatus.VOIDED).exists():
+        # Already taken over with the warehouse (what is open on it): one order to ship it.
+        return None
     items = Item.objects.in_bulk([row.get("item_id") for row in lines])
     so_lines = {line.pk: line for line in order.lines.all()}
     built = []
     for row in lines:
         item = items.get(row.get("item_id"))
-        so_line = so_lines.get(row.get("sales_order_line_id"))
+        so_line = so_lines.get(_int(row.get("sales_order_line_id")) or 0)
         if item is None or so_line is None:
             raise NotFound(
                 _("Line %(id)s of sales order %(order)s does not exist.")
@@ -120,8 +125,10 @@ def outbound_order_from_sales_order(
             )
         if item.is_service:
             continue
-        quantity = positive_quantity(row.get("quantity"))
-        built.append((so_line, item, quantity))
+        # What is still open on the order now (the event may arrive late), at most as asked.
+        quantity = min(positive_quantity(row.get("quantity")), so_line.open_quantity)
+        if quantity > 0:
+            built.append((so_line, item, quantity))
     if not built:
         return None
     today = timezone.localdate()
@@ -146,6 +153,55 @@ def outbound_order_from_sales_order(
 
 
 @transaction.atomic
+def outbound_orders_adopt(*, warehouse) -> list[OutboundOrder]:
+    """When WMS takes a warehouse over: each confirmed sales order shipping from it with open
+    stocked lines (and no open outbound order) becomes an outbound order of what is still open."""
+    made = []
+    busy = set(
+        OutboundOrder.objects.filter(warehouse=warehouse, status=OrderStatus.DRAFT).values_list(
+            "sales_order_id", flat=True
+        )
+    )
+    orders = (
+        SalesOrder.objects.filter(warehouse=warehouse, status=SalesOrder.Status.APPROVED)
+        .exclude(pk__in=busy)
+        .prefetch_related("lines__item")
+        .order_by("pk")
+    )
+    today = timezone.localdate()
+    for order in orders:
+        lines = [
+            line
+            for line in order.lines.all()
+            if not line.item.is_service and line.open_quantity > 0
+        ]
+        if not lines:
+            continue
+        outbound = OutboundOrder.objects.create(
+            number=number_next(kind=OutboundOrder.NUMBER_PREFIX, date=today),
+            date=today,
+            warehouse=warehouse,
+            customer_id=order.customer_id,
+            sales_order=order,
+            promised_date=order.promised_date,
+        )
+        OutboundLine.objects.bulk_create(
+            [
+                OutboundLine(
+                    order=outbound,
+                    line_no=n,
+                    sales_order_line=line,
+                    item=line.item,
+                    quantity=line.open_quantity,
+                )
+                for n, line in enumerate(sorted(lines, key=lambda x: x.line_no), start=1)
+            ]
+        )
+        made.append(outbound)
+    return made
+
+
+@transaction.atomic
 def outbound_order_cancel_lines(*, sales_order_id: int, lines: list[dict]) -> list[OutboundOrder]:
     """Give up what the ERP no longer wants of a sales order (cancelled, closed, unconfirmed).
 
@@ -153,7 +209,7 @@ def outbound_order_cancel_lines(*, sales_order_id: int, lines: list[dict]) -> li
     reserved beyond what is still wanted is released, in the bins and in the shipping bin
     (where it waits to be put back); an order with nothing left to ship is finished.
     """
-    cancelled = defaultdict(lambda: ZERO)
+    cancelled: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for row in lines:
         cancelled[int(row["sales_order_line_id"])] += parse_decimal(
             row.get("quantity"), field="quantity"
@@ -217,7 +273,7 @@ def _release_line(order: OutboundOrder, line: OutboundLine, *, keep: Decimal) ->
         lot = Lot.objects.filter(pk=lot_id).first() if lot_id else None
         serial = SerialNumber.objects.filter(pk=serial_id).first() if serial_id else None
         quant_unreserve(
-            bin=order.shipping_bin,
+            bin=shipping_bin_for(order),
             item=line.item,
             lot=lot,
             quantity=quantity,
@@ -239,7 +295,7 @@ def _unreserve_task(task: Allocation, quantity: Decimal, *, source: Source) -> N
         item=task.item,
         lot=task.lot,
         quantity=quantity,
-        serials=[task.serial.serial] if task.serial_id else [],
+        serials=[task.serial.serial] if task.serial else [],
         source=source,
     )
     rest = task.quantity - task.picked_quantity
@@ -525,7 +581,7 @@ def _close_list(pick_list: PickList, *, force: bool = False) -> None:
 
 def shipping_bin_for(order: OutboundOrder) -> Bin:
     """The bin the order's picks go to: its own, else the warehouse's first shipping bin."""
-    if order.shipping_bin_id:
+    if order.shipping_bin is not None:
         return order.shipping_bin
     found = (
         Bin.objects.filter(
@@ -626,7 +682,7 @@ def _pick(pick_list: PickList, task: Allocation, quantity: Decimal, *, actor) ->
     order = task.line.order
     ship_bin = shipping_bin_for(order)
     quant_move(from_bin=task.bin, to_bin=ship_bin, item=task.item, quantity=quantity,
-               lot=task.lot, serials=[task.serial.serial] if task.serial_id else [],
+               lot=task.lot, serials=[task.serial.serial] if task.serial else [],
                reason=Reason.PICK, from_reserved=True, reserve_at_target=True,
                source=Source("wms.pick_list", str(pick_list.pk)), actor=actor)  # fmt: skip
     task.picked_quantity += quantity
@@ -714,7 +770,7 @@ def pick_list_short(
     rest = task.quantity - task.picked_quantity
     order = task.line.order
     quant_unreserve(bin=task.bin, item=task.item, lot=task.lot, quantity=rest,
-                    serials=[task.serial.serial] if task.serial_id else [],
+                    serials=[task.serial.serial] if task.serial else [],
                     source=Source("wms.pick_list", str(pick_list.pk)), actor=actor)  # fmt: skip
     task.status = TaskStatus.SHORT
     task.save(update_fields=["status"])
@@ -783,7 +839,7 @@ def package_create(
     else:
         lines = {line.pk: line for line in order.lines.select_related("item")}
         for number, row in enumerate(contents, start=1):
-            line = lines.get(_int(row.get("line")))
+            line = lines.get(_int(row.get("line")) or 0)
             if line is None:
                 raise ValidationError(
                     {"contents": _("Content %(n)s: that line is not on order %(order)s.")
@@ -844,10 +900,14 @@ def _int(value) -> int | None:
 
 
 def _lot_number(lot_id: int | None) -> str:
+    if lot_id is None:
+        return ""
     return Lot.objects.filter(pk=lot_id).values_list("lot_number", flat=True).first() or ""
 
 
 def _serial_number(serial_id: int | None) -> str:
+    if serial_id is None:
+        return ""
     return SerialNumber.objects.filter(pk=serial_id).values_list("serial", flat=True).first() or ""
 
 
@@ -916,7 +976,7 @@ def shipment_dispatch(*, shipment: Shipment, actor: User | None = None) -> Shipm
         first = rows[0]
         quant_remove(bin=ship_bin, item=first.item, lot=first.lot,
                      quantity=sum((row.quantity for row in rows), ZERO),
-                     serials=[row.serial.serial for row in rows if row.serial_id],
+                     serials=[row.serial.serial for row in rows if row.serial],
                      reason=Reason.SHIPMENT, from_reserved=True, source=source,
                      actor=actor)  # fmt: skip
     per_line: dict[int, dict] = {}
@@ -929,12 +989,12 @@ def shipment_dispatch(*, shipment: Shipment, actor: User | None = None) -> Shipm
         entry["quantity"] += content.quantity
         if content.lot_id or content.serial_id:
             lot: dict = {"quantity": str(content.quantity)}
-            if content.lot_id:
+            if content.lot is not None:
                 lot["lot_id"] = content.lot_id
                 lot["lot_number"] = content.lot.lot_number
                 if content.lot.expiry:
                     lot["expiry"] = content.lot.expiry.isoformat()
-            if content.serial_id:
+            if content.serial is not None:
                 lot["serial"] = content.serial.serial
             entry["lots"].append(lot)
     for line_id, entry in per_line.items():

@@ -3,8 +3,8 @@
 from erp_core.sales.services._common import CreditOverrideForbidden
 from erp_core.sales.services.deliveries import (
     delivery_approve,
-    delivery_refuse_if_operated,
     delivery_create,
+    delivery_refuse_if_operated,
     delivery_unapprove,
     delivery_update,
     delivery_void,
@@ -26,9 +26,9 @@ __all__ = [
     "OVERRIDE_PERMISSION",
     "CreditOverrideForbidden",
     "delivery_approve",
-    "delivery_refuse_if_operated",
     "delivery_create",
     "delivery_from_shipment",
+    "delivery_refuse_if_operated",
     "delivery_unapprove",
     "delivery_update",
     "delivery_void",

@@ -16,6 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.errors import DomainError, NotFound
 from common.history import history_rows
 from common.htmx import wants_partial
+from erp_core import registry
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
 from erp_core.documents.views import (
@@ -145,6 +146,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "delivered": order.status == Status.APPROVED
             and selectors.sales_order_is_delivered(order),
             "has_open": any(line.open_quantity > 0 for line in lines),
+            "shipped_by": registry.stock_operator(order.warehouse_id),
             "credit": credit,
             "steps": STEPS.buttons(
                 request.user,

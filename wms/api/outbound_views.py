@@ -18,8 +18,9 @@ from erp_core.api.permissions import (
     HasModulePermission,
     StepModelPermissions,
 )
+from erp_core.models import User
 from wms import selectors_outbound as selectors
-from wms.api.serializers import (
+from wms.api.outbound_serializers import (
     OutboundOrderSerializer,
     PackageCreateSerializer,
     PackageSerializer,
@@ -35,6 +36,13 @@ from wms.models import OutboundOrder, Package, PickList, Shipment
 from wms.services import outbound as services
 
 WMS = "wms.access_wms"
+
+
+def _user(request: Request) -> User | None:
+    """The signed-in staff user who acts."""
+    return request.user if isinstance(request.user, User) else None
+
+
 PICK = "wms.pick_outboundorder"
 PERMISSIONS = (IsAuthenticated, HasModulePermission, StepModelPermissions, HasActionPermission)
 
@@ -73,14 +81,14 @@ class OutboundOrderViewSet(_OutboundViewSet, mixins.ListModelMixin, mixins.Retri
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk=None) -> Response:
         """Reserve stock for the order's back-ordered quantities, earliest expiry first."""
-        services.outbound_order_allocate(order=self.get_object(), actor=request.user)
+        services.outbound_order_allocate(order=self.get_object(), actor=_user(request))
         return Response(OutboundOrderSerializer(self.get_queryset().get(pk=pk)).data)
 
     @extend_schema(summary="Release what is allocated and not picked", request=None)
     @action(detail=True, methods=["post"])
     def release(self, request: Request, pk=None) -> Response:
         """Give the order's unpicked allocations back to their bins."""
-        services.outbound_order_release(order=self.get_object(), actor=request.user)
+        services.outbound_order_release(order=self.get_object(), actor=_user(request))
         return Response(OutboundOrderSerializer(self.get_queryset().get(pk=pk)).data)
 
 
@@ -128,7 +136,7 @@ class PickListViewSet(
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Allocate the orders and gather their picks on one list."""
         data = self._valid(request)
-        pick_list = services.pick_list_create(orders=data["orders"], actor=request.user)
+        pick_list = services.pick_list_create(orders=data["orders"], actor=_user(request))
         return self._answer(pick_list.pk, status.HTTP_201_CREATED)
 
     def _valid(self, request: Request) -> dict:
@@ -140,14 +148,14 @@ class PickListViewSet(
     @action(detail=True, methods=["post"])
     def allocate(self, request: Request, pk=None) -> Response:
         """Allocate again what the list's orders still miss."""
-        services.pick_list_allocate(pick_list=self.get_object(), actor=request.user)
+        services.pick_list_allocate(pick_list=self.get_object(), actor=_user(request))
         return self._answer(pk)
 
     @extend_schema(summary="Stop the list: release what is not picked", request=None)
     @action(detail=True, methods=["post"])
     def release(self, request: Request, pk=None) -> Response:
         """Give the unpicked tasks back to their bins and finish the list."""
-        services.pick_list_release(pick_list=self.get_object(), actor=request.user)
+        services.pick_list_release(pick_list=self.get_object(), actor=_user(request))
         return self._answer(pk)
 
     @extend_schema(
@@ -167,7 +175,7 @@ class PickListViewSet(
             serial=data["serial"],
             quantity=data["quantity"],
             task_id=data["task"],
-            actor=request.user,
+            actor=_user(request),
         )
         return Response(PickTaskSerializer(task).data)
 
@@ -184,7 +192,7 @@ class PickListViewSet(
             pick_list=self.get_object(),
             task_id=data["task"],
             found_quantity=data["found_quantity"],
-            actor=request.user,
+            actor=_user(request),
         )
         return self._answer(pk)
 
@@ -226,7 +234,7 @@ class PackageViewSet(
             order=data["order"],
             weight=data["weight"],
             contents=data.get("contents"),
-            actor=request.user,
+            actor=_user(request),
         )
         read = self.get_queryset().get(pk=package.pk)
         return Response(PackageSerializer(read).data, status=status.HTTP_201_CREATED)
@@ -270,7 +278,7 @@ class ShipmentViewSet(
             packages=data.get("packages"),
             carrier=data["carrier"],
             tracking_number=data["tracking_number"],
-            actor=request.user,
+            actor=_user(request),
         )
         read = self.get_queryset().get(pk=shipment.pk)
         return Response(ShipmentSerializer(read).data, status=status.HTTP_201_CREATED)
@@ -279,5 +287,5 @@ class ShipmentViewSet(
     @action(detail=True, methods=["post"], url_path="dispatch")
     def dispatch_shipment(self, request: Request, pk=None) -> Response:
         """The goods leave: out of the shipping bin, and the ERP books the delivery."""
-        services.shipment_dispatch(shipment=self.get_object(), actor=request.user)
+        services.shipment_dispatch(shipment=self.get_object(), actor=_user(request))
         return Response(ShipmentSerializer(self.get_queryset().get(pk=pk)).data)

@@ -13,14 +13,12 @@ from wms.models import (
     Shipment,
 )
 
-QUANTITY = {"max_digits": 18, "decimal_places": 6}
-
 
 class OutboundLineSerializer(serializers.ModelSerializer):
     """A line of an outbound order and how far it got."""
 
     item_code = serializers.CharField(source="item.code", read_only=True)
-    backordered_quantity = serializers.DecimalField(read_only=True, **QUANTITY)
+    backordered_quantity = serializers.DecimalField(max_digits=18, decimal_places=6, read_only=True)
 
     class Meta:
         model = OutboundLine
@@ -91,7 +89,7 @@ class PickInputSerializer(serializers.Serializer):
     item = serializers.CharField(max_length=64, help_text="The item's barcode or code.")
     lot = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
     serial = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
-    quantity = DecimalNumberField(**QUANTITY)
+    quantity = DecimalNumberField(max_digits=18, decimal_places=6)
     task = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
@@ -99,7 +97,7 @@ class ShortPickInputSerializer(serializers.Serializer):
     """A pick whose bin holds less than asked: what was found there."""
 
     task = serializers.IntegerField()
-    found_quantity = DecimalNumberField(**QUANTITY)
+    found_quantity = DecimalNumberField(max_digits=18, decimal_places=6)
 
 
 class PackageContentSerializer(serializers.ModelSerializer):
@@ -130,7 +128,7 @@ class PackageContentInputSerializer(serializers.Serializer):
     """A quantity of an outbound line to pack (of a lot or one serial number)."""
 
     line = serializers.IntegerField()
-    quantity = DecimalNumberField(**QUANTITY)
+    quantity = DecimalNumberField(max_digits=18, decimal_places=6)
     lot_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
     serial = serializers.CharField(max_length=64, required=False, allow_blank=True)
 
