@@ -8,10 +8,30 @@ from wms.api.outbound_views import (
     PickListViewSet,
     ShipmentViewSet,
 )
+from wms.api.views import (
+    BinViewSet,
+    CountViewSet,
+    ExpectedReceiptViewSet,
+    LotViewSet,
+    MoveTaskViewSet,
+    QuantViewSet,
+    SerialNumberViewSet,
+    TransferViewSet,
+    ZoneViewSet,
+)
 
 app_name = "wms-api"
 
 router = DefaultRouter()
+router.register("zones", ZoneViewSet, basename="zone")
+router.register("bins", BinViewSet, basename="bin")
+router.register("lots", LotViewSet, basename="lot")
+router.register("serial-numbers", SerialNumberViewSet, basename="serial-number")
+router.register("quants", QuantViewSet, basename="quant")
+router.register("expected-receipts", ExpectedReceiptViewSet, basename="expected-receipt")
+router.register("move-tasks", MoveTaskViewSet, basename="move-task")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("counts", CountViewSet, basename="count")
 router.register("outbound-orders", OutboundOrderViewSet, basename="outbound-order")
 router.register("pick-lists", PickListViewSet, basename="pick-list")
 router.register("packages", PackageViewSet, basename="package")
