@@ -80,6 +80,12 @@ def _receive(receipt: ExpectedReceipt) -> None:
 
 
 def wms_step() -> dict[str, int]:
+    """WMS's demo: the raw-material warehouse's inbound and count, then the finished-goods
+    warehouse's outbound."""
+    return {**wms_inbound_step(), **wms_outbound_step()}
+
+
+def wms_inbound_step() -> dict[str, int]:
     """WH-RM run by WMS: bins, adopted stock, the open order received and put away, a count."""
     warehouse = Warehouse.objects.filter(code=WAREHOUSE).first()
     if warehouse is None or WarehouseSetup.objects.filter(warehouse=warehouse, live=True).exists():
