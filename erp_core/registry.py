@@ -244,6 +244,8 @@ def panels(request, document) -> list[str]:
     label = document._meta.label_lower
     found = sorted((p for p in _panels if p.model == label), key=lambda panel: panel.order)
     return [html for html in (panel.render(request, document) for panel in found) if html]
+
+
 # --- stock operators --------------------------------------------------------------------------
 
 

@@ -7,6 +7,7 @@ published on it. Receivers are declared apart, with ``integration.receivers.on``
 import datetime as dt
 import uuid
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 # Field kinds a payload may carry. Money and quantities travel as decimal strings.
 FIELD_KINDS = ("str", "int", "bool", "decimal", "uuid", "date", "datetime", "list", "dict")
@@ -50,7 +51,10 @@ def _check_schema(kind: object, where: str) -> None:
         if not kind:
             raise ValueError(f"{where}: a line schema needs at least one field.")
         for field, line_kind in kind.items():
-            if line_kind not in FIELD_KINDS or line_kind in ("list", "dict"):
+            if isinstance(line_kind, dict):
+                # A line may carry lines of its own (a shipment line's lots), checked the same way.
+                _check_schema(line_kind, f"{where}: line field {field!r}")
+            elif line_kind not in FIELD_KINDS or line_kind in ("list", "dict"):
                 raise ValueError(f"{where}: line field {field!r} has unknown kind {line_kind!r}.")
     elif kind not in FIELD_KINDS:
         raise ValueError(f"{where} has unknown kind {kind!r}.")
@@ -98,7 +102,7 @@ class Topic:
         self,
         name: str,
         *,
-        fields: dict[str, str | dict[str, str]],
+        fields: dict[str, Any],
         version: int = 1,
         description: str = "",
     ) -> None:

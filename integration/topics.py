@@ -7,6 +7,8 @@ A topic's payload, and its lines, may only grow with optional fields; anything e
 version.
 """
 
+from typing import Any
+
 from integration.contracts import Topic
 
 TOPICS: dict[str, Topic] = {}
@@ -15,7 +17,7 @@ TOPICS: dict[str, Topic] = {}
 def declare(
     name: str,
     *,
-    fields: dict[str, str | dict[str, str]],
+    fields: dict[str, Any],
     version: int = 1,
     description: str = "",
 ) -> Topic:
@@ -197,7 +199,18 @@ shipment_dispatched = declare(
     fields={
         "shipment_id": "int",
         "sales_order_id": "int",
-        "lines": {"sales_order_line_id": "int", "quantity": "decimal"},
+        "lines": {
+            "sales_order_line_id": "int",
+            "quantity": "decimal",
+            # What of the line shipped by lot (and serial number), when WMS tracks it.
+            "lots?": {
+                "lot_id?": "int",
+                "lot_number?": "str",
+                "expiry?": "date",
+                "serial?": "str",
+                "quantity": "decimal",
+            },
+        },
     },
     description="A shipment left the warehouse.",
 )

@@ -27,7 +27,9 @@ class WMSConfig(AppConfig):
         registry.register_module(menu.MODULE)
         registry.register_menu("wms", menu.ENTRIES, order=10)
         registry.register_worklist(menu.WORK, order=10)
-        registry.register_demo_step("wms", wms_step, after=["stock", "purchasing", "sales"])
+        registry.register_demo_step(
+            "wms", wms_step, after=["stock", "purchasing", "sales", "billing"]
+        )
         registry.register_reconcile_check(*WMS_CHECKS)
         # WMS receives and ships for the warehouses it runs; the ERP's own steps give way.
         registry.register_stock_operator(warehouse_operator)

@@ -7,9 +7,18 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from erp_core.models import Item, Warehouse
-from wms.models import Bin, Count, ExpectedReceipt, MoveTask, WarehouseSetup, Zone
-from wms.services import counts, inbound, internal
+from erp_core.models import Item, User, Warehouse
+from wms.models import (
+    Bin,
+    Count,
+    ExpectedReceipt,
+    MoveTask,
+    OutboundOrder,
+    Shipment,
+    WarehouseSetup,
+    Zone,
+)
+from wms.services import counts, inbound, internal, outbound
 from wms.services.setup import wms_warehouse_adopt, wms_warehouse_setup
 
 WAREHOUSE = "WH-RM"
@@ -71,6 +80,12 @@ def _receive(receipt: ExpectedReceipt) -> None:
 
 
 def wms_step() -> dict[str, int]:
+    """WMS's demo: the raw-material warehouse's inbound and count, then the finished-goods
+    warehouse's outbound."""
+    return {**wms_inbound_step(), **wms_outbound_step()}
+
+
+def wms_inbound_step() -> dict[str, int]:
     """WH-RM run by WMS: bins, adopted stock, the open order received and put away, a count."""
     warehouse = Warehouse.objects.filter(code=WAREHOUSE).first()
     if warehouse is None or WarehouseSetup.objects.filter(warehouse=warehouse, live=True).exists():
@@ -102,3 +117,53 @@ def wms_step() -> dict[str, int]:
             counts.count_approve(count=count, actor=None)
         made = 1
     return {"bins": bins, "warehouses run by WMS": 1, "WMS receipts": received, "counts": made}
+
+
+def wms_outbound_step() -> dict[str, int]:
+    """The finished-goods warehouse run by WMS: the confirmed order still open there is
+    allocated, picked by scan, packed and dispatched, and the ERP books its delivery and invoice
+    from the event (once the demo commits)."""
+    created = {"outbound orders": 0, "shipments": 0}
+    warehouse = Warehouse.objects.filter(code="WH-FG").first()
+    if warehouse is None or Shipment.objects.filter(warehouse=warehouse).exists():
+        return created
+    actor = User.objects.filter(username="warehouse").first()
+    setup = WarehouseSetup.objects.filter(warehouse=warehouse).first()
+    if setup is None:
+        wms_warehouse_setup(warehouse=warehouse)
+        setup = WarehouseSetup.objects.get(warehouse=warehouse)
+    if not setup.live:
+        wms_warehouse_adopt(warehouse=warehouse, actor=actor)
+    Bin.objects.get_or_create(
+        warehouse=warehouse,
+        code="SHIP",
+        defaults={"barcode": f"{warehouse.code}-SHIP", "bin_type": Bin.Type.SHIPPING,
+                  "walking_order": 900},
+    )  # fmt: skip
+    order = (
+        OutboundOrder.objects.filter(warehouse=warehouse, status=OutboundOrder.Status.DRAFT)
+        .order_by("pk")
+        .first()
+    )
+    if order is None:
+        return created
+    created["outbound orders"] += 1
+    pick_list = outbound.pick_list_create(orders=[order], actor=actor)
+    for task in pick_list.tasks.select_related("bin", "item", "lot", "serial").order_by("sequence"):
+        outbound.pick_list_pick(
+            pick_list=pick_list,
+            task_id=task.pk,
+            bin_barcode=task.bin.barcode,
+            item_code=task.item.barcode or task.item.code,
+            lot_number=task.lot.lot_number if task.lot else "",
+            serial=task.serial.serial if task.serial else "",
+            quantity=task.quantity,
+            actor=actor,
+        )
+    outbound.package_create(order=order, weight=Decimal("12.5"), actor=actor)
+    shipment = outbound.shipment_create(
+        order=order, carrier="顺丰速运", tracking_number="SF-2026-0001", actor=actor
+    )
+    outbound.shipment_dispatch(shipment=shipment, actor=actor)
+    created["shipments"] += 1
+    return created

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from erp_core.ledger.reconcile import Breach
 from erp_core.models import Item, Warehouse
 from erp_core.purchasing.models import PurchaseOrderLine
+from erp_core.sales.models import SalesOrderLine
 from erp_core.stock.models import StockBalance
 from integration.models import Event
 from wms import selectors
@@ -29,9 +30,15 @@ def undelivered_effects() -> dict[tuple[int, int], Decimal]:
     effects: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     events = Event.objects.filter(
         status__in=_UNDELIVERED,
-        topic__in=("wms.stock_moved", "wms.receipt_completed", "wms.count_completed"),
+        topic__in=(
+            "wms.stock_moved",
+            "wms.receipt_completed",
+            "wms.count_completed",
+            "wms.shipment_dispatched",
+        ),
     ).only("topic", "payload")
     receipts = []
+    shipments = []
     for event in events:
         payload = event.payload
         if event.topic == "wms.stock_moved":
@@ -43,6 +50,8 @@ def undelivered_effects() -> dict[tuple[int, int], Decimal]:
         elif event.topic == "wms.count_completed":
             for line in payload["lines"]:
                 effects[(line["item_id"], payload["warehouse_id"])] += Decimal(line["quantity"])
+        elif event.topic == "wms.shipment_dispatched":
+            shipments.append(payload)
         else:
             receipts.append(payload)
     if receipts:
@@ -59,6 +68,20 @@ def undelivered_effects() -> dict[tuple[int, int], Decimal]:
                 item_id = items.get(line["purchase_order_line_id"])
                 if warehouse_id is not None and item_id is not None:
                     effects[(item_id, warehouse_id)] += Decimal(line["quantity"])
+    if shipments:
+        # A dispatched shipment will be delivered from its sales order's warehouse.
+        ids = [line["sales_order_line_id"] for p in shipments for line in p["lines"]]
+        sold = {
+            row["pk"]: (row["item_id"], row["order__warehouse_id"])
+            for row in SalesOrderLine.objects.filter(pk__in=ids).values(
+                "pk", "item_id", "order__warehouse_id"
+            )
+        }
+        for payload in shipments:
+            for line in payload["lines"]:
+                key = sold.get(line["sales_order_line_id"])
+                if key is not None:
+                    effects[key] -= Decimal(line["quantity"])
     return effects
 
 

@@ -20,7 +20,16 @@ _WORK = (
 
 WAREHOUSE_PERMISSIONS: tuple[str, ...] = ("wms.access_wms", *_VIEW, *_WORK)
 
+# Outbound: reading orders, pick lists, packages and shipments, and picking, packing, shipping.
+OUTBOUND = (
+    "wms.pick_outboundorder",
+    "wms.view_outboundorder",
+    "wms.view_package",
+    "wms.view_picklist",
+    "wms.view_shipment",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
-    "Warehouse": WAREHOUSE_PERMISSIONS,
-    "Admin": WAREHOUSE_PERMISSIONS,
+    "Warehouse": (*WAREHOUSE_PERMISSIONS, *OUTBOUND),
+    "Admin": (*WAREHOUSE_PERMISSIONS, *OUTBOUND),
 }

@@ -35,6 +35,8 @@ ordered_happened = TOPICS.get("probe.ordered_happened") or declare(
 # Every receiver's name is the key of the receipts it wrote: renaming one re-applies old events.
 NAMES = {
     "crm.quote_accepted": ["sales.order_from_quote"],
+    "erp.sales_order_confirmed": ["wms.outbound_from_sales_order"],
+    "erp.sales_order_cancelled": ["wms.outbound_cancelled"],
     "wms.shipment_dispatched": ["sales.delivery_from_shipment", "billing.invoice_from_shipment"],
     "wms.receipt_completed": ["erp_core.purchasing.book_wms_receipt"],
     "mes.materials_consumed": ["erp_core.production.consume_materials"],

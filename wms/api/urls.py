@@ -1,7 +1,13 @@
-"""REST API of wms under /api/v1/wms/: one router, plural kebab-case names."""
+"""REST API of wms under /api/v1/: one router for the app."""
 
 from rest_framework.routers import DefaultRouter
 
+from wms.api.outbound_views import (
+    OutboundOrderViewSet,
+    PackageViewSet,
+    PickListViewSet,
+    ShipmentViewSet,
+)
 from wms.api.views import (
     BinViewSet,
     CountViewSet,
@@ -26,5 +32,9 @@ router.register("expected-receipts", ExpectedReceiptViewSet, basename="expected-
 router.register("move-tasks", MoveTaskViewSet, basename="move-task")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("counts", CountViewSet, basename="count")
+router.register("outbound-orders", OutboundOrderViewSet, basename="outbound-order")
+router.register("pick-lists", PickListViewSet, basename="pick-list")
+router.register("packages", PackageViewSet, basename="package")
+router.register("shipments", ShipmentViewSet, basename="shipment")
 
 urlpatterns = router.urls

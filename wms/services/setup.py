@@ -19,6 +19,7 @@ from erp_core.stock.selectors import stock_balance_list
 from wms.models import Bin, Lot, QuantMove, WarehouseSetup
 from wms.services.common import figure
 from wms.services.inbound import expected_receipt_create_for_order
+from wms.services.outbound import outbound_orders_adopt
 from wms.services.stock import Source, quant_add
 
 ADOPTED_LOT = "TAKEOVER"
@@ -138,4 +139,6 @@ def wms_warehouse_adopt(*, warehouse: Warehouse, actor: User | None = None) -> W
     placed = PurchaseOrder.objects.filter(warehouse=warehouse, status=PurchaseOrder.Status.APPROVED)
     for order in placed.order_by("pk"):
         expected_receipt_create_for_order(order=order)
+    # Confirmed sales orders not yet fully delivered are shipped from here from now on.
+    outbound_orders_adopt(warehouse=warehouse)
     return setup

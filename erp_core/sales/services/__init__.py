@@ -4,6 +4,7 @@ from erp_core.sales.services._common import CreditOverrideForbidden
 from erp_core.sales.services.deliveries import (
     delivery_approve,
     delivery_create,
+    delivery_refuse_if_operated,
     delivery_unapprove,
     delivery_update,
     delivery_void,
@@ -27,6 +28,7 @@ __all__ = [
     "delivery_approve",
     "delivery_create",
     "delivery_from_shipment",
+    "delivery_refuse_if_operated",
     "delivery_unapprove",
     "delivery_update",
     "delivery_void",

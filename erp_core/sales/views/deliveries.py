@@ -122,6 +122,11 @@ def delivery_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     if order.status != SalesOrder.Status.APPROVED:
         messages.error(request, _("Only a confirmed order is delivered."))
         return redirect("sales:order-detail", pk=order.pk)
+    try:
+        services.delivery_refuse_if_operated(order.warehouse)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("sales:order-detail", pk=order.pk)
     order_lines = list(order.lines.all())
     if request.method == "POST":
         form = DeliveryForm(request.POST, order_lines=order_lines)

@@ -146,6 +146,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "delivered": order.status == Status.APPROVED
             and selectors.sales_order_is_delivered(order),
             "has_open": any(line.open_quantity > 0 for line in lines),
+            "shipped_by": registry.stock_operator(order.warehouse_id),
             "credit": credit,
             "steps": STEPS.buttons(
                 request.user,
