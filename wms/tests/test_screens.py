@@ -246,7 +246,8 @@ def test_a_bad_bin_form_is_refused_with_nothing_saved(keeper, warehouse, zone):
 
 
 def test_a_zone_is_created_and_renamed(keeper, warehouse):
-    keeper.post(reverse("wms:zone-create"), {"warehouse": warehouse.pk, "code": "C", "name": "Cold"})
+    data = {"warehouse": warehouse.pk, "code": "C", "name": "Cold"}
+    keeper.post(reverse("wms:zone-create"), data)
     zone = warehouse.wms_zones.get(code="C")
     keeper.post(reverse("wms:zone-edit", args=[zone.pk]), {"code": "C", "name": "Cold store"})
     zone.refresh_from_db()
