@@ -13,7 +13,8 @@ Order is explicit, never the accident of ``INSTALLED_APPS``:
   purchasing 20, production 30, master data 40, stock 50; on the finance card billing 10,
   general ledger 20;
 - demo steps run after the steps they name (``after``), otherwise in registration order;
-- reconcile checks run in registration order (the ledger's first: its app comes first).
+- reconcile checks run in registration order (the ledger's first: its app comes first);
+- stock operators are asked in registration order; the first that claims a warehouse wins.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -72,6 +73,9 @@ class DemoStep:
 
 
 ReconcileCheck = Callable[[], list]
+#: Says whether the physical work of a warehouse (receiving, shipping) is done by a front module:
+#: given a warehouse's id, the module's name as users know it ("WMS"), or None.
+StockOperator = Callable[[int], "str | Promise | None"]
 
 _role_permissions: dict[str, list[str]] = {name: [] for name in ROLE_NAMES}
 _modules: dict[str, Module] = {}
@@ -79,6 +83,7 @@ _sections: list[tuple[str, int, tuple[Entry, ...]]] = []
 _work: list[tuple[int, WorkItem]] = []
 _demo_steps: dict[str, DemoStep] = {}
 _checks: list[ReconcileCheck] = []
+_stock_operators: list[StockOperator] = []
 
 
 # --- roles ------------------------------------------------------------------------------------
@@ -206,3 +211,36 @@ def register_reconcile_check(*checks: ReconcileCheck) -> None:
 def reconcile_checks() -> list[ReconcileCheck]:
     """Every registered check, in registration order."""
     return list(_checks)
+
+
+# --- stock operators --------------------------------------------------------------------------
+
+
+def register_stock_operator(operator: StockOperator) -> None:
+    """Add a front module that may run warehouses (WMS): ``operator(warehouse_id)`` answers
+    with the module's name when it does the physical work of that warehouse, else None.
+
+    For such a warehouse the ERP's own receive and ship steps refuse and say who does the work;
+    the ERP document waits for the module's event, which books it. With no operator registered
+    (the module switched off) the ERP receives and ships itself.
+    """
+    if operator not in _stock_operators:
+        _stock_operators.append(operator)
+
+
+def unregister_stock_operator(operator: StockOperator) -> None:
+    """Forget an operator (tests that switch one on for a while)."""
+    if operator in _stock_operators:
+        _stock_operators.remove(operator)
+
+
+def stock_operator(warehouse_id: int | None) -> str | Promise | None:
+    """The name of the module that does the physical work of the warehouse, or None when the
+    ERP does it itself."""
+    if warehouse_id is None:
+        return None
+    for operator in _stock_operators:
+        name = operator(warehouse_id)
+        if name:
+            return name
+    return None

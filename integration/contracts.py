@@ -50,7 +50,10 @@ def _check_schema(kind: object, where: str) -> None:
         if not kind:
             raise ValueError(f"{where}: a line schema needs at least one field.")
         for field, line_kind in kind.items():
-            if line_kind not in FIELD_KINDS or line_kind in ("list", "dict"):
+            if isinstance(line_kind, dict):
+                # A line may carry lines of its own (a shipment line's lots), checked the same way.
+                _check_schema(line_kind, f"{where}: line field {field!r}")
+            elif line_kind not in FIELD_KINDS or line_kind in ("list", "dict"):
                 raise ValueError(f"{where}: line field {field!r} has unknown kind {line_kind!r}.")
     elif kind not in FIELD_KINDS:
         raise ValueError(f"{where} has unknown kind {kind!r}.")

@@ -197,7 +197,18 @@ shipment_dispatched = declare(
     fields={
         "shipment_id": "int",
         "sales_order_id": "int",
-        "lines": {"sales_order_line_id": "int", "quantity": "decimal"},
+        "lines": {
+            "sales_order_line_id": "int",
+            "quantity": "decimal",
+            # What of the line shipped by lot (and serial number), when WMS tracks it.
+            "lots?": {
+                "lot_id?": "int",
+                "lot_number?": "str",
+                "expiry?": "date",
+                "serial?": "str",
+                "quantity": "decimal",
+            },
+        },
     },
     description="A shipment left the warehouse.",
 )

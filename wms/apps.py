@@ -19,9 +19,11 @@ class WMSConfig(AppConfig):
             roles,
         )
         from wms.demo import wms_step
+        from wms.services.outbound import warehouse_operator
 
         registry.register_roles(roles.ROLE_PERMISSIONS)
         registry.register_module(menu.MODULE)
         registry.register_menu("wms", menu.ENTRIES, order=10)
         registry.register_worklist(menu.WORK, order=10)
         registry.register_demo_step("wms", wms_step, after=["stock", "purchasing", "sales"])
+        registry.register_stock_operator(warehouse_operator)

@@ -5,9 +5,19 @@ from wms.models.counts import Count, CountLine, CountPlan
 from wms.models.inbound import ExpectedReceipt, ExpectedReceiptLine, ReceiptScan
 from wms.models.internal import MoveTask, ReplenishmentRule, Transfer, TransferLine
 from wms.models.layout import Bin, ItemPlacement, WarehouseSetup, Zone
+from wms.models.outbound import (
+    Allocation,
+    OutboundLine,
+    OutboundOrder,
+    Package,
+    PackageContent,
+    PickList,
+    Shipment,
+)
 from wms.models.stock import CustomerShelfLife, Lot, Quant, QuantMove, SerialNumber
 
 __all__ = [
+    "Allocation",
     "Bin",
     "Count",
     "CountLine",
@@ -19,11 +29,17 @@ __all__ = [
     "Lot",
     "ModuleAccess",
     "MoveTask",
+    "OutboundLine",
+    "OutboundOrder",
+    "Package",
+    "PackageContent",
+    "PickList",
     "Quant",
     "QuantMove",
     "ReceiptScan",
     "ReplenishmentRule",
     "SerialNumber",
+    "Shipment",
     "Transfer",
     "TransferLine",
     "WarehouseSetup",

@@ -3,6 +3,7 @@
 from erp_core.sales.services._common import CreditOverrideForbidden
 from erp_core.sales.services.deliveries import (
     delivery_approve,
+    delivery_refuse_if_operated,
     delivery_create,
     delivery_unapprove,
     delivery_update,
@@ -25,6 +26,7 @@ __all__ = [
     "OVERRIDE_PERMISSION",
     "CreditOverrideForbidden",
     "delivery_approve",
+    "delivery_refuse_if_operated",
     "delivery_create",
     "delivery_from_shipment",
     "delivery_unapprove",

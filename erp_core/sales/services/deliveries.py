@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 from common.numbers import parse_decimal
+from erp_core import registry
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -92,6 +93,21 @@ def _build_lines(delivery: Delivery, order: SalesOrder, lines: list[dict]) -> li
     return built
 
 
+def delivery_refuse_if_operated(warehouse: Warehouse) -> None:
+    """Refuse (409) shipping by hand from a warehouse whose shipping a front module does (WMS):
+    the order waits for that module's event, which books the delivery."""
+    operator = registry.stock_operator(warehouse.pk)
+    if operator:
+        raise Conflict(
+            _(
+                "Goods from warehouse %(warehouse)s are shipped by the warehouse in "
+                "%(operator)s: the delivery is booked when the warehouse dispatches it there."
+            )
+            % {"warehouse": warehouse.code, "operator": operator},
+            code="shipped_by_warehouse",
+        )
+
+
 @transaction.atomic
 def delivery_create(
     *,
@@ -114,6 +130,8 @@ def delivery_create(
     _require_confirmed(order)
     warehouse = warehouse or order.warehouse
     check_warehouse(warehouse)
+    if source_event_id is None:
+        delivery_refuse_if_operated(warehouse)
     if date < order.date:
         raise ValidationError({"date": _("A delivery cannot be dated before its order.")})
     delivery = Delivery(
@@ -212,6 +230,8 @@ def delivery_approve(
     }
     warehouse = delivery.warehouse
     check_warehouse(warehouse)
+    if event_id is None and delivery.source_event_id is None:
+        delivery_refuse_if_operated(warehouse)
     source = Source(type=SOURCE_TYPE, id=str(delivery.pk), event_id=event_id)
     for line in lines:
         order_line = order_lines[line.sales_order_line_id]
