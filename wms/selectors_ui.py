@@ -11,10 +11,12 @@ from django.utils import timezone
 
 from erp_core.models import Item, Warehouse
 from wms.models import (
+    Allocation,
     Bin,
     ExpectedReceipt,
     Lot,
     MoveTask,
+    PickList,
     Quant,
     SerialNumber,
     Transfer,
@@ -56,12 +58,14 @@ def open_task_counts() -> dict[str, int]:
 
 
 def open_document_counts() -> dict[str, int]:
-    """Expected receipts to receive, counts being counted or reviewed, transfers under way."""
+    """Expected receipts to receive, pick lists to pick, counts being counted or reviewed,
+    transfers under way."""
     return {
         "receipts": ExpectedReceipt.objects.filter(status=ExpectedReceipt.Status.DRAFT).count(),
         "counts": StockCount.objects.filter(
             status__in=(StockCount.Status.DRAFT, StockCount.Status.SUBMITTED)
         ).count(),
+        "pick_lists": PickList.objects.filter(status=PickList.Status.DRAFT).count(),
         "transfers": Transfer.objects.filter(
             status__in=(Transfer.Status.DRAFT, Transfer.Status.IN_TRANSIT)
         ).count(),
@@ -348,3 +352,20 @@ def serial_in_bin(*, item: Item, bin: Bin, serial: str) -> bool:
     return SerialNumber.objects.filter(
         item=item, bin=bin, serial=serial.strip(), status=SerialNumber.Status.IN_STOCK
     ).exists()
+
+
+def pick_list_by_number(number: str) -> PickList | None:
+    """A pick list a scan names (its number), with its warehouse."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return PickList.objects.select_related("warehouse").filter(number=number).first()
+
+
+def pick_tasks_open(*, pick_list: PickList) -> list[Allocation]:
+    """A pick list's open picks in walking order, with bin, item, lot and serial number."""
+    return list(
+        Allocation.objects.filter(pick_list=pick_list, status=Allocation.Status.OPEN)
+        .select_related("bin", "item", "item__unit", "lot", "serial")
+        .order_by("sequence", "pk")
+    )

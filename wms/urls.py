@@ -31,4 +31,5 @@ urlpatterns = [
     path("tasks/", pages.task_list, name="task-list"),
     path("scan/", scan.scan_menu, name="scan-menu"),
     path("scan/move/", scan.scan_move, name="scan-move"),
+    path("scan/pick/", scan.scan_pick, name="scan-pick"),
 ]

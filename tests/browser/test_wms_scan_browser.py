@@ -71,7 +71,7 @@ def test_a_move_by_keyboard_only_on_a_360_pixel_screen(live_server, handheld):
     UserFactory(username="keeper", roles=["Warehouse"])
     warehouse = WarehouseFactory()
     source = Bin.objects.create(warehouse=warehouse, code="A-01", barcode="BIN-A-01")
-    target = Bin.objects.create(warehouse=warehouse, code="A-02", barcode="BIN-A-02")
+    Bin.objects.create(warehouse=warehouse, code="A-02", barcode="BIN-A-02")
     item = ItemFactory(code="FG-BOLT", barcode="6900000000017")
     quant_add(bin=source, item=item, quantity="40", reason="receipt")
     page = handheld

@@ -66,6 +66,7 @@ class ScanStep:
     when: Callable[[dict], bool] = _always
     numeric: bool = False  # a quantity: the handheld shows its number pad
     show: Callable[[Any], str] = str
+    hint: Callable[[dict], str] | None = None  # what exactly to scan next (bin A-01…)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,9 @@ def _context(flow: ScanFlow, state: _State, *, result: str, message: str) -> dic
         for step in flow.steps
         if step.name in state.scanned and step.name in state.raw
     ]
+    step = state.current
     return {
+        "hint": step.hint(state.scanned) if step is not None and step.hint else "",
         "flow": flow,
         "url": reverse(flow.url_name),
         "result": result,  # prompt, ok, done or error

@@ -54,6 +54,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         selectors.OpenWork(
             _("Receipts to receive"), documents["receipts"], "wms:receipt-list", "status=draft"
         ),
+        selectors.OpenWork(_("Pick lists to pick"), documents["pick_lists"], "wms:scan-pick"),
         selectors.OpenWork(_("Counts open"), documents["counts"], "wms:count-list"),
         selectors.OpenWork(_("Transfers under way"), documents["transfers"], "wms:task-list"),
     ]
