@@ -14,7 +14,11 @@ class StockConfig(AppConfig):
 
     def ready(self) -> None:
         from erp_core import registry
-        from erp_core.stock import menu, roles
+        from erp_core.stock import (
+            handlers,  # noqa: F401 - connects the receivers of the warehouse's topics
+            menu,
+            roles,
+        )
         from erp_core.stock.demo import stock_step
         from erp_core.stock.reconcile import STOCK_CHECKS
 

@@ -77,3 +77,9 @@ def bump(document: Document, fields: list[str]) -> None:
     """Save ``fields`` of a document and count a new revision."""
     document.revision += 1
     document.save(update_fields=[*fields, "revision", "updated_at"])
+
+
+def figure(value) -> str:
+    """A quantity as people write it: no trailing zeros, never an exponent (10, not 1E+1)."""
+    number = Decimal(value).normalize()
+    return f"{number:f}"

@@ -24,7 +24,7 @@ from erp_core.models import Item, User
 from integration import topics
 from integration.bus import publish
 from wms.models import Bin, Lot, Quant, QuantMove, SerialNumber
-from wms.services.common import ZERO, positive_quantity
+from wms.services.common import ZERO, figure, positive_quantity
 
 Reason = QuantMove.Reason
 Kind = QuantMove.Kind
@@ -105,7 +105,7 @@ def _check_serials(item: Item, quantity: Decimal, serials: Sequence[str]) -> lis
                     "%(item)s is tracked by serial number: give one serial number per unit "
                     "(%(quantity)s units, %(count)s serial numbers)."
                 )
-                % {"item": item.code, "quantity": quantity.normalize(), "count": len(clean)}
+                % {"item": item.code, "quantity": figure(quantity), "count": len(clean)}
             }
         )
     return clean
@@ -157,11 +157,11 @@ def _short(quant: Quant | None, *, bin: Bin, item: Item, lot: Lot | None, quanti
     return StockConflict(
         _("Only %(have)s of %(item)s%(lot)s free in bin %(bin)s: %(quantity)s cannot be taken.")
         % {
-            "have": Decimal(have).normalize(),
+            "have": figure(Decimal(have)),
             "item": item.code,
             "lot": _(" (lot %(lot)s)") % {"lot": lot.lot_number} if lot else "",
             "bin": bin.code,
-            "quantity": quantity.normalize(),
+            "quantity": figure(quantity),
         }
     )
 
@@ -403,8 +403,8 @@ def quant_unreserve(
         raise StockConflict(
             _("Only %(have)s of %(item)s is reserved in bin %(bin)s: %(quantity)s cannot be "
               "released.")
-            % {"have": (quant.reserved if quant else ZERO).normalize(), "item": item.code,
-               "bin": bin.code, "quantity": quantity.normalize()}
+            % {"have": figure(quant.reserved if quant else ZERO), "item": item.code,
+               "bin": bin.code, "quantity": figure(quantity)}
         )  # fmt: skip
     for serial in taken:
         serial.status = SerialStatus.IN_STOCK

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict, NotFound
+from erp_core import registry
 from erp_core.documents.services import (
     document_lock,
     document_number_next,
@@ -122,6 +123,21 @@ def _receivable(order: PurchaseOrder) -> None:
     require_status(order, *RECEIVABLE, action=_("received against"))
 
 
+def purchase_receipt_refuse_if_operated(warehouse: Warehouse) -> None:
+    """Refuse (409) a receipt by hand into a warehouse whose receiving a front module does (WMS):
+    the order waits for that module's event, which books the receipt."""
+    operator = registry.stock_operator(warehouse.pk)
+    if operator:
+        raise Conflict(
+            _(
+                "Goods for warehouse %(warehouse)s are received by the warehouse in "
+                "%(operator)s: the receipt is booked when the warehouse completes it there."
+            )
+            % {"warehouse": warehouse.code, "operator": operator},
+            code="received_by_warehouse",
+        )
+
+
 @transaction.atomic
 def purchase_receipt_create(
     *,
@@ -147,6 +163,8 @@ def purchase_receipt_create(
     warehouse = check_warehouse(
         require_instance(warehouse or order.warehouse, Warehouse, field="warehouse")
     )
+    if source_event_id is None:
+        purchase_receipt_refuse_if_operated(warehouse)
     clean = _clean_lines(order, lines)
     _check_limits(order, clean, {line.order_line_id: line.order_line for line in clean})
     actor = actor_or_none(actor)
@@ -202,6 +220,8 @@ def purchase_receipt_update(
     if memo is not None:
         receipt.memo = memo.strip()[:255]
         changed.append("memo")
+    if receipt.source_event_id is None:
+        purchase_receipt_refuse_if_operated(receipt.warehouse)
     if lines is not None:
         order = receipt.purchase_order
         clean = _clean_lines(order, lines)
@@ -243,6 +263,8 @@ def purchase_receipt_approve(
     order = document_lock(receipt.purchase_order)
     _receivable(order)
     check_warehouse(receipt.warehouse)
+    if event_id is None and receipt.source_event_id is None:
+        purchase_receipt_refuse_if_operated(receipt.warehouse)
     lines = list(receipt.lines.select_related("item", "item__category").order_by("line_no"))
     if not lines:
         raise ValidationError({"lines": _("A receipt without lines cannot be booked.")})

@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
+from erp_core import registry
 from erp_core.documents.amounts import totals
 from erp_core.documents.printing import pdf_response, xlsx_response
 from erp_core.documents.views import OPTIONAL, Step, StepTable, error_text, staff_required
@@ -199,6 +200,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "lines": lines,
             "receipts": receipts,
             "open_lines": any(line.received_quantity < line.quantity for line in lines),
+            "received_by": registry.stock_operator(order.warehouse_id),
             "steps": STEPS.buttons(
                 request.user,
                 order,

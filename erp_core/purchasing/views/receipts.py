@@ -179,6 +179,11 @@ def receipt_create(request: HttpRequest, order_pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.purchase_order_detail_list(), pk=order_pk)
     order_lines = list(order.lines.all())
     by_pk = {line.pk: line for line in order_lines}
+    try:
+        services.purchase_receipt_refuse_if_operated(order.warehouse)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+        return redirect("purchasing:order-detail", pk=order.pk)
     if request.method == "POST":
         form = ReceiptForm(request.POST)
         formset = ReceiptLineFormSet(request.POST, prefix="lines")
