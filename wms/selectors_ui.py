@@ -369,3 +369,46 @@ def pick_tasks_open(*, pick_list: PickList) -> list[Allocation]:
         .select_related("bin", "item", "item__unit", "lot", "serial")
         .order_by("sequence", "pk")
     )
+
+
+def receipt_by_number(number: str) -> ExpectedReceipt | None:
+    """An expected receipt a scan names: its number, or its purchase order's (the open one)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    named = ExpectedReceipt.objects.select_related("warehouse").filter(
+        Q(number=number) | Q(purchase_order__number=number)
+    )
+    # An order may have had several receipts: the open one, else the latest.
+    return (
+        named.filter(status=ExpectedReceipt.Status.DRAFT).order_by("-pk").first()
+        or named.order_by("-pk").first()
+    )
+
+
+def receipt_line_of(*, receipt: ExpectedReceipt, item: Item):
+    """The first line of a receipt still expecting an item, or None."""
+    return receipt.lines.filter(item=item, cancelled=False).order_by("line_no").first()
+
+
+def count_by_number(number: str) -> StockCount | None:
+    """A count a scan names (its number)."""
+    number = (number or "").strip()
+    if not number:
+        return None
+    return StockCount.objects.select_related("warehouse").filter(number=number).first()
+
+
+def count_has_bin(*, count: StockCount, bin: Bin) -> bool:
+    """Whether a bin is one of a count's."""
+    return count.bins.filter(pk=bin.pk).exists()
+
+
+def putaway_tasks(*, from_bin: Bin, item: Item | None = None) -> list[MoveTask]:
+    """The open putaway tasks out of a bin (of an item), oldest first."""
+    qs = MoveTask.objects.filter(
+        from_bin=from_bin, kind=MoveTask.Kind.PUTAWAY, status=MoveTask.Status.OPEN
+    )
+    if item is not None:
+        qs = qs.filter(item=item)
+    return list(qs.select_related("item", "lot", "to_bin").order_by("created_at", "pk"))

@@ -30,6 +30,9 @@ urlpatterns = [
     path("counts/<int:pk>/", pages.count_detail, name="count-detail"),
     path("tasks/", pages.task_list, name="task-list"),
     path("scan/", scan.scan_menu, name="scan-menu"),
+    path("scan/receive/", scan.scan_receive, name="scan-receive"),
+    path("scan/putaway/", scan.scan_putaway, name="scan-putaway"),
     path("scan/move/", scan.scan_move, name="scan-move"),
+    path("scan/count/", scan.scan_count_screen, name="scan-count"),
     path("scan/pick/", scan.scan_pick, name="scan-pick"),
 ]

@@ -103,6 +103,10 @@ def _pages(bins, item, zone, stocked, documents) -> list[str]:
         reverse("wms:task-list"),
         reverse("wms:scan-menu"),
         reverse("wms:scan-move"),
+        reverse("wms:scan-receive"),
+        reverse("wms:scan-putaway"),
+        reverse("wms:scan-count"),
+        reverse("wms:scan-pick"),
         reverse("wms:bin-label", args=[bins["a1"].pk]),
         reverse("wms:zone-labels", args=[zone.pk]),
         reverse("wms:item-label", args=[item.pk]),
@@ -354,3 +358,95 @@ def test_the_move_screen_works_without_htmx(keeper, bins):
 def test_the_scan_screen_refuses_a_role_without_wms(seller, bins):
     response = seller.post(reverse("wms:scan-move"), {"scan": bins["a1"].barcode})
     assert response.status_code == 403
+
+
+# --- receive, putaway and count screens --------------------------------------------------------
+
+
+def _post(client: Client, name: str, fields: dict, value: str):
+    data = {**{f"s_{k}": v for k, v in fields.items()}, "scan": value}
+    return client.post(reverse(name), data, HTTP_HX_REQUEST="true")
+
+
+def _walk(client: Client, name: str, scans: list[tuple[str, str]]):
+    """Scan each value in turn; every scan but the last must be taken."""
+    fields: dict = {}
+    for step, value in scans[:-1]:
+        response = _post(client, name, fields, value)
+        assert response.context["result"] == "ok", (step, response.context["message"])
+        assert response.context["step"].name != step
+        fields[step] = value
+    return fields, _post(client, name, fields, scans[-1][1])
+
+
+def test_receiving_by_scan_records_the_scan(keeper, item, documents):
+    receipt = documents["receipt"]
+    _fields, response = _walk(
+        keeper, "wms:scan-receive", [("receipt", receipt.number), ("item", item.code),
+                                     ("quantity", "4")]
+    )  # fmt: skip
+    assert response.context["result"] == "done", response.context["message"]
+    line = receipt.lines.get()
+    assert line.received_quantity == Decimal("4")
+    assert response.context["step"].name == "item"  # the receipt is kept for the next scan
+    response = _post(keeper, "wms:scan-receive", {"receipt": receipt.number, "item": item.code},
+                     "8")  # fmt: skip
+    assert response.context["result"] == "error"  # 4 + 8 is above the limit of 11
+    line.refresh_from_db()
+    assert line.received_quantity == Decimal("4")
+
+
+def test_a_lot_received_by_scan_asks_for_the_expiry_of_a_new_lot(keeper, warehouse, lot_item,
+                                                                  documents):  # fmt: skip
+    receipt = documents["receipt"]
+    line = receipt.lines.get()
+    line.item = lot_item
+    line.save()
+    fields, response = _walk(
+        keeper, "wms:scan-receive",
+        [("receipt", receipt.purchase_order.number), ("item", lot_item.code), ("lot", "NEW-1"),
+         ("expiry", "271231"), ("quantity", "2")],
+    )  # fmt: skip
+    assert response.context["result"] == "done", response.context["message"]
+    lot = Lot.objects.get(item=lot_item, lot_number="NEW-1")
+    assert lot.expiry == dt.date(2027, 12, 31)
+    asked = {"receipt": fields["receipt"], "item": fields["item"], "lot": "NEW-2"}
+    response = _post(keeper, "wms:scan-receive", asked, "2027-13-45")
+    assert response.context["step"].name == "expiry"
+    assert response.context["result"] == "error"
+    assert "2027-13-45" in response.context["message"]
+
+
+def test_an_item_not_on_the_receipt_is_refused(keeper, lot_item, documents):
+    receipt = documents["receipt"]
+    response = _post(keeper, "wms:scan-receive", {"receipt": receipt.number}, lot_item.code)
+    assert response.context["result"] == "error"
+    assert receipt.number in response.context["message"]
+
+
+def test_putaway_by_scan_moves_the_goods_into_the_suggested_bin(keeper, bins, item, documents):
+    quant_add(bin=bins["recv"], item=item, quantity="3", reason=RECEIPT)
+    scans = [("from_bin", bins["recv"].barcode), ("item", item.code)]
+    fields, response = _walk(keeper, "wms:scan-putaway", [*scans, ("to_bin", bins["a2"].barcode)])
+    assert response.context["result"] == "error"  # the wrong bin: A-01 was suggested
+    assert "A-01" in response.context["message"]
+    assert _quant(bins["recv"], item) == Decimal("3")
+    response = _post(keeper, "wms:scan-putaway", fields, bins["a1"].barcode)
+    assert response.context["result"] == "done", response.context["message"]
+    assert _quant(bins["recv"], item) == 0 and _quant(bins["a1"], item) == Decimal("3")
+    documents["task"].refresh_from_db()
+    assert documents["task"].status == MoveTask.Status.DONE
+
+
+def test_counting_by_scan_records_what_was_found(keeper, bins, item, documents):
+    count = documents["count"]
+    count.bins.add(bins["a1"])
+    _fields, response = _walk(
+        keeper, "wms:scan-count", [("count", count.number), ("bin", bins["a1"].barcode),
+                                   ("item", item.code), ("quantity", "0")]
+    )  # fmt: skip
+    assert response.context["result"] == "done", response.context["message"]
+    assert count.lines.get(bin=bins["a1"], item=item).counted_quantity == 0
+    assert response.context["step"].name == "item"  # count and bin kept
+    response = _post(keeper, "wms:scan-count", {"count": count.number}, bins["a2"].barcode)
+    assert response.context["result"] == "error"  # not a bin of this count

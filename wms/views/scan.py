@@ -1,5 +1,7 @@
-"""The scan screens: receive, putaway, move and count, each a :class:`ScanFlow` of the kit
-in ``wms.views.kit`` whose ``finish`` calls a WMS service."""
+"""The scan screens: receive, putaway, move, pick and count, each a :class:`ScanFlow` of the
+kit in ``wms.views.kit`` whose ``finish`` calls a WMS service."""
+
+import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,8 +13,11 @@ from django.views.decorators.http import require_http_methods
 from common.templatetags.numbers import qty as qty_str
 from erp_core.models import Item
 from wms import selectors_ui as selectors
-from wms.models import Allocation, Bin, Lot, PickList
-from wms.services.common import positive_quantity
+from wms.models import Allocation, Bin, Count, ExpectedReceipt, Lot, MoveTask, PickList
+from wms.services.common import not_negative_quantity, positive_quantity
+from wms.services.counts import count_record
+from wms.services.inbound import expected_receipt_scan
+from wms.services.internal import move_task_confirm
 from wms.services.outbound import pick_list_pick
 from wms.services.stock import Source, quant_move
 from wms.views.kit import ScanFlow, ScanStep, scan_screen, wms_required
@@ -364,7 +369,318 @@ PICK = ScanFlow(
     keep=("pick_list",),
 )
 
-FLOWS = (MOVE, PICK)
+
+# --- receiving ---------------------------------------------------------------------------------
+
+
+def scan_receipt(value: str, scanned: dict) -> ExpectedReceipt:
+    """An expected receipt still to receive, by its number or its purchase order's."""
+    receipt = selectors.receipt_by_number(value)
+    if receipt is None:
+        raise ValidationError(
+            _("No expected receipt or purchase order has the number %(number)s.")
+            % {"number": value}
+        )
+    if receipt.status != ExpectedReceipt.Status.DRAFT:
+        raise ValidationError(
+            _("Receipt %(number)s is %(status)s: nothing more is received against it.")
+            % {"number": receipt.number, "status": receipt.get_status_display().lower()}
+        )
+    return receipt
+
+
+def scan_receipt_item(value: str, scanned: dict) -> Item:
+    """An item the receipt expects."""
+    item = selectors.item_by_barcode(value)
+    if item is None:
+        raise ValidationError(_("No item has the barcode or code %(code)s.") % {"code": value})
+    if selectors.receipt_line_of(receipt=scanned["receipt"], item=item) is None:
+        raise ValidationError(
+            _("%(item)s is not expected on receipt %(number)s.")
+            % {"item": item.code, "number": scanned["receipt"].number}
+        )
+    return item
+
+
+def scan_new_lot(value: str, scanned: dict) -> str:
+    """A lot number as printed on the goods (the lot is made when it is new)."""
+    if len(value) > Lot._meta.get_field("lot_number").max_length:
+        raise ValidationError(_("A lot number has at most 64 characters."))
+    return value
+
+
+def lot_needs_expiry(scanned: dict) -> bool:
+    """A new lot (or one without an expiry) needs its expiry date."""
+    if not lot_tracked(scanned) or "lot" not in scanned:
+        return False
+    known = selectors.lot_by_number(item=scanned["item"], number=scanned["lot"])
+    return known is None or known.expiry is None
+
+
+def scan_date(value: str, scanned: dict):
+    """A date as YYYY-MM-DD, YYYYMMDD or YYMMDD (as printed on goods)."""
+    digits = value.replace("-", "").replace("/", "").replace(".", "")
+    formats = {8: "%Y%m%d", 6: "%y%m%d"}
+    try:
+        return dt.datetime.strptime(digits, formats[len(digits)]).date()
+    except (KeyError, ValueError):
+        raise ValidationError(
+            _("%(value)s is not a date: scan or type it as YYYY-MM-DD.") % {"value": value}
+        ) from None
+
+
+def scan_receipt_quantity(value: str, scanned: dict):
+    """A quantity above zero (the service checks the order's tolerance)."""
+    return positive_quantity(value)
+
+
+def receipt_hint(scanned: dict) -> str:
+    """What the receipt still expects."""
+    receipt = scanned.get("receipt")
+    if receipt is None:
+        return ""
+    lines = [
+        f"{line.item.code} {qty_str(line.received_quantity)}/{qty_str(line.quantity)}"
+        for line in receipt.lines.filter(cancelled=False).select_related("item")
+    ]
+    return " · ".join(lines)
+
+
+def _finish_receive(scanned: dict, user) -> str:
+    item, serial = scanned["item"], scanned.get("serial", "")
+    quantity = 1 if serial else scanned["quantity"]
+    expected_receipt_scan(
+        receipt=scanned["receipt"],
+        barcode=item.barcode or item.code,
+        quantity=quantity,
+        lot_number=scanned.get("lot", ""),
+        expiry=scanned.get("expiry"),
+        serial=serial,
+        actor=user,
+    )
+    return _("Received %(quantity)s of %(item)s on %(number)s.") % {
+        "quantity": qty_str(quantity),
+        "item": item.code,
+        "number": scanned["receipt"].number,
+    }
+
+
+RECEIVE = ScanFlow(
+    url_name="wms:scan-receive",
+    title=gettext_lazy("Receive"),
+    intro=gettext_lazy("Scan the expected receipt's or purchase order's number."),
+    steps=(
+        ScanStep(
+            "receipt", gettext_lazy("Expected receipt"), scan_receipt, show=lambda r: r.number
+        ),
+        ScanStep(
+            "item", gettext_lazy("Item"), scan_receipt_item, show=_show_item, hint=receipt_hint
+        ),
+        ScanStep("lot", gettext_lazy("Lot"), scan_new_lot, when=lot_tracked),
+        ScanStep(
+            "expiry",
+            gettext_lazy("Expiry"),
+            scan_date,
+            when=lot_needs_expiry,
+            show=lambda d: d.isoformat(),
+        ),
+        ScanStep("serial", gettext_lazy("Serial number"), lambda v, s: v, when=serial_tracked),
+        ScanStep(
+            "quantity",
+            gettext_lazy("Quantity"),
+            scan_receipt_quantity,
+            when=not_serial_tracked,
+            numeric=True,
+            show=qty_str,
+        ),
+    ),
+    finish=_finish_receive,
+    keep=("receipt",),
+)
+
+
+# --- putaway -----------------------------------------------------------------------------------
+
+
+def _putaway_candidates(scanned: dict) -> list[MoveTask]:
+    tasks = selectors.putaway_tasks(from_bin=scanned["from_bin"], item=scanned.get("item"))
+    if "lot" in scanned:
+        tasks = [task for task in tasks if task.lot_id == scanned["lot"].pk]
+    return tasks
+
+
+def scan_putaway_bin(value: str, scanned: dict) -> Bin:
+    """The bin goods wait in for putaway (the receiving bin)."""
+    bin = scan_bin(value, scanned)
+    if not selectors.putaway_tasks(from_bin=bin):
+        raise ValidationError(_("Nothing in bin %(bin)s waits for putaway.") % {"bin": bin.code})
+    return bin
+
+
+def scan_putaway_item(value: str, scanned: dict) -> Item:
+    """An item waiting in the bin for putaway."""
+    item = selectors.item_by_barcode(value)
+    if item is None:
+        raise ValidationError(_("No item has the barcode or code %(code)s.") % {"code": value})
+    if not selectors.putaway_tasks(from_bin=scanned["from_bin"], item=item):
+        raise ValidationError(
+            _("No %(item)s in bin %(bin)s waits for putaway.")
+            % {"item": item.code, "bin": scanned["from_bin"].code}
+        )
+    return item
+
+
+def scan_putaway_lot(value: str, scanned: dict) -> Lot:
+    """The lot of the item waiting for putaway."""
+    for task in _putaway_candidates(scanned):
+        if task.lot_id and task.lot.lot_number == value:
+            return task.lot
+    raise ValidationError(
+        _("No lot %(lot)s of %(item)s waits for putaway here.")
+        % {"lot": value, "item": scanned["item"].code}
+    )
+
+
+def putaway_hint(scanned: dict) -> str:
+    """Where the goods go: the suggested bin."""
+    if "item" not in scanned:
+        return ""
+    tasks = _putaway_candidates(scanned)
+    if not tasks:
+        return ""
+    task = tasks[0]
+    target = task.to_bin.code if task.to_bin_id else _("any bin with room")
+    return _("Put %(quantity)s of %(item)s into %(bin)s") % {
+        "quantity": qty_str(task.quantity),
+        "item": task.item.code,
+        "bin": target,
+    }
+
+
+def scan_putaway_target(value: str, scanned: dict) -> str:
+    """The bin the goods were put into (the service checks it is the suggested one)."""
+    scan_bin(value, scanned)
+    return value
+
+
+def _finish_putaway(scanned: dict, user) -> str:
+    tasks = _putaway_candidates(scanned)
+    if not tasks:
+        raise ValidationError(_("That putaway is done already."))
+    task = move_task_confirm(task=tasks[0], bin_barcode=scanned["to_bin"], actor=user)
+    return _("Put %(quantity)s of %(item)s into %(bin)s.") % {
+        "quantity": qty_str(task.quantity),
+        "item": task.item.code,
+        "bin": task.done_bin.code,
+    }
+
+
+PUTAWAY = ScanFlow(
+    url_name="wms:scan-putaway",
+    title=gettext_lazy("Putaway"),
+    intro=gettext_lazy("Scan the bin the goods wait in."),
+    steps=(
+        ScanStep("from_bin", gettext_lazy("From bin"), scan_putaway_bin, show=lambda b: b.code),
+        ScanStep("item", gettext_lazy("Item"), scan_putaway_item, show=_show_item),
+        ScanStep("lot", gettext_lazy("Lot"), scan_putaway_lot, when=lot_tracked, hint=putaway_hint),
+        ScanStep("to_bin", gettext_lazy("To bin"), scan_putaway_target, hint=putaway_hint),
+    ),
+    finish=_finish_putaway,
+    keep=("from_bin",),
+)
+
+
+# --- counting ----------------------------------------------------------------------------------
+
+
+def scan_count(value: str, scanned: dict) -> Count:
+    """A count being counted, by its number."""
+    count = selectors.count_by_number(value)
+    if count is None:
+        raise ValidationError(_("No count has the number %(number)s.") % {"number": value})
+    if count.status != Count.Status.DRAFT:
+        raise ValidationError(
+            _("Count %(number)s is %(status)s: it is no longer counted.")
+            % {"number": count.number, "status": count.get_status_display().lower()}
+        )
+    return count
+
+
+def scan_count_bin(value: str, scanned: dict) -> Bin:
+    """A bin of the count."""
+    bin = scan_bin(value, scanned)
+    if not selectors.count_has_bin(count=scanned["count"], bin=bin):
+        raise ValidationError(
+            _("Bin %(bin)s is not part of count %(number)s.")
+            % {"bin": bin.code, "number": scanned["count"].number}
+        )
+    return bin
+
+
+def scan_any_item(value: str, scanned: dict) -> Item:
+    """Any item (a count may find what the books do not hold)."""
+    item = selectors.item_by_barcode(value)
+    if item is None:
+        raise ValidationError(_("No item has the barcode or code %(code)s.") % {"code": value})
+    return item
+
+
+def scan_known_lot(value: str, scanned: dict) -> Lot:
+    """A known lot of the scanned item."""
+    lot = selectors.lot_by_number(item=scanned["item"], number=value)
+    if lot is None:
+        raise ValidationError(
+            _("%(item)s has no lot %(lot)s.") % {"item": scanned["item"].code, "lot": value}
+        )
+    return lot
+
+
+def scan_counted(value: str, scanned: dict):
+    """What was found: zero or more."""
+    return not_negative_quantity(value)
+
+
+def _finish_count(scanned: dict, user) -> str:
+    item, lot = scanned["item"], scanned.get("lot")
+    count_record(
+        count=scanned["count"],
+        bin_barcode=scanned["bin"].barcode,
+        barcode=item.barcode or item.code,
+        lot_number=lot.lot_number if lot else "",
+        quantity=scanned["quantity"],
+        actor=user,
+    )
+    return _("Counted %(quantity)s of %(item)s in %(bin)s.") % {
+        "quantity": qty_str(scanned["quantity"]),
+        "item": item.code,
+        "bin": scanned["bin"].code,
+    }
+
+
+COUNT = ScanFlow(
+    url_name="wms:scan-count",
+    title=gettext_lazy("Count"),
+    intro=gettext_lazy("Scan the count's number."),
+    steps=(
+        ScanStep("count", gettext_lazy("Count"), scan_count, show=lambda c: c.number),
+        ScanStep("bin", gettext_lazy("Bin"), scan_count_bin, show=lambda b: b.code),
+        ScanStep("item", gettext_lazy("Item"), scan_any_item, show=_show_item),
+        ScanStep(
+            "lot",
+            gettext_lazy("Lot"),
+            scan_known_lot,
+            when=lot_tracked,
+            show=lambda lot: lot.lot_number,
+        ),
+        ScanStep(
+            "quantity", gettext_lazy("Quantity found"), scan_counted, numeric=True, show=qty_str
+        ),
+    ),
+    finish=_finish_count,
+    keep=("count", "bin"),
+)
+
+FLOWS = (RECEIVE, PUTAWAY, MOVE, PICK, COUNT)
 
 
 @wms_required()
@@ -386,3 +702,25 @@ def scan_pick(request: HttpRequest) -> HttpResponse:
     """Pick a pick list by scan: the list, then for each pick its bin, item, lot or serial and
     quantity, prompted in walking order."""
     return scan_screen(request, PICK)
+
+
+@wms_required()
+@require_http_methods(["GET", "POST"])
+def scan_receive(request: HttpRequest) -> HttpResponse:
+    """Receive against an expected receipt by scan: receipt, item, lot and expiry or serial,
+    quantity."""
+    return scan_screen(request, RECEIVE)
+
+
+@wms_required()
+@require_http_methods(["GET", "POST"])
+def scan_putaway(request: HttpRequest) -> HttpResponse:
+    """Put received goods away by scan: the bin they wait in, item, lot, the bin used."""
+    return scan_screen(request, PUTAWAY)
+
+
+@wms_required()
+@require_http_methods(["GET", "POST"])
+def scan_count_screen(request: HttpRequest) -> HttpResponse:
+    """Count by scan: count, bin, item, lot, quantity found (blind: the books are not shown)."""
+    return scan_screen(request, COUNT)
