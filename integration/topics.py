@@ -7,6 +7,8 @@ A topic's payload, and its lines, may only grow with optional fields; anything e
 version.
 """
 
+from typing import Any
+
 from integration.contracts import Topic
 
 TOPICS: dict[str, Topic] = {}
@@ -15,7 +17,7 @@ TOPICS: dict[str, Topic] = {}
 def declare(
     name: str,
     *,
-    fields: dict[str, str | dict[str, str]],
+    fields: dict[str, Any],
     version: int = 1,
     description: str = "",
 ) -> Topic:
