@@ -39,22 +39,18 @@
     if (field && document.activeElement !== field) field.focus({ preventScroll: true });
   }
 
-  // Keep the focus on the scan input: after any swap, and whenever it is lost (a tap elsewhere).
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var panel = document.getElementById("scan-panel");
-    if (!panel) return;
+  // Keep the focus on the scan input: when a new panel comes in (htmx:load fires on the new
+  // element, which is in the page, unlike the panel it replaced), and whenever it is lost.
+  document.addEventListener("htmx:load", function (event) {
+    var panel = event.target;
+    if (!panel || panel.id !== "scan-panel") return;
     var sound = SOUNDS[panel.dataset.scanResult];
     if (sound) beep(sound);
     focusInput();
   });
+  document.addEventListener("htmx:afterSettle", focusInput);
   document.addEventListener("focusout", function () { setTimeout(focusInput, 0); });
-  document.addEventListener("DOMContentLoaded", function () {
-    focusInput();
-    var panel = document.getElementById("scan-panel");
-    if (panel && SOUNDS[panel.dataset.scanResult] && panel.dataset.scanResult !== "prompt") {
-      beep(SOUNDS[panel.dataset.scanResult]);
-    }
-  });
+  document.addEventListener("DOMContentLoaded", focusInput);
 
   // Escape: drop what was scanned and start over.
   document.addEventListener("keydown", function (event) {

@@ -18,7 +18,9 @@ from erp_core.tests.factories import (
     UserFactory,
     WarehouseFactory,
 )
+from tests.wms_outbound_kit import Site
 from wms.models import Bin, Quant
+from wms.services import outbound
 from wms.services.stock import quant_add
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
@@ -58,10 +60,14 @@ def handheld(monkeypatch):
 
 def _scan(page, code: str, result: str) -> str:
     """Type ``code`` as a wedge scanner does (keys, then Enter) and wait for the answer."""
-    assert page.evaluate("document.activeElement.id") == "scan-input"
+    # The input takes the focus back by itself once the answer is in (no tap, no click).
+    page.wait_for_function("document.activeElement && document.activeElement.id == 'scan-input'",
+                           timeout=2000)  # fmt: skip
+    page.evaluate("document.getElementById('scan-panel').dataset.answered = 'yes'")
     page.keyboard.type(code)
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"#scan-panel[data-scan-result={result}]")
+    # The answer is a new panel (the old one was marked): wait for it, not for the old one.
+    page.wait_for_selector(f"#scan-panel:not([data-answered])[data-scan-result={result}]")
     return page.inner_text("[data-testid=scan-message]")
 
 
@@ -113,3 +119,36 @@ def test_a_move_by_keyboard_only_on_a_360_pixel_screen(live_server, handheld):
 
     quants = dict(Quant.objects.filter(item=item).values_list("bin__code", "on_hand"))
     assert quants == {"A-01": Decimal("28"), "A-02": Decimal("12")}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pick_list_picked_by_keyboard_only_on_a_360_pixel_screen(
+    live_server, handheld, books_flushable
+):
+    roles_sync()
+    UserFactory(username="picker", roles=["Warehouse"])
+    site = Site()
+    lot = site.lot("L-1", days=100)
+    site.stock(site.a1, site.lot_item, 10, lot=lot)
+    pick_list = outbound.pick_list_create(orders=[site.confirm([(site.lot_item, Decimal("4"))])])
+    page = handheld
+
+    page.goto(f"{live_server.url}/wms/scan/pick/")
+    page.fill("input[name=username]", "picker")
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_selector("#scan-input")
+
+    _scan(page, pick_list.number, "ok")
+    hint = page.inner_text("[data-testid=scan-hint]")
+    assert "A-01" in hint and "L-1" in hint  # where to go and what to take
+    assert "Wrong bin" in _scan(page, site.a2.barcode, "error")
+    _scan(page, site.a1.barcode, "ok")
+    _scan(page, site.lot_item.code, "ok")
+    assert "Wrong lot" in _scan(page, "L-9", "error")
+    _scan(page, "L-1", "ok")
+    page.screenshot(path=str(SCREENSHOTS / "zhongtai-wms-scan-pick.png"), full_page=True)
+    assert pick_list.number in _scan(page, "4", "done")  # the list is picked
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+    assert Quant.objects.get(bin=site.ship, item=site.lot_item).on_hand == Decimal("4")
