@@ -94,6 +94,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "mes.access_mes",
         "production.add_productionorder",
         "production.change_productionorder",
+        "production.override_production_limits",
         "production.release_productionorder",
         "production.view_productionorder",
         "production.view_productionordermaterial",
