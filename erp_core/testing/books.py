@@ -9,8 +9,10 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from erp_core.ledger.models import JournalEntry
+from erp_core.ledger.selectors import company_settings
 from erp_core.ledger.services import ledger_seed
 from erp_core.ledger.testing import purge_books
 
@@ -24,6 +26,13 @@ def seed_books() -> None:
     ``BOOKS_DAY`` and tests dated today both find open periods. Idempotent."""
     ledger_seed(today=BOOKS_DAY)
     ledger_seed()
+    # Documents are dated within the company's window of today: keep BOOKS_DAY inside it
+    # however long ago it falls, so that the dated tests do not expire with the calendar.
+    settings = company_settings()
+    wanted = abs((timezone.localdate() - BOOKS_DAY).days) + 31
+    if settings.document_date_window_days < wanted:
+        settings.document_date_window_days = wanted
+        settings.save(update_fields=["document_date_window_days"])
 
 
 @pytest.fixture
