@@ -244,10 +244,7 @@ def _fresh_valuation(item) -> dict[int, tuple[D, D]]:
         first_change.setdefault(change.warehouse_id, change.unit_cost)
     replays: dict[int, Replay] = {}
     left: dict[int, D] = {}  # what each transfer's outgoing leg is worth now, by its pk
-    pending = list(rows)
-    # An incoming leg follows its outgoing leg at the same time: value outgoing legs first.
-    pending.sort(key=lambda row: (row.moved_at, row.transfer_from_id is not None, row.pk))
-    for row in pending:
+    for row in rows:  # a transfer's incoming leg is booked right after its outgoing leg
         replay = replays.get(row.warehouse_id)
         if replay is None:
             replay = replays[row.warehouse_id] = Replay(
