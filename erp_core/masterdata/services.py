@@ -14,6 +14,7 @@ from common.errors import Conflict
 from erp_core.masterdata import selectors
 from erp_core.masterdata.bom import BomVersion, GraphLine, find_cycle
 from erp_core.masterdata.mnemonic import pinyin_initials
+from erp_core.masterdata.signals import item_standard_cost_changed
 from erp_core.models import (
     BASE_CURRENCY_CODE,
     BillOfMaterials,
@@ -358,14 +359,27 @@ def item_create(*, code: str, name: str, item_type: str, unit: UnitOfMeasure, **
 
 @transaction.atomic
 def item_update(*, item: Item, **fields) -> Item:
-    """Change an item. A new name recomputes the pinyin initials unless they were hand-edited."""
+    """Change an item. A new name recomputes the pinyin initials unless they were hand-edited.
+
+    A new standard cost is announced (``item_standard_cost_changed``): the stock ledger
+    revalues a standard-cost item's stock on hand at once, in this transaction.
+    """
     if "name" in fields and "pinyin_initials" not in fields:
         current = Item.objects.filter(pk=item.pk).values_list("name", "pinyin_initials").get()
         if current[1] in ("", pinyin_initials(current[0])):
             fields["pinyin_initials"] = pinyin_initials(fields["name"])
     elif "pinyin_initials" in fields and not fields["pinyin_initials"]:
         fields["pinyin_initials"] = pinyin_initials(fields.get("name", item.name))
-    return _update(item, ITEM_FIELDS, fields)
+    if "standard_cost" not in fields:
+        return _update(item, ITEM_FIELDS, fields)
+    old_cost = (
+        Item.objects.select_for_update().values_list("standard_cost", flat=True).get(pk=item.pk)
+    )
+    item = _update(item, ITEM_FIELDS, fields)
+    if item.standard_cost != old_cost:
+        # The stock ledger revalues the stock on hand now (see erp_core.masterdata.signals).
+        item_standard_cost_changed.send(sender=Item, item=item, old_cost=old_cost)
+    return item
 
 
 @transaction.atomic

@@ -14,6 +14,8 @@ class StockMove(models.Model):
 
     Rows are immutable once written: a move whose value changes because an earlier move was
     backdated gets a revaluation row (quantity 0) that corrects it, with its own journal entry.
+    A standard-cost change is a row of quantity 0 too (``cost_change``): ``unit_cost`` is the old
+    standard, ``receipt_unit_cost`` the new one, ``value`` what the stock on hand was revalued by.
     """
 
     class Reason(models.TextChoices):
@@ -25,6 +27,7 @@ class StockMove(models.Model):
         ADJUSTMENT = "adjustment", _("Adjustment")
         TRANSFER = "transfer", _("Transfer")
         REVALUATION = "revaluation", _("Revaluation")
+        COST_CHANGE = "cost_change", _("Standard cost change")
 
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
@@ -47,6 +50,16 @@ class StockMove(models.Model):
         blank=True,
         help_text=_("What a receipt cost; re-valuing later moves starts from it."),
     )
+    receipt_unit_cost = models.DecimalField(
+        _("receipt unit cost"),
+        **UNIT_COST,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The unit cost a receipt was given (a standard cost change: the new standard); "
+            "re-valuing later moves uses it."
+        ),
+    )
     variance = models.DecimalField(
         _("variance"),
         **MONEY,
@@ -60,6 +73,15 @@ class StockMove(models.Model):
         null=True,
         blank=True,
         related_name="corrections",
+    )
+    transfer_from = models.ForeignKey(
+        "self",
+        verbose_name=_("transferred from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("A transfer's incoming leg: its outgoing leg, whose value it takes in."),
     )
     source_type = models.CharField(_("source document type"), max_length=50, blank=True)
     source_id = models.CharField(_("source document"), max_length=50, blank=True)
@@ -88,7 +110,12 @@ class StockMove(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(reason="revaluation", quantity=0, corrects__isnull=False))
-                | (~Q(reason="revaluation") & ~Q(quantity=0) & Q(corrects__isnull=True)),
+                | Q(reason="cost_change", quantity=0, corrects__isnull=True)
+                | (
+                    ~Q(reason__in=["revaluation", "cost_change"])
+                    & ~Q(quantity=0)
+                    & Q(corrects__isnull=True)
+                ),
                 name="stockmove_quantity_or_revaluation",
             ),
             models.CheckConstraint(condition=Q(unit_cost__gte=0), name="stockmove_unit_cost_gte_0"),

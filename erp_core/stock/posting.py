@@ -26,6 +26,7 @@ from erp_core.ledger.models import Account, JournalEntry, PostingKind
 from erp_core.ledger.selectors import PostingAccounts, posting_accounts_for
 from erp_core.ledger.services import EntryInput, LineInput, journal_entries_post_lines
 from erp_core.stock.models import StockMove
+from erp_core.valuation import CostingMethod
 
 JOURNAL = "STK"
 ZERO = Decimal("0")
@@ -42,11 +43,28 @@ _ISSUE_KIND = {
     Reason.SHIPMENT: PostingKind.COGS,
     Reason.PRODUCTION_CONSUMPTION: PostingKind.PRODUCTION_CONSUMPTION,
     Reason.ADJUSTMENT: PostingKind.ADJUSTMENT_LOSS,
-    # Only a transfer's re-valuation posts: its other leg keeps the value it was booked with.
-    Reason.TRANSFER: PostingKind.STOCK_ISSUE,
 }
 
+# Moves that post no counter account: a transfer stays on the same inventory account (only the
+# incoming leg's difference from what left posts); a standard-cost change revalues against the
+# difference account.
+_NO_COUNTER = (Reason.TRANSFER, Reason.COST_CHANGE)
+
 Amounts = dict[Account, Decimal]
+
+
+def difference_kind(method: str) -> str:
+    """Where a receipt's cost beyond the value it added to stock goes, by costing method.
+
+    A standard-cost item: the price-difference account (1404 材料成本差异), which also takes a
+    standard-cost change and the cents of valuing a transfer in at standard. An item at an
+    actual cost (moving average, FIFO): such a difference only ever settles stock that was
+    issued before it was received (negative stock), so it goes to the cost of what was issued:
+    the cost of goods sold (6401).
+    """
+    if method == CostingMethod.STANDARD:
+        return PostingKind.PURCHASE_PRICE_VARIANCE
+    return PostingKind.COGS
 
 
 class Accounts:
@@ -55,16 +73,31 @@ class Accounts:
     def __init__(self) -> None:
         self._known: dict[tuple, dict[str, PostingAccounts]] = {}
 
-    def of(self, category_code: str | None, reason: str, incoming: bool, variance: bool) -> dict:
-        """The inventory, counter (and, when asked, variance) accounts of a kind of move."""
-        key = (category_code, reason, incoming, variance)
+    def of(
+        self,
+        category_code: str | None,
+        reason: str,
+        incoming: bool,
+        variance: bool,
+        method: str = CostingMethod.STANDARD,
+    ) -> dict:
+        """The inventory, counter (and, when asked, difference) accounts of a kind of move."""
+        key = (category_code, reason, incoming, variance, method)
         if key not in self._known:
-            counter = _RECEIPT_KIND[reason] if incoming else _ISSUE_KIND[reason]
-            kinds = [PostingKind.INVENTORY, counter]
+            kinds = [PostingKind.INVENTORY]
+            counter = None
+            if reason not in _NO_COUNTER:
+                counter = _RECEIPT_KIND[reason] if incoming else _ISSUE_KIND[reason]
+                kinds.append(counter)
             if variance:
-                kinds.append(PostingKind.PURCHASE_PRICE_VARIANCE)
+                kinds.append(difference_kind(method))
             accounts = posting_accounts_for(kinds=kinds, category_code=category_code)
-            self._known[key] = {"counter": accounts[counter], **accounts}
+            known: dict = {**accounts}
+            if counter is not None:
+                known["counter"] = accounts[counter]
+            if variance:
+                known["difference"] = accounts[difference_kind(method)]
+            self._known[key] = known
         return self._known[key]
 
 
@@ -77,17 +110,44 @@ def add_move(
     incoming: bool,
     value: Decimal,
     document: Decimal,
+    method: str = CostingMethod.STANDARD,
 ) -> None:
-    """Add to ``amounts`` (debit positive) a move of ``value`` against ``document``."""
+    """Add to ``amounts`` (debit positive) a move of ``value`` against ``document``.
+
+    A transfer in and a standard-cost change have no counter account: only the difference
+    between what they moved and the document (the value that left the other warehouse, zero
+    for a cost change) posts, against the difference account.
+    """
     variance = incoming and document != value
-    rules = accounts.of(category_code, reason, incoming, variance)
+    if reason in _NO_COUNTER:
+        if document != value:
+            add_difference(
+                amounts, accounts, category_code=category_code, value=value - document,
+                method=method,
+            )  # fmt: skip
+        return
+    rules = accounts.of(category_code, reason, incoming, variance, method)
     amounts[rules[PostingKind.INVENTORY].debit] += value
     if incoming:
         amounts[rules["counter"].credit] -= document
         if variance:
-            amounts[rules[PostingKind.PURCHASE_PRICE_VARIANCE].debit] += document - value
+            amounts[rules["difference"].debit] += document - value
     else:
         amounts[rules["counter"].debit] -= value
+
+
+def add_difference(
+    amounts: Amounts,
+    accounts: Accounts,
+    *,
+    category_code: str | None,
+    value: Decimal,
+    method: str,
+) -> None:
+    """Stock revalued by ``value`` against the difference account (see ``difference_kind``)."""
+    rules = accounts.of(category_code, Reason.COST_CHANGE, False, True, method)
+    amounts[rules[PostingKind.INVENTORY].debit] += value
+    amounts[rules["difference"].debit] -= value
 
 
 def add_revaluation(
@@ -98,20 +158,23 @@ def add_revaluation(
     reason: str,
     incoming: bool,
     delta: Decimal,
+    method: str = CostingMethod.STANDARD,
 ) -> None:
     """Add the correction ``delta`` of a re-valued move of ``reason`` to ``amounts``.
 
-    A corrected receipt's cost stands (the difference goes to the variance account); an issue's
-    counter account follows its value.
+    A corrected receipt's cost stands (the difference goes to the difference account), and so
+    does a transfer in's or a standard-cost change's; an issue's counter account follows its
+    value.
     """
     add_move(
         amounts,
         accounts,
         category_code=category_code,
         reason=reason,
-        incoming=incoming,
+        incoming=incoming or reason in _NO_COUNTER,
         value=delta,
-        document=ZERO if incoming else delta,
+        document=ZERO if incoming or reason in _NO_COUNTER else delta,
+        method=method,
     )
 
 

@@ -18,7 +18,7 @@ import heapq
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -50,6 +50,7 @@ from erp_core.valuation import (
 from erp_core.valuation.engine import stock_effect
 
 ZERO = Decimal("0")
+UNIT_COST = Decimal("0.000001")
 
 Reason = StockMove.Reason
 
@@ -284,6 +285,7 @@ class _Key:
     state: State
     last: dt.datetime | None
     rows: list[StockMove] = field(default_factory=list)
+    changed: bool = False  # re-valued by a transfer re-valued elsewhere (no row of its own)
 
     @property
     def options(self) -> dict:
@@ -306,6 +308,7 @@ class _Fix(NamedTuple):
     value: Decimal
     variance: Decimal
     backdated: StockMove
+    receipt: Decimal = ZERO  # a transfer in's receipt value moved with what left the other side
 
 
 def _entry_group(row: StockMove) -> tuple:
@@ -335,6 +338,8 @@ class _Batch:
         # Each backdated move's corrections summed by the corrected moves' reason and direction:
         # what its correcting entry posts.
         self.revalued: list[tuple[StockMove, _Key, dict[tuple[str, bool], Decimal]]] = []
+        # A transfer's incoming leg by its outgoing leg, for the rows of this batch.
+        self.transfer_in: dict[int, StockMove] = {}
 
     # --- valuation ----------------------------------------------------------------------------
 
@@ -358,12 +363,14 @@ class _Batch:
             valued = value_move(state=key.state, move=move, **key.options)
             key.state = valued.state
             key.last = moved_at
-            row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
+            row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
         key.rows.append(row)
         self.rows.append(row)
         return row
 
-    def _row(self, key: _Key, valued: ValuedMove, *, reason, moved_at, source: Source) -> StockMove:
+    def _row(
+        self, key: _Key, valued: ValuedMove, move: Move, *, reason, moved_at, source: Source
+    ) -> StockMove:
         stock_value, variance = stock_effect(valued)
         return StockMove(
             item=key.item,
@@ -374,6 +381,7 @@ class _Batch:
             unit_cost=valued.unit_cost,
             value=stock_value,
             receipt_value=valued.value + valued.variance if valued.quantity > 0 else None,
+            receipt_unit_cost=move.unit_cost if valued.quantity > 0 else None,
             variance=variance,
             source_type=source.type,
             source_id=source.id,
@@ -383,7 +391,8 @@ class _Batch:
 
     def _history(self, key: _Key) -> Iterator[tuple]:
         """The key's moves in booking order, stored and of this batch, with what they are worth
-        as booked now: ``(moved_at, quantity, receipt_value, reason, value, variance, ref)``.
+        as booked now: ``(moved_at, quantity, receipt_value, receipt_unit_cost, reason, value,
+        variance, ref)``.
 
         Stored rows are streamed (a server-side cursor on PostgreSQL), their corrections merged
         in from a second stream in the same order, so a history of any length is never held in
@@ -393,8 +402,8 @@ class _Batch:
             StockMove.objects.filter(item_id=key.item.pk, warehouse_id=key.warehouse.pk)
             .exclude(reason=Reason.REVALUATION)
             .order_by("moved_at", "pk")
-            .values_list("moved_at", "pk", "quantity", "receipt_value", "reason", "value",
-                         "variance")
+            .values_list("moved_at", "pk", "quantity", "receipt_value", "receipt_unit_cost",
+                         "reason", "value", "variance")
             .iterator(chunk_size=10_000)
         )  # fmt: skip
         fixes = (
@@ -402,7 +411,7 @@ class _Batch:
                 item_id=key.item.pk, warehouse_id=key.warehouse.pk, reason=Reason.REVALUATION
             )
             .order_by("moved_at", "corrects_id")
-            .values_list("moved_at", "corrects_id", "value", "variance")
+            .values_list("moved_at", "corrects_id", "value", "variance", "receipt_value")
             .iterator(chunk_size=10_000)
         )
         fix = next(fixes, None)
@@ -410,22 +419,27 @@ class _Batch:
         pending: dict[tuple, list[Decimal]] = {}
         for earlier in self.fixes:
             if earlier.key is key:
-                sums = pending.setdefault(_ref(earlier.corrects), [ZERO, ZERO])
+                sums = pending.setdefault(_ref(earlier.corrects), [ZERO, ZERO, ZERO])
                 sums[0] += earlier.value
                 sums[1] += earlier.variance
+                sums[2] += earlier.receipt
 
         def stored() -> Iterator[tuple]:
             nonlocal fix
-            for moved_at, pk, quantity, receipt_value, reason, value, variance in rows:
+            for moved_at, pk, quantity, receipt_value, cost, reason, value, variance in rows:
                 while fix is not None and (fix[0], fix[1]) < (moved_at, pk):
                     fix = next(fixes, None)
                 while fix is not None and (fix[0], fix[1]) == (moved_at, pk):
                     value, variance = value + fix[2], variance + fix[3]
+                    if fix[4] is not None:  # a transfer in's receipt value moved
+                        receipt_value += fix[4]
                     fix = next(fixes, None)
                 if pending and ("stored", pk) in pending:
                     value += pending["stored", pk][0]
                     variance += pending["stored", pk][1]
-                yield moved_at, quantity, receipt_value, reason, value, variance, pk
+                    if receipt_value is not None:
+                        receipt_value += pending["stored", pk][2]
+                yield moved_at, quantity, receipt_value, cost, reason, value, variance, pk
 
         if not key.rows:  # most often no move of this batch is booked to the key yet
             return stored()
@@ -435,51 +449,135 @@ class _Batch:
 
         def booked_here() -> Iterator[tuple]:
             for row in sorted(key.rows, key=lambda row: (row.moved_at, order[id(row)])):
-                value, variance = row.value, row.variance
+                value, variance, receipt_value = row.value, row.variance, row.receipt_value
                 if pending and _ref(row) in pending:
                     value += pending[_ref(row)][0]
                     variance += pending[_ref(row)][1]
-                yield (row.moved_at, row.quantity, row.receipt_value, row.reason, value, variance,
-                       row)  # fmt: skip
+                    if receipt_value is not None:
+                        receipt_value += pending[_ref(row)][2]
+                yield (row.moved_at, row.quantity, receipt_value, row.receipt_unit_cost,
+                       row.reason, value, variance, row)  # fmt: skip
 
         # Stored rows come first at the same time: this batch's rows get the higher keys.
         return heapq.merge(
             stored(),
             booked_here(),
             key=lambda entry: (
-                (entry[0], 0, entry[6])
-                if isinstance(entry[6], int)
-                else (entry[0], 1, order[id(entry[6])])
+                (entry[0], 0, entry[7])
+                if isinstance(entry[7], int)
+                else (entry[0], 1, order[id(entry[7])])
             ),
         )
+
+    def _replayer(self, key: _Key) -> Replay:
+        """A replay of the key's history from nothing, at the standard the history starts at."""
+        options = key.options
+        if options["method"] is CostingMethod.STANDARD:
+            # The standard the history starts at: the old cost of its first standard-cost change.
+            first_change = (
+                StockMove.objects.filter(
+                    item_id=key.item.pk, warehouse_id=key.warehouse.pk, reason=Reason.COST_CHANGE
+                )
+                .order_by("moved_at", "pk")
+                .values_list("unit_cost", flat=True)
+                .first()
+            )
+            if first_change is not None:
+                options["standard_cost"] = first_change
+        return Replay(opening=State(), **options)
 
     def _backdated(self, key: _Key, move: Move, *, reason, moved_at, source) -> StockMove:
         """Insert a move into the past: replay the key's history from the state before it and
         correct every later move whose value changed."""
-        replay = Replay(opening=State(), **key.options)
+        replay = self._replayer(key)
         row = None
-        sums: dict[tuple[str, bool], Decimal] = {}
-        for at, quantity, receipt_value, old_reason, value, variance, ref in self._history(key):
+        changes = []
+        for at, quantity, receipt_value, cost, old_reason, value, variance, ref in self._history(
+            key
+        ):
             if row is None and at > moved_at:
                 valued = replay.value(move)
-                row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
+                row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
             new_value, new_variance = replay.effect(
-                ref if isinstance(ref, int) else 0, quantity, value=receipt_value
+                ref if isinstance(ref, int) else 0, quantity, value=receipt_value, cost=cost
             )
             if row is None:
                 continue
             if new_value != value or new_variance != variance:
-                delta = new_value - value
-                self.fixes.append(_Fix(key, ref, at, delta, new_variance - variance, row))
-                group = (old_reason, quantity > 0)
-                sums[group] = sums.get(group, ZERO) + delta
+                changes.append((ref, at, old_reason, quantity, new_value - value,
+                                new_variance - variance, ZERO))  # fmt: skip
         if row is None:  # nothing later after all (a move of this batch at the same time)
             valued = replay.value(move)
-            row = self._row(key, valued, reason=reason, moved_at=moved_at, source=source)
+            row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
         key.state = replay.state
-        if sums:
-            self.revalued.append((row, key, sums))
+        self._correct(key, row, changes)
         return row
+
+    def _follow(self, key: _Key, target: tuple, receipt: Decimal, backdated: StockMove) -> None:
+        """A transfer's outgoing leg was re-valued: its incoming leg (``target``, in ``key``)
+        takes in what now left, ``receipt`` more, and the moves after it follow."""
+        replay = self._replayer(key)
+        changes, found = [], False
+        for at, quantity, receipt_value, cost, old_reason, value, variance, ref in self._history(
+            key
+        ):
+            moved = ZERO
+            if not found and _ref(ref) == target:
+                found, moved = True, receipt
+                receipt_value += receipt
+            new_value, new_variance = replay.effect(
+                ref if isinstance(ref, int) else 0, quantity, value=receipt_value, cost=cost
+            )
+            if found and (new_value != value or new_variance != variance or moved):
+                changes.append((ref, at, old_reason, quantity, new_value - value,
+                                new_variance - variance, moved))  # fmt: skip
+        key.state = replay.state
+        key.changed = True
+        self._correct(key, backdated, changes)
+
+    def _correct(self, key: _Key, backdated: StockMove, changes: list[tuple]) -> None:
+        """Record the corrections a replay of ``key`` found, on behalf of ``backdated`` (whose
+        document's correcting entry posts them), and carry a re-valued transfer's outgoing
+        leg over to its incoming leg in the other warehouse."""
+        sums: dict[tuple[str, bool], Decimal] = {}
+        follow = []
+        for ref, at, reason, quantity, delta, variance, receipt in changes:
+            self.fixes.append(_Fix(key, ref, at, delta, variance, backdated, receipt))
+            if reason == Reason.TRANSFER:
+                if quantity < 0:
+                    incoming = self._transfer_in(ref)
+                    if incoming is not None:
+                        follow.append((incoming, -delta))  # what now left arrives
+                        continue
+                    # No incoming leg known (booked before legs were linked): it posts alone.
+                else:
+                    delta -= receipt  # the incoming leg's change beyond what arrived
+            group = (reason, quantity > 0)
+            sums[group] = sums.get(group, ZERO) + delta
+        if sums:
+            self.revalued.append((backdated, key, sums))
+        for (warehouse_id, target), receipt in follow:
+            self._follow(self._key(key.item, warehouse_id), target, receipt, backdated)
+
+    def _transfer_in(self, ref: int | StockMove) -> tuple[int, tuple] | None:
+        """The warehouse and the reference of the incoming leg of a transfer's outgoing leg."""
+        if isinstance(ref, StockMove):
+            into = self.transfer_in.get(id(ref))
+            return None if into is None else (into.warehouse_id, _ref(into))
+        found = (
+            StockMove.objects.filter(transfer_from_id=ref).values_list("warehouse_id", "pk").first()
+        )
+        return None if found is None else (found[0], ("stored", found[1]))
+
+    def _key(self, item: Item, warehouse_id: int) -> _Key:
+        """The key of ``item`` in a warehouse, locked now if the batch does not hold it yet."""
+        pair = (item.pk, warehouse_id)
+        if pair not in self.keys:
+            balance = _locked_balances({pair})[pair]
+            warehouse = Warehouse.objects.get(pk=warehouse_id)
+            self.keys[pair] = _Key(item=item, warehouse=warehouse, balance=balance,
+                                   state=_state(balance), last=balance.last_moved_at)  # fmt: skip
+        return self.keys[pair]
 
     # --- writes -------------------------------------------------------------------------------
 
@@ -491,9 +589,9 @@ class _Batch:
         A move without one posts an entry pointing back at it, so the rows go first and are
         linked to their entries afterwards (one more statement).
         """
-        documented = all(
-            row.source_type for row in self.rows if row.reason != Reason.TRANSFER
-        ) and all(backdated.source_type for backdated, _key, _sums in self.revalued)
+        documented = all(row.source_type for row in self.rows if _posts(row)) and all(
+            backdated.source_type for backdated, _key, _sums in self.revalued
+        )
         if not documented:
             StockMove.objects.bulk_create(self.rows)
         entries, members = self._entries()
@@ -516,11 +614,18 @@ class _Batch:
                     output_field=BigIntegerField(),
                 )
             )
+        if self.transfer_in:
+            StockMove.objects.filter(pk__in=[into.pk for into in self.transfer_in.values()]).update(
+                transfer_from_id=Case(
+                    *[When(pk=into.pk, then=Value(out.pk)) for out, into in self._transfer_pairs()],
+                    output_field=BigIntegerField(),
+                )
+            )
         if self.fixes:
             _insert_revaluations(self.fixes, now)
         balances = []
         for key in self.keys.values():
-            if key.rows:
+            if key.rows or key.changed:
                 _store_state(key.balance, key.state, now)
                 balances.append(key.balance)
         fields = ["quantity", "value", "layers", "last_unit_cost", "updated_at"]
@@ -529,20 +634,29 @@ class _Batch:
         elif balances:
             StockBalance.objects.bulk_update(balances, fields)
 
+    def _transfer_pairs(self) -> Iterator[tuple[StockMove, StockMove]]:
+        outs = {id(row): row for row in self.rows if row.reason == Reason.TRANSFER}
+        for out_id, into in self.transfer_in.items():
+            yield outs[out_id], into
+
     def _entries(self) -> tuple[list[EntryInput], list[list[StockMove]]]:
         """One entry per source document and day (a move without a document: its own), and one
         correcting entry, dated today, per document whose backdated moves re-valued others."""
         accounts = posting.Accounts()
         groups: dict[tuple, tuple[posting.Amounts, list[StockMove]]] = {}
         for row in self.rows:
-            if row.reason == Reason.TRANSFER:
+            if not _posts(row):
                 continue
             amounts, rows = groups.setdefault(_entry_group(row), (posting.new_amounts(), []))
             incoming = row.quantity > 0
+            if row.reason == Reason.COST_CHANGE:
+                document = ZERO  # the whole revaluation goes to the difference account
+            else:
+                document = row.receipt_value if incoming else row.value
             posting.add_move(
                 amounts, accounts, category_code=_category_code(row.item), reason=row.reason,
-                incoming=incoming, value=row.value,
-                document=row.receipt_value if incoming else row.value,
+                incoming=incoming, value=row.value, document=document,
+                method=row.item.costing_method,
             )  # fmt: skip
             rows.append(row)
         corrections: dict[tuple, tuple[posting.Amounts, list[StockMove]]] = {}
@@ -553,7 +667,7 @@ class _Batch:
             for (reason, incoming), delta in sums.items():
                 posting.add_revaluation(
                     amounts, accounts, category_code=_category_code(key.item), reason=reason,
-                    incoming=incoming, delta=delta,
+                    incoming=incoming, delta=delta, method=key.item.costing_method,
                 )  # fmt: skip
             rows.append(backdated)
         entries, members = [], []
@@ -581,6 +695,13 @@ class _Batch:
             )
             members.append([] if correcting else rows)
         return entries, members
+
+
+def _posts(row: StockMove) -> bool:
+    """Whether a move posts: all do but a transfer, which stays on the same inventory account —
+    unless its incoming leg took in less or more than left (a cent of valuing it at standard,
+    or settling negative stock), a difference that posts."""
+    return row.reason != Reason.TRANSFER or (row.quantity > 0 and bool(row.variance))
 
 
 def _memo(rows: list[StockMove], *, correcting: bool, numbers: dict[tuple[str, str], str]) -> Memo:
@@ -623,24 +744,25 @@ def _insert_revaluations(fixes: list[_Fix], now: dt.datetime) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy_expert"):
             sql = f"COPY {StockMove._meta.db_table} ({', '.join(_REVALUATION_COLUMNS)}) FROM STDIN"
-            # The columns each backdated move's corrections share, made once.
-            shared: dict[int, tuple[str, str]] = {}
+            # The columns each backdated move's corrections in one warehouse share, made once
+            # (a re-valued transfer carries its corrections into the receiving warehouse).
+            shared: dict[tuple[int, int], tuple[str, str]] = {}
             for first in range(0, len(fixes), 50_000):
                 buffer = io.StringIO()
-                for key, corrects, moved_at, value, variance, backdated in fixes[
-                    first : first + 50_000
-                ]:
-                    if id(backdated) not in shared:
+                for fix in fixes[first : first + 50_000]:
+                    key, corrects, moved_at, value, variance, backdated = fix[:6]
+                    if (id(backdated), id(key)) not in shared:
                         event = backdated.source_event_id
-                        shared[id(backdated)] = (
+                        shared[id(backdated), id(key)] = (
                             f"{key.item.pk}\t{key.warehouse.pk}\t",
                             f"\tstock.move\t{backdated.pk}\t{event or null}\t{now}\n",
                         )
-                    head, tail = shared[id(backdated)]
+                    head, tail = shared[id(backdated), id(key)]
                     if not isinstance(corrects, int):
                         corrects = corrects.pk
+                    receipt = fix.receipt or null
                     buffer.write(
-                        f"{head}{moved_at}\trevaluation\t0\t0\t{value}\t{null}\t{variance}\t"
+                        f"{head}{moved_at}\trevaluation\t0\t0\t{value}\t{receipt}\t{variance}\t"
                         f"{corrects}{tail}"
                     )
                 buffer.seek(0)
@@ -656,6 +778,7 @@ def _insert_revaluations(fixes: list[_Fix], now: dt.datetime) -> None:
                 quantity=ZERO,
                 unit_cost=ZERO,
                 value=fix.value,
+                receipt_value=fix.receipt or None,
                 variance=fix.variance,
                 corrects_id=fix.corrects if isinstance(fix.corrects, int) else fix.corrects.pk,
                 source_type="stock.move",
@@ -700,7 +823,7 @@ def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
         try:
             if line.reason == Reason.TRANSFER:
                 out = batch.book(key, quantity=-line.quantity, **common)
-                batch.book(
+                batch.transfer_in[id(out)] = batch.book(
                     keys[(line.item.pk, line.to_warehouse.pk)],
                     quantity=line.quantity,
                     value=-out.value,
@@ -711,6 +834,9 @@ def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
             if line.quantity > 0 and unit_cost is None:
                 unit_cost = _current_cost(line.item, key.state)
                 _check_cost(unit_cost)
+            if unit_cost is not None:
+                # Unit costs keep six places: the receipt is valued at what the ledger stores.
+                unit_cost = unit_cost.quantize(UNIT_COST, rounding=ROUND_HALF_UP)
             batch.book(key, quantity=line.quantity, unit_cost=unit_cost, **common)
         except NegativeStockError as exc:
             message = _lazy_text(
@@ -729,6 +855,53 @@ def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
             ) from exc
     batch.write(now)
     return batch.rows
+
+
+@transaction.atomic
+def stock_standard_cost_revalue(
+    *, item: Item, old_cost: Decimal, actor=None, **_signal
+) -> list[StockMove]:
+    """Revalue a standard-cost item's stock on hand at its new standard cost, now.
+
+    ``item`` carries the new standard cost (saved); ``old_cost`` is the one it replaces. Every
+    warehouse that has held the item gets a ``cost_change`` row (quantity 0, the old and the new
+    standard, the value its stock moved by) — also at nothing on hand, so that a move backdated
+    before the change is valued at the standard of its time — and the differences post one
+    entry, dated today: inventory against the price-difference account (1404 材料成本差异).
+    Items at an actual cost are not revalued. Receives ``item_standard_cost_changed``.
+    """
+    if item.costing_method != CostingMethod.STANDARD:
+        return []
+    now = timezone.now()
+    _load_categories([item])
+    pairs = set(StockBalance.objects.filter(item_id=item.pk).values_list("item_id", "warehouse_id"))
+    if not pairs:
+        return []
+    balances = _locked_balances(pairs)
+    warehouses = Warehouse.objects.in_bulk([warehouse_id for _item, warehouse_id in pairs])
+    keys = {
+        pair: _Key(
+            item=item,
+            warehouse=warehouses[pair[1]],
+            balance=balance,
+            state=_state(balance),
+            last=balance.last_moved_at,
+        )
+        for pair, balance in balances.items()
+    }
+    batch = _Batch(keys, actor)
+    source = Source(type="masterdata.item", id=str(item.pk))
+    for n, (_pair, key) in enumerate(sorted(keys.items()), start=1):
+        row = batch.book(key, n=n, quantity=ZERO, unit_cost=item.standard_cost,
+                         reason=Reason.COST_CHANGE, moved_at=now, source=source)  # fmt: skip
+        row.unit_cost, row.receipt_unit_cost = old_cost, item.standard_cost
+    batch.write(now)
+    return batch.rows
+
+
+def revalue_on_standard_cost_change(sender, *, item: Item, old_cost: Decimal, **kwargs) -> None:
+    """Receiver of ``item_standard_cost_changed`` (connected in ``StockConfig.ready``)."""
+    stock_standard_cost_revalue(item=item, old_cost=old_cost)
 
 
 @transaction.atomic

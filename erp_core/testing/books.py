@@ -1,5 +1,6 @@
 """The seeded books as every module's tests get them: the ``books`` fixture (and
-``books_flushable`` for transactional tests), and ``seed_books`` for tests that seed by hand.
+``books_flushable`` for transactional tests), ``seed_books`` for tests that seed by hand, and
+``assert_books_reconcile`` for tests that book and check.
 
 Registered by the root ``conftest.py`` (``pytest_plugins``), so any test may ask for ``books``.
 """
@@ -18,6 +19,26 @@ from erp_core.ledger.testing import purge_books
 
 # The day the dated tests of the ledgers and billing are set on (entries, invoices, aging).
 BOOKS_DAY = dt.date(2026, 3, 15)
+
+
+def assert_books_reconcile() -> None:
+    """The books agree with the stock ledger, to the cent: every posted entry balances, the
+    trial balance is zero, each inventory account equals the stock it holds (invariant 2), and
+    each stock balance equals the sum of its ledger rows.
+
+    These are ``manage.py reconcile``'s own checks, which round every database sum to the cent
+    (SQLite sums decimals in floating point: 0.239999999999997 is 0.24); the failure lists the
+    breaches.
+    """
+    from erp_core.ledger.reconcile import check_posted_entries_balance, check_trial_balance_zero
+    from erp_core.stock.reconcile import STOCK_CHECKS
+
+    breaches = [
+        breach
+        for check in (check_posted_entries_balance, check_trial_balance_zero, *STOCK_CHECKS)
+        for breach in check()
+    ]
+    assert not breaches, "\n".join(str(breach) for breach in breaches)
 
 
 def seed_books() -> None:

@@ -14,8 +14,13 @@ Rounding rules (money to the cent, ROUND_HALF_UP; unit costs to 6 places):
 Negative stock, where a warehouse allows it: an issue beyond what is on hand is valued at the
 current unit cost (average, oldest layer, standard; the last known cost when nothing is on hand)
 and the balance goes negative at that cost. The next receipt first covers the shortfall: the
-balance is set to what the remaining quantity is worth at the receipt's cost, and the
-difference is booked on that receipt as ``revaluation`` (for standard items the variance covers it).
+balance is set to what the remaining quantity is worth at the receipt's cost (nothing when the
+receipt covers it exactly; while still short, the rest keeps the value it was issued at), and
+the difference is booked on that receipt as ``revaluation`` (for standard items the variance
+covers it).
+
+A standard-cost change revalues a standard item's stock on hand at once: the difference is the
+change's ``revaluation``; later moves are valued at the new standard.
 """
 
 import enum
@@ -67,7 +72,10 @@ class Move:
 
     ``quantity`` is positive for a receipt and negative for an issue. A receipt carries what it
     cost: its ``unit_cost``, or its exact ``value`` (a transfer in takes the value that left the
-    other warehouse to the cent). An issue carries neither: the method values it.
+    other warehouse to the cent), or both (a receipt replayed: its cost to the cent as booked
+    and the unit cost it was given). An issue carries neither: the method values it. A move of
+    quantity zero with a ``unit_cost`` is a standard-cost change: a standard item's stock on
+    hand is revalued at the new cost (its ``revaluation``), and later moves are valued at it.
     """
 
     id: int
@@ -131,7 +139,11 @@ def _receive(
     standard_cost: Decimal,
 ) -> _Step:
     if value_given is not None and value_given >= 0:
-        actual, cost = value_given, unit_cost(value_given, quantity)
+        # A receipt booked at a unit cost is replayed with both: its cost to the cent as booked,
+        # and the unit cost it was given (not one derived back from the rounded value).
+        actual = value_given
+        given = cost_given is not None and cost_given >= 0
+        cost = cost_given if given else unit_cost(value_given, quantity)
     elif cost_given is not None and cost_given >= 0:
         actual, cost = money(quantity * cost_given), cost_given
     else:
@@ -145,8 +157,16 @@ def _receive(
         variance = actual - value
     elif on_hand < 0:
         # Covering a shortfall: what remains is worth the receipt's cost.
+        # Covered: what remains is worth the receipt's cost; exactly covered, nothing is left
+        # and nothing of value either. Still short: the rest of the shortfall keeps the value
+        # it was issued at. The covered part's difference is the revaluation.
         value = actual
-        value_after = money(after * cost) if after > 0 else worth + actual
+        if after > 0:
+            value_after = money(after * cost)
+        elif after == 0:
+            value_after = ZERO
+        else:
+            value_after = money(worth * after / on_hand)
         revaluation = value_after - (worth + actual)
         if method is CostingMethod.FIFO and after > 0:
             layers = (Layer(after, value_after),)
@@ -229,6 +249,19 @@ def _take_layers(layers: tuple[Layer, ...], quantity: Decimal) -> tuple[Decimal,
     return taken, tuple(left)
 
 
+def _restandard(method: CostingMethod, state: _Balance, standard_cost: Decimal) -> _Step:
+    """A standard-cost change: the stock on hand is revalued at the new standard now.
+
+    The whole difference is the move's revaluation (its stock effect; the other side is the
+    variance account). Items at an actual cost are not affected.
+    """
+    on_hand, worth, held, last_unit_cost = state
+    if method is not CostingMethod.STANDARD:
+        return ZERO, ZERO, ZERO, state
+    value_after = money(on_hand * standard_cost)
+    return ZERO, ZERO, value_after - worth, (on_hand, value_after, held, last_unit_cost)
+
+
 def _step(
     method: CostingMethod,
     state: _Balance,
@@ -241,7 +274,9 @@ def _step(
 ) -> _Step:
     on_hand, worth, held, last_unit_cost = state
     if not quantity:
-        raise ValueError(f"Move {move_id} has no quantity.")
+        if cost_given is None or cost_given < 0:
+            raise ValueError(f"Move {move_id} has no quantity.")
+        return _restandard(method, state, cost_given)
     if quantity > 0:
         return _receive(
             method, on_hand, worth, held, move_id, quantity, cost_given, value_given,
@@ -261,7 +296,10 @@ def value_move(
     standard_cost: Decimal = ZERO,
     allow_negative: bool = False,
 ) -> ValuedMove:
-    """Value one move from ``state``: one step of ``value_moves``."""
+    """Value one move from ``state``: one step of ``value_moves``.
+
+    A move of quantity zero with a unit cost is a standard-cost change to that cost.
+    """
     value, variance, revaluation, after = _step(
         CostingMethod(method),
         (state.quantity, state.value, state.layers, state.last_unit_cost),
@@ -326,6 +364,8 @@ class Replay:
             self.method, self._balance, move_id, quantity, cost, value, self.standard_cost,
             self.allow_negative,
         )  # fmt: skip
+        if not quantity and cost is not None:
+            self.standard_cost = cost  # a standard-cost change: later moves at the new one
         return moved + revaluation, variance - revaluation
 
     def value(self, move: Move) -> ValuedMove:
@@ -339,6 +379,8 @@ class Replay:
         )
         state = valued.state
         self._balance = (state.quantity, state.value, state.layers, state.last_unit_cost)
+        if not move.quantity and move.unit_cost is not None:
+            self.standard_cost = move.unit_cost
         return valued
 
 
@@ -368,6 +410,8 @@ def value_moves(
         )
         results.append(valued)
         state = valued.state
+        if not move.quantity and move.unit_cost is not None:
+            standard_cost = move.unit_cost  # a standard-cost change: later moves at the new one
     return results
 
 

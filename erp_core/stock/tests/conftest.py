@@ -43,3 +43,11 @@ def warehouse(db):
 def other_warehouse(db):
     """A second warehouse for transfers."""
     return Warehouse.objects.create(code=f"W{next(_codes):04d}", name="Line side")
+
+
+@pytest.fixture
+def negative_warehouse(db):
+    """A warehouse that allows negative stock (issues before their receipts are booked)."""
+    return Warehouse.objects.create(
+        code=f"W{next(_codes):04d}", name="Consignment", allow_negative_stock=True
+    )

@@ -13,7 +13,7 @@ from erp_core.stock import services
 from erp_core.stock.models import StockBalance, StockMove
 from erp_core.stock.services import MoveLine, Source
 from erp_core.stock.tests.test_properties import _replay
-from erp_core.stock.tests.test_services import assert_books_reconcile
+from erp_core.testing.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db import connections
 from erp_core.ledger.models import JournalEntry
 from erp_core.stock import services
 from erp_core.stock.models import StockBalance, StockMove
-from erp_core.stock.tests.test_services import assert_books_reconcile
+from erp_core.testing.books import assert_books_reconcile
 
 THREADS = 12
 

@@ -22,10 +22,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from erp_core.ledger.models import JournalEntry, JournalLine
+from erp_core.masterdata.services import item_update
 from erp_core.stock import services
 from erp_core.stock.models import StockBalance, StockMove
-from erp_core.stock.tests.test_services import assert_books_reconcile
-from erp_core.valuation import Move, value_moves
+from erp_core.testing.books import assert_books_reconcile
+from erp_core.valuation import Move, Replay
 
 pytestmark = pytest.mark.django_db
 
@@ -46,21 +47,8 @@ steps = st.lists(
 
 
 def _replay(item, warehouse) -> tuple[D, D]:
-    """The balance a fresh valuation of the full history (in date order) gives."""
-    rows = StockMove.objects.filter(item=item, warehouse=warehouse).exclude(reason="revaluation")
-    moves = [
-        Move(row.pk, row.quantity, value=row.receipt_value)
-        for row in rows.order_by("moved_at", "pk")
-    ]
-    if not moves:
-        return D(0), D(0)
-    state = value_moves(
-        method=item.costing_method,
-        moves=moves,
-        standard_cost=item.standard_cost,
-        allow_negative=warehouse.allow_negative_stock,
-    )[-1].state
-    return state.quantity, state.value
+    """The balance a fresh valuation of the item's full history (in date order) gives here."""
+    return _fresh_valuation(item).get(warehouse.pk, (D(0), D(0)))
 
 
 @pytest.mark.parametrize("method", ["moving_average", "fifo", "standard"])
@@ -206,5 +194,128 @@ def test_random_batches_keep_the_books_and_equal_the_same_moves_booked_one_by_on
                 .annotate(n=Count("id"))
             )
             assert all(row["n"] == 1 for row in per_account)
+            assert_books_reconcile()
+        transaction.set_rollback(True)
+
+
+# --- The wider walk -----------------------------------------------------------------------------
+#
+# Every kind of move in three warehouses (the third allows negative stock), in both directions,
+# with fractional quantities, backdated up to 20 hours, and (for every method) standard-cost
+# changes. After every step each balance equals the sum of its rows and a fresh valuation of the
+# item's whole history, and the books reconcile. The number of examples comes from the profile:
+# a few by default; ``HYPOTHESIS_PROFILE=thorough HYPOTHESIS_MAX_EXAMPLES=5000`` for the deep
+# run (docs/stock.md, "Property tests").
+
+fractions = st.decimals(min_value="0.001", max_value="40", places=3)
+places = st.integers(min_value=0, max_value=2)
+walk_step = st.one_of(
+    st.tuples(st.just("receipt"), fractions, costs, places, places, hours_ago),
+    st.tuples(st.just("output"), fractions, costs, places, places, hours_ago),
+    st.tuples(st.just("gain"), fractions, st.none() | costs, places, places, hours_ago),
+    st.tuples(st.just("loss"), fractions, st.none(), places, places, hours_ago),
+    st.tuples(st.just("issue"), fractions, st.none(), places, places, hours_ago),
+    st.tuples(st.just("shipment"), fractions, st.none(), places, places, hours_ago),
+    st.tuples(st.just("consumption"), fractions, st.none(), places, places, hours_ago),
+    st.tuples(st.just("transfer"), fractions, st.none(), places, places, hours_ago),
+    st.tuples(st.just("restandard"), st.none(), costs, places, places, hours_ago),
+)
+walks = st.lists(walk_step, min_size=1, max_size=12)
+_REASONS = {
+    "receipt": "receipt", "output": "production_output", "gain": "adjustment",
+    "loss": "adjustment", "issue": "issue", "shipment": "shipment",
+    "consumption": "production_consumption",
+}  # fmt: skip
+
+
+def _fresh_valuation(item) -> dict[int, tuple[D, D]]:
+    """Each warehouse's balance by a fresh valuation of the item's whole history, all
+    warehouses walked together in booking order: a transfer's incoming leg takes in what its
+    outgoing leg is worth now, a standard-cost change revalues at its time."""
+    rows = (
+        StockMove.objects.filter(item=item)
+        .exclude(reason="revaluation")
+        .select_related("warehouse")
+        .order_by("moved_at", "pk")
+    )
+    changes = StockMove.objects.filter(item=item, reason="cost_change").order_by("moved_at", "pk")
+    first_change = {}
+    for change in changes:
+        first_change.setdefault(change.warehouse_id, change.unit_cost)
+    replays: dict[int, Replay] = {}
+    left: dict[int, D] = {}  # what each transfer's outgoing leg is worth now, by its pk
+    for row in rows:  # a transfer's incoming leg is booked right after its outgoing leg
+        replay = replays.get(row.warehouse_id)
+        if replay is None:
+            replay = replays[row.warehouse_id] = Replay(
+                method=item.costing_method,
+                standard_cost=first_change.get(row.warehouse_id, item.standard_cost),
+                allow_negative=row.warehouse.allow_negative_stock,
+            )
+        if row.transfer_from_id is not None:
+            move = Move(row.pk, row.quantity, value=-left[row.transfer_from_id])
+        elif row.reason == "cost_change":
+            move = Move(row.pk, D(0), row.receipt_unit_cost)
+        elif row.quantity > 0:
+            move = Move(row.pk, row.quantity, row.receipt_unit_cost, row.receipt_value)
+        else:
+            move = Move(row.pk, row.quantity)
+        valued = replay.value(move)
+        if row.reason == "transfer" and row.quantity < 0:
+            left[row.pk] = valued.value
+    return {pk: (r.state.quantity, r.state.value) for pk, r in replays.items()}
+
+
+@pytest.mark.parametrize("method", ["moving_average", "fifo", "standard"])
+@settings(
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(plan=walks)
+def test_the_wider_walk_keeps_every_balance_a_fresh_valuation_and_the_books_reconciled(
+    books, make_item, warehouse, other_warehouse, negative_warehouse, method, plan
+):
+    with transaction.atomic():
+        item = make_item(method, standard_cost="7.5")
+        places = [warehouse, other_warehouse, negative_warehouse]
+        now = timezone.now()
+        opening = now - dt.timedelta(days=1)
+        for place in places:  # every warehouse holds the item before any cost change
+            services.stock_receipt(item=item, warehouse=place, quantity=D("2.5"),
+                                   unit_cost=D("7"), moved_at=opening)  # fmt: skip
+        for n, (kind, quantity, cost, at, to, hours) in enumerate(plan):
+            moved_at = now - dt.timedelta(hours=hours, seconds=len(plan) - n)
+            where = places[at]
+            try:
+                with transaction.atomic():
+                    if kind == "restandard":
+                        item = item_update(item=item, standard_cost=cost)
+                    elif kind == "transfer":
+                        if to == at:
+                            continue
+                        services.stock_transfer(item=item, from_warehouse=where,
+                                                to_warehouse=places[to], quantity=quantity,
+                                                moved_at=moved_at)  # fmt: skip
+                    else:
+                        signed = quantity if kind in ("receipt", "output", "gain") else -quantity
+                        services.stock_moves_book(lines=[services.MoveLine(
+                            item=item, warehouse=where, quantity=signed, reason=_REASONS[kind],
+                            unit_cost=cost, moved_at=moved_at,
+                        )])  # fmt: skip
+            except ValidationError:
+                pass  # refused (not enough on hand at its time): nothing written
+            fresh = _fresh_valuation(item)
+            for place in places:
+                balance = StockBalance.objects.get(item=item, warehouse=place)
+                rows = StockMove.objects.filter(item=item, warehouse=place)
+                totals = rows.aggregate(quantity=Sum("quantity"), value=Sum("value"))
+                quantity_sum = D(str(totals["quantity"] or 0)).quantize(D("0.000001"))
+                value_sum = D(str(totals["value"] or 0)).quantize(D("0.01"))
+                assert (balance.quantity, balance.value) == (quantity_sum, value_sum)
+                assert (balance.quantity, balance.value) == fresh[place.pk], place.code
+                if not place.allow_negative_stock:
+                    assert balance.quantity >= 0
+                if balance.quantity == 0:
+                    assert balance.value == 0
             assert_books_reconcile()
         transaction.set_rollback(True)

@@ -13,6 +13,7 @@ from erp_core.ledger.selectors import posting_accounts
 from erp_core.stock import services
 from erp_core.stock.models import StockBalance, StockMove
 from erp_core.stock.selectors import stock_valuation_total
+from erp_core.testing.books import assert_books_reconcile
 
 pytestmark = pytest.mark.django_db
 
@@ -31,14 +32,6 @@ def inventory_gl_balance() -> D:
         account_id__in=accounts, entry__status=JournalEntry.Status.POSTED
     ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
     return (totals["debit"] or D(0)) - (totals["credit"] or D(0))
-
-
-def assert_books_reconcile() -> None:
-    """Invariants 2 and 3: inventory accounts equal the valuation; every entry balances."""
-    assert inventory_gl_balance() == stock_valuation_total()
-    for entry in JournalEntry.objects.filter(status=JournalEntry.Status.POSTED):
-        totals = entry.lines.aggregate(debit=Sum("debit"), credit=Sum("credit"))
-        assert totals["debit"] == totals["credit"], entry
 
 
 def test_receipt_and_issue_at_moving_average_post_their_entries(books, make_item, warehouse):

@@ -80,9 +80,75 @@ def test_negative_stock_where_allowed_is_settled_by_the_next_receipt():
     assert receipt.revaluation == D("-3.00")  # the shortfall was booked at 2, it cost 3
 
 
+@pytest.mark.parametrize("method", ["moving_average", "fifo"])
+def test_a_receipt_that_exactly_covers_a_shortfall_leaves_no_value(method):
+    """+1 @ 1, ship 2, +1 @ 2: nothing on hand, nothing of value; the settled unit cost 1 more."""
+    valued = _run(method, [("1", "1"), ("-2", None), ("1", "2")], allow_negative=True)
+    receipt = valued[-1]
+    assert (receipt.state.quantity, receipt.state.value) == (0, 0)
+    assert receipt.value == D("2.00")
+    assert receipt.revaluation == D("-1.00")
+    assert stock_effect(receipt) == (D("1.00"), D("1.00"))  # 1.00 of it settles the shortfall
+
+
+@pytest.mark.parametrize("method", list(CostingMethod))
+def test_an_issue_backdated_before_a_tiny_receipt_leaves_no_cent(method):
+    """Issue 0.005, then receive 0.005 @ 1.00 (0.01 to the cent): nothing left, not 0.01."""
+    valued = _run(method, [("-0.005", None), ("0.005", "1")], allow_negative=True)
+    assert (valued[-1].state.quantity, valued[-1].state.value) == (0, 0)
+
+
+def test_a_partly_covered_shortfall_keeps_the_rest_at_its_issued_value():
+    valued = _run("moving_average", [("1", "1"), ("-5", None), ("3", "0.335")], allow_negative=True)
+    receipt = valued[-1]
+    assert receipt.state.quantity == -1
+    assert receipt.state.value == D("-1.00")  # the one still short, at the 1.00 it went out at
+    assert receipt.revaluation == D("1.99")  # 3 went out at 3.00 and cost 1.01
+    assert receipt.state.last_unit_cost == D("0.335")
+
+
+def test_a_replayed_receipt_keeps_its_given_unit_cost():
+    """Replayed with its value to the cent and its unit cost, a receipt values later issues at
+    the cost it was given (0.335), not one derived back from the rounded value (1.01 ÷ 3)."""
+    booked = _run("moving_average", [("1", "1"), ("-5", None), ("3", "0.335"), ("-100", None)],
+                  allow_negative=True)  # fmt: skip
+    replayed = value_moves(
+        method="moving_average",
+        moves=[
+            Move(0, D("1"), D("1"), D("1.00")),
+            Move(1, D("-5")),
+            Move(2, D("3"), D("0.335"), D("1.01")),
+            Move(3, D("-100")),
+        ],
+        allow_negative=True,
+    )
+    assert booked[-1].state == replayed[-1].state
+    assert booked[-1].value == D("-33.50")
+
+
+def test_a_standard_cost_change_revalues_the_stock_on_hand_at_once():
+    """10 on hand at 10.00; the standard becomes 5.00: the stock is revalued by −50.00 then,
+    and one unit shipped after costs 5.00, not 55.00."""
+    valued = value_moves(
+        method="standard",
+        moves=[Move(1, D("10"), D("10")), Move(2, D("0"), D("5")), Move(3, D("-1"))],
+        standard_cost=D("10"),
+    )
+    change, issue = valued[1], valued[2]
+    assert stock_effect(change) == (D("-50.00"), D("50.00"))
+    assert change.state.value == D("50.00")
+    assert issue.value == D("-5.00")
+    # Items at an actual cost are not touched by it.
+    valued = value_moves(
+        method="moving_average", moves=[Move(1, D("10"), D("10")), Move(2, D("0"), D("5"))]
+    )
+    assert stock_effect(valued[1]) == (0, 0)
+    assert valued[1].state.value == D("100.00")
+
+
 def test_a_zero_quantity_or_a_receipt_without_cost_is_refused():
     with pytest.raises(ValueError, match="no quantity"):
-        _run("fifo", [("0", "1")])
+        _run("fifo", [("0", None)])
     with pytest.raises(ValueError, match="unit cost or value"):
         _run("fifo", [("1", None)])
 
