@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from erp_core.tests.factories import UserFactory
-from tests.wms_outbound_kit import Site
+from tests.wms.outbound_kit import Site
 from wms.models import Allocation, Quant
 from wms.services import outbound as svc
 

@@ -570,7 +570,21 @@ EXPECTED_MENU = (
         ),
     ),
     ("mes", "mes.access_mes", ()),
-    ("wms", "wms.access_wms", ()),
+    (
+        "wms",
+        "wms.access_wms",
+        (
+            ("wms:dashboard", "wms.access_wms", "Warehouse"),
+            ("wms:stock-list", "wms.access_wms", "Warehouse"),
+            ("wms:scan-menu", "wms.access_wms", "Warehouse"),
+            ("wms:task-list", "wms.access_wms", "Warehouse"),
+            ("wms:receipt-list", "wms.access_wms", "Warehouse"),
+            ("wms:count-list", "wms.access_wms", "Warehouse"),
+            ("wms:lot-list", "wms.access_wms", "Warehouse"),
+            ("wms:bin-list", "wms.access_wms", "Layout"),
+            ("wms:zone-list", "wms.access_wms", "Layout"),
+        ),
+    ),
     ("crm", "crm.access_crm", ()),
     ("integration", "erp_core.access_integration", (("integration:event-log", "", ""),)),
 )
@@ -648,6 +662,8 @@ EXPECTED_WORKLIST = (
         {"status": "draft"},
     ),
     ("finance", "billing.view_invoice", "Customer invoices past due", "billing:ar-aging", {}),
+    ("wms", "wms.access_wms", "Warehouse tasks to do", "wms:task-list", {}),
+    ("wms", "wms.access_wms", "Receipts to receive", "wms:receipt-list", {"status": "draft"}),
 )
 
 

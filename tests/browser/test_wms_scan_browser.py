@@ -18,7 +18,7 @@ from erp_core.tests.factories import (
     UserFactory,
     WarehouseFactory,
 )
-from tests.wms_outbound_kit import Site
+from tests.wms.outbound_kit import Site
 from wms.models import Bin, Quant
 from wms.services import outbound
 from wms.services.stock import quant_add
