@@ -71,6 +71,17 @@ def _scan(page, code: str, result: str) -> str:
     return page.inner_text("[data-testid=scan-message]")
 
 
+def _wait_for_colour(page, rgb: str) -> None:
+    """Wait until the answer's status block is drawn in ``rgb`` (htmx settles the new panel
+    a moment after it is swapped in)."""
+    page.wait_for_function(
+        "rgb => [...document.querySelectorAll('#scan-panel:not([data-answered]) .zt-scan-status')]"
+        ".some(el => getComputedStyle(el).backgroundColor === rgb)",
+        arg=rgb,
+        timeout=5000,
+    )
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_move_by_keyboard_only_on_a_360_pixel_screen(live_server, handheld):
     roles_sync()  # the transactional flush removed the role groups
@@ -91,8 +102,7 @@ def test_a_move_by_keyboard_only_on_a_360_pixel_screen(live_server, handheld):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360  # nothing off-screen
 
     assert "BIN-NOPE" in _scan(page, "BIN-NOPE", "error")
-    colour = page.eval_on_selector(".zt-scan-status", "el => getComputedStyle(el).backgroundColor")
-    assert colour == "rgb(220, 53, 69)"  # the red block
+    _wait_for_colour(page, "rgb(220, 53, 69)")  # the red block
     assert page.input_value("#scan-input") == ""
 
     _scan(page, "BIN-A-01", "ok")
@@ -105,8 +115,7 @@ def test_a_move_by_keyboard_only_on_a_360_pixel_screen(live_server, handheld):
     page.screenshot(path=str(SCREENSHOTS / "zhongtai-wms-scan-move.png"), full_page=True)
     message = _scan(page, "BIN-A-02", "done")
     assert "A-01" in message and "A-02" in message
-    colour = page.eval_on_selector(".zt-scan-status", "el => getComputedStyle(el).backgroundColor")
-    assert colour == "rgb(25, 135, 84)"  # the green block
+    _wait_for_colour(page, "rgb(25, 135, 84)")  # the green block
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.screenshot(path=str(SCREENSHOTS / "zhongtai-wms-scan-done.png"), full_page=True)
 
