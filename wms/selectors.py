@@ -74,10 +74,8 @@ def item_by_barcode(barcode: str) -> Item | None:
     code = (barcode or "").strip()
     if not code:
         return None
-    return (
-        Item.objects.filter(barcode=code).order_by("pk").first()
-        or Item.objects.filter(code=code).first()
-    )
+    items = Item.objects.select_related("unit")
+    return items.filter(barcode=code).order_by("pk").first() or items.filter(code=code).first()
 
 
 def lot_list() -> QuerySet[Lot]:

@@ -24,6 +24,9 @@ from wms.models import (
 )
 from wms.models import Count as StockCount
 
+# The scan screens' look-ups are the ones the services use.
+from wms.selectors import bin_by_barcode, item_by_barcode  # noqa: F401
+
 ZERO = Decimal("0")
 _QTY = DecimalField(max_digits=18, decimal_places=6)
 LIST_LIMIT = 20
@@ -308,25 +311,6 @@ def move_task_list(*, kind: str = "", status: str = MoveTask.Status.OPEN) -> Que
 
 
 # --- scans -------------------------------------------------------------------------------------
-
-
-def bin_by_barcode(barcode: str) -> Bin | None:
-    """The bin a scanned barcode names (its barcode), or None."""
-    code = (barcode or "").strip()
-    if not code:
-        return None
-    return Bin.objects.select_related("warehouse", "zone").filter(barcode=code).first()
-
-
-def item_by_barcode(barcode: str) -> Item | None:
-    """The item a scan names: its barcode, else its code; or None."""
-    code = (barcode or "").strip()
-    if not code:
-        return None
-    return (
-        Item.objects.select_related("unit").filter(barcode=code).order_by("pk").first()
-        or Item.objects.select_related("unit").filter(code=code).first()
-    )
 
 
 def lot_by_number(*, item: Item, number: str) -> Lot | None:

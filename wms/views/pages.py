@@ -1,7 +1,7 @@
 """The WMS pages: the warehouse dashboard, the stock browser, and the lists and details of
 zones, bins, lots, expected receipts, counts and open tasks."""
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -10,11 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
+from common.errors import DomainError
 from common.htmx import wants_partial
+from erp_core.documents.views import error_text
 from erp_core.models import Warehouse
 from wms import selectors_ui as selectors
 from wms.forms import BinForm, ZoneForm
 from wms.models import Bin, Count, ExpectedReceipt, Lot, MoveTask, Zone
+from wms.services.layout import layout_save
 from wms.views.kit import int_param, paginate, wms_required
 
 EXPIRY_DAYS = 30
@@ -138,10 +141,19 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 
 
 def _save_form(request: HttpRequest, form, *, title: str, cancel: str, done: str):
+    """Save a zone or bin form through ``layout_save`` (its rules, one transaction); a refusal
+    is shown on the form."""
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            obj = form.save()
-        return redirect(done.format(pk=obj.pk) if "{pk}" in done else done)
+        try:
+            obj = layout_save(
+                model=form._meta.model,
+                data=form.cleaned_data,
+                instance=form.instance if form.instance.pk else None,
+            )
+        except (ValidationError, DomainError) as exc:
+            form.add_error(None, error_text(exc))
+        else:
+            return redirect(done.format(pk=obj.pk) if "{pk}" in done else done)
     context = {
         "form": form,
         "title": title,
