@@ -66,8 +66,9 @@ def test_an_item_is_found_by_its_pinyin_initials_and_saved_on_the_order(
     page.fill("input[name='lines-0-unit_price']", "5.5")
     assert page.input_value("input[name='lines-0-quantity']") == "100"
     page.screenshot(path="/tmp/zhongtai-search-select.png", full_page=True)
-    page.click("main form button[type=submit]:has-text('Save')")
-    page.wait_for_selector(".alert-success")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]:has-text('Save')")
+    assert page.locator(".alert-success").count() == 1, page.inner_text("main")
 
     order = PurchaseOrder.objects.get()
     assert order.lines.get().item == steel

@@ -46,7 +46,8 @@ def browser_page(monkeypatch):
         )
         context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 800})
         page = context.new_page()
-        page.set_default_timeout(10_000)
+        # A page answers within a second alone; the whole suite on two cores can make it ten.
+        page.set_default_timeout(30_000)
         try:
             yield page
         finally:
