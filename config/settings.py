@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "erp_core.sales.apps.SalesConfig",
     "erp_core.purchasing.apps.PurchasingConfig",
     "erp_core.production.apps.ProductionConfig",
+    "erp_core.planning.apps.PlanningConfig",
+    "erp_core.scheduling.apps.SchedulingConfig",
     "erp_core.billing.apps.BillingConfig",
     "erp_core.portal.apps.PortalConfig",
     *(app for app in _FRONT_APPS if app.split(".")[0] in ZHONGTAI_MODULES),

@@ -1,4 +1,4 @@
-"""MES models."""
+"""The module-level permission of MES."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
