@@ -166,8 +166,14 @@ output_reported = declare(
 )
 machine_state_changed = declare(
     "mes.machine_state_changed",
-    fields={"machine_id": "int", "work_center_id": "int", "state": "str", "changed_at": "datetime"},
-    description="A machine went up, down, or into setup.",
+    fields={
+        "machine_id": "int",
+        "work_center_id": "int",
+        "state": "str",
+        "changed_at": "datetime",
+        "reason?": "str",
+    },
+    description="A machine went up, down, or into setup (reason: why it stopped, when known).",
 )
 
 # --- WMS --------------------------------------------------------------------------------------
