@@ -31,7 +31,7 @@ def test_a_batch_is_recorded_and_counters_become_deltas(device, machine):
                 counter("c2", ago(20), 150, 3),
                 state("s1", ago(25), "running"),
             ]
-        },  # fmt: skip
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -153,20 +153,25 @@ def test_a_device_cannot_post_for_another_machine(device, machine, other_machine
 
 def test_a_bad_event_in_a_batch_is_named_and_nothing_is_written(device, machine):
     client = device_client(device)
+    now = ago(1).isoformat()
+
+    def raw(event_id: str, kind: str, **fields) -> dict:
+        return {"event_id": event_id, "machine": "M1", "kind": kind, "occurred_at": now, **fields}
+
     bad = [
-        ({"event_id": "x", "machine": "M1", "kind": "counter", "occurred_at": ago(1).isoformat(), "good": 1.5}, "x"),
-        ({"event_id": "y", "machine": "M1", "kind": "state", "occurred_at": ago(1).isoformat(), "state": "on"}, "y"),
-        ({"event_id": "z", "machine": "M1", "kind": "state", "occurred_at": "yesterday", "state": "down"}, "z"),
-        ({"event_id": "w", "machine": "M1", "kind": "state", "occurred_at": "2026-01-01T10:00:00", "state": "down"}, "w"),
+        (raw("x", "counter", good=1.5), "x"),
+        (raw("y", "state", state="on"), "y"),
+        (raw("z", "state", state="down", occurred_at="yesterday"), "z"),
+        (raw("w", "state", state="down", occurred_at="2026-01-01T10:00:00"), "w"),
         (state("v", ago(-60), "down"), "v"),
         (state("u", ago(5), "running", "breakdown"), "u"),
         (counter("t", ago(5), -1), "t"),
         (counter("r", ago(5), 10**13), "r"),
         (counter("q", ago(5), 1, item="NO-SUCH-ITEM"), "q"),
-        ({"event_id": "", "machine": "M1", "kind": "alarm", "occurred_at": ago(1).isoformat()}, "-"),
-        ({"event_id": "p", "machine": "M1", "kind": "alarm", "occurred_at": ago(1).isoformat()}, "p"),
+        (raw("", "alarm"), "-"),
+        (raw("p", "alarm"), "p"),
         ("not an object", "-"),
-    ]  # fmt: skip
+    ]
     for event, named in bad:
         response = client.post(URL, [state("ok", ago(10), "running"), event], format="json")
         assert response.status_code == 400, (event, response.content)
