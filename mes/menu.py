@@ -1,11 +1,40 @@
-"""MES's card on the menu and home page (registered by its app; no screens or counts yet)."""
+"""MES's card on the menu and home page, its links and its waiting work (registered by its app)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from erp_core.registry import Module
+from erp_core.registry import Entry, Module, WorkItem
+from mes.models import Downtime, Machine
 
 MODULE = Module(
     "mes", _("MES"), "mes.access_mes", _("Machines, work orders and shop-floor reports."), order=30
 )
-ENTRIES: tuple = ()
-WORK: tuple = ()
+_MACHINES = _("Machines")
+
+# Machines and their data (the shop-floor board, machines, downtime, OEE).
+MACHINE_ENTRIES: tuple = (
+    Entry(_("Shop-floor board"), "mes:board", "mes.view_machine", _MACHINES),
+    Entry(_("Machines"), "mes:machine-list", "mes.view_machine", _MACHINES),
+    Entry(_("Downtime"), "mes:downtime-list", "mes.view_downtime", _MACHINES),
+    Entry(_("OEE"), "mes:oee", "mes.view_machine", _MACHINES),
+)
+ENTRIES: tuple = (*MACHINE_ENTRIES,)
+
+MACHINE_WORK: tuple = (
+    WorkItem(
+        "mes",
+        "mes.view_machine",
+        _("Machines down"),
+        lambda: Machine.objects.filter(is_active=True, state=Machine.State.DOWN),
+        "mes:machine-list",
+        {"state": "down"},
+    ),
+    WorkItem(
+        "mes",
+        "mes.change_downtime",
+        _("Stops without a reason"),
+        lambda: Downtime.objects.filter(reason=""),
+        "mes:downtime-list",
+        {"reason": "none"},
+    ),
+)
+WORK: tuple = (*MACHINE_WORK,)

@@ -111,6 +111,16 @@ class Figures:
         self.cycle_known = self.cycle_known and other.cycle_known
 
     @property
+    def planned_hours(self) -> Decimal:
+        """Planned time in hours."""
+        return (self.planned / 3600).quantize(Decimal("0.01"))
+
+    @property
+    def run_hours(self) -> Decimal:
+        """Run time in hours."""
+        return (self.run / 3600).quantize(Decimal("0.01"))
+
+    @property
     def output(self) -> int:
         """Good plus scrap."""
         return self.good + self.scrap

@@ -181,7 +181,10 @@ def _day(request: Request, name: str, default: date) -> date:
     value = request.query_params.get(name)
     if not value:
         return default
-    day = parse_date(value) if len(value) <= 10 else None
+    try:
+        day = parse_date(value) if len(value) <= 10 else None
+    except ValueError:
+        day = None
     if day is None:
         raise ValidationError({name: _("Give a date as YYYY-MM-DD.")})
     return day

@@ -235,6 +235,7 @@ def machine_events_record(*, device: MachineDevice, events: list[Any]) -> BatchR
                 alarm_text=event["alarm_text"],
             )
         )
+    appended = _deltas_when_appended(rows)
     try:
         with transaction.atomic():
             MachineEvent.objects.bulk_create(rows)
@@ -251,11 +252,49 @@ def machine_events_record(*, device: MachineDevice, events: list[Any]) -> BatchR
             earliest[key] = row.occurred_at
     for (machine_id, kind), since in sorted(earliest.items(), key=lambda pair: pair[0]):
         if kind == Kind.COUNTER:
-            counters_rederive(machine_id=machine_id, since=since)
+            if machine_id not in appended:
+                counters_rederive(machine_id=machine_id, since=since)
         elif kind == Kind.STATE and downtime_rederive(machine=locked[machine_id], since=since):
             result.state_changes.append(machine_id)
     MachineDevice.objects.filter(pk=device.pk).update(last_seen_at=now)
     return result
+
+
+def _deltas_when_appended(rows: list[MachineEvent]) -> set[int]:
+    """Set the deltas of new counter readings that all come after a machine's last stored one
+    (the usual case: a device posts in order), saving the re-derivation; returns those
+    machines' ids. One query per machine with new readings."""
+    readings: dict[int, list[MachineEvent]] = {}
+    for row in rows:
+        if row.kind == Kind.COUNTER:
+            readings.setdefault(row.machine_id, []).append(row)
+    appended = set()
+    for machine_id, new in readings.items():
+        new.sort(key=lambda row: row.occurred_at)
+        last = (
+            MachineEvent.objects.filter(machine_id=machine_id, kind=Kind.COUNTER)
+            .order_by("-occurred_at", "-id")
+            .values("occurred_at", "good", "scrap")
+            .first()
+        )
+        if last is not None and last["occurred_at"] >= new[0].occurred_at:
+            continue
+        last_good = last["good"] if last else None
+        last_scrap = last["scrap"] if last else None
+        for row in new:
+            row.good_delta = _delta(row.good, last_good)
+            row.scrap_delta = _delta(row.scrap, last_scrap)
+            last_good, last_scrap = row.good, row.scrap
+        appended.add(machine_id)
+    return appended
+
+
+def _delta(value: int, last: int | None) -> int:
+    """What a counter counted since its last reading: none for the first reading, the whole
+    value after a reset (a reading below the last)."""
+    if last is None:
+        return 0
+    return value if value < last else value - last
 
 
 def counters_rederive(*, machine_id: int, since: datetime) -> int:
@@ -277,14 +316,7 @@ def counters_rederive(*, machine_id: int, since: datetime) -> int:
     last_scrap = previous["scrap"] if previous else None
     changed = []
     for row in tail:
-        good = (
-            0 if last_good is None else (row.good if row.good < last_good else row.good - last_good)
-        )
-        scrap = (
-            0
-            if last_scrap is None
-            else (row.scrap if row.scrap < last_scrap else row.scrap - last_scrap)
-        )
+        good, scrap = _delta(row.good, last_good), _delta(row.scrap, last_scrap)
         if (good, scrap) != (row.good_delta, row.scrap_delta):
             row.good_delta, row.scrap_delta = good, scrap
             changed.append(row)
