@@ -309,7 +309,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"PartnerKindEnum": "erp_core.models.Partner.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerKindEnum": "erp_core.models.Partner.Kind",
+        # MES's machine data, by value and label (MES may be switched off: no import path).
+        "DowntimeReasonEnum": [
+            ("breakdown", "Breakdown"),
+            ("changeover", "Changeover"),
+            ("material_shortage", "Material shortage"),
+            ("no_operator", "No operator"),
+            ("planned_maintenance", "Planned maintenance"),
+        ],
+        "MachineEventKindEnum": [
+            ("state", "State change"),
+            ("counter", "Counter"),
+            ("alarm", "Alarm"),
+        ],
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.strip_database_integer_bounds",

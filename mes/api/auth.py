@@ -4,6 +4,7 @@ A device sends ``Authorization: Device <token>``; its token is not a user's, and
 but ``POST /api/v1/mes/machine-events/``.
 """
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
@@ -83,3 +84,19 @@ class DeviceRateThrottle(SimpleRateThrottle):
         if not isinstance(request.user, DeviceIdentity):
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.device.pk}
+
+
+class DeviceTokenScheme(OpenApiAuthenticationExtension):
+    """The device token in the OpenAPI schema."""
+
+    target_class = "mes.api.auth.DeviceTokenAuthentication"
+    name = "DeviceToken"
+
+    def get_security_definition(self, auto_schema) -> dict:
+        """``Authorization: Device <token>``."""
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "A machine device's token: `Device mdv_…` (issued in the admin).",
+        }

@@ -38,7 +38,7 @@ class MachineWriteSerializer(AnswersWithReadSerializer, _ModelSerializer):
     class Meta:
         model = Machine
         fields = ("work_center", "code", "name", "is_active", "ideal_cycle_seconds")
-        extra_kwargs = {"code": {"validators": []}}
+        extra_kwargs: dict[str, dict] = {"code": {"validators": []}}
 
 
 class MachineCycleTimeSerializer(_ModelSerializer):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,7 +20,7 @@ from erp_core.models import User
 from mes import selectors
 from mes.api import serializers as s
 from mes.api.auth import DeviceRateThrottle, DeviceTokenAuthentication, IsDevice
-from mes.models import Downtime, Machine
+from mes.models import Downtime, Machine, MachineDevice
 from mes.services.downtime import downtime_reason_correct
 from mes.services.machine_events import machine_events_record
 from mes.services.machines import cycle_time_delete, cycle_time_set, machine_save
@@ -127,7 +128,7 @@ class MachineEventViewSet(
             201: s.MachineEventBatchResultSerializer,
             200: s.MachineEventBatchResultSerializer,
         },
-        auth=[{"DeviceToken": []}],
+        auth=[{"DeviceToken": []}],  # type: ignore[list-item]
     )
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Record one event or a batch posted by a device."""
@@ -138,7 +139,10 @@ class MachineEventViewSet(
             events = [body]
         else:
             events = body
-        result = machine_events_record(device=request.auth, events=events)
+        device = request.auth
+        if not isinstance(device, MachineDevice):
+            raise NotAuthenticated
+        result = machine_events_record(device=device, events=events)
         data = s.MachineEventBatchResultSerializer(result).data
         return Response(
             data, status=status.HTTP_201_CREATED if result.accepted else status.HTTP_200_OK

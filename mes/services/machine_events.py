@@ -289,10 +289,10 @@ def _deltas_when_appended(rows: list[MachineEvent]) -> set[int]:
     return appended
 
 
-def _delta(value: int, last: int | None) -> int:
+def _delta(value: int | None, last: int | None) -> int:
     """What a counter counted since its last reading: none for the first reading, the whole
     value after a reset (a reading below the last)."""
-    if last is None:
+    if last is None or value is None:
         return 0
     return value if value < last else value - last
 

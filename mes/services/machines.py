@@ -73,7 +73,10 @@ def machine_save(*, data: dict[str, Any], instance: Machine | None = None) -> Ma
     default cycle time or active flag. A code already used is refused."""
     cleaned = _clean(data, instance)
     code = cleaned.get("code", instance.code if instance else "")
-    if Machine.objects.filter(code=code).exclude(pk=instance.pk if instance else None).exists():
+    others = Machine.objects.filter(code=code)
+    if instance is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
         raise ValidationError({"code": _("A machine with this code exists already.")})
     creating = instance is None
     machine = instance or Machine(state=Machine.State.IDLE, state_since=timezone.now())
