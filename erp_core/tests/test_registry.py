@@ -701,7 +701,13 @@ EXPECTED_WORKLIST = (
     ),
     ("finance", "billing.view_invoice", "Customer invoices past due", "billing:ar-aging", {}),
     ("mes", "mes.view_machine", "Machines down", "mes:machine-list", {"state": "down"}),
-    ("mes", "mes.change_downtime", "Stops without a reason", "mes:downtime-list", {"reason": "none"}),
+    (
+        "mes",
+        "mes.change_downtime",
+        "Stops without a reason",
+        "mes:downtime-list",
+        {"reason": "none"},
+    ),
     ("wms", "wms.access_wms", "Warehouse tasks to do", "wms:task-list", {}),
     ("wms", "wms.access_wms", "Receipts to receive", "wms:receipt-list", {"status": "draft"}),
 )
