@@ -157,6 +157,7 @@ def oee_rows(
     start = min(s.start for s in spans)
     end = min(max(s.end for s in spans), now)
     ids = [m.pk for m in machines]
+    by_id = {m.pk: m for m in machines}
     state_events = MachineEvent.objects.filter(kind=Kind.STATE)
     at_start = dict(
         Machine.objects.filter(pk__in=ids)
@@ -176,29 +177,39 @@ def oee_rows(
         .values_list("machine_id", "occurred_at", "state")
     ):
         changes[machine_id].append((at, state))
-    # Each counter reading falls in one shift of its machine: a CASE numbers the shifts.
+    # Each counter reading falls in one shift of its machine's work center: a CASE numbers the
+    # work centers' shifts (machines of a work center share its calendar), the rows are summed
+    # per shift × machine × item.
     index: list[tuple[int, Shift]] = []
+    center_shifts: dict[tuple[int, datetime], int] = {}
     whens = []
-    for machine_id, shifts in windows.items():
-        for shift in shifts:
+    for machine in machines:
+        for shift in windows[machine.pk]:
             if shift.start >= now:
                 continue
-            whens.append(
-                When(
-                    machine_id=machine_id,
-                    occurred_at__gte=shift.start,
-                    occurred_at__lt=shift.end,
-                    then=Value(len(index)),
+            key = (machine.work_center_id, shift.start)
+            if key not in center_shifts:
+                center_shifts[key] = len(whens)
+                whens.append(
+                    When(
+                        machine__work_center_id=machine.work_center_id,
+                        occurred_at__gte=shift.start,
+                        occurred_at__lt=shift.end,
+                        then=Value(len(whens)),
+                    )
                 )
-            )
-            index.append((machine_id, shift))
+            index.append((machine.pk, shift))
+    position = {
+        (machine_id, center_shifts[(by_id[machine_id].work_center_id, shift.start)]): n
+        for n, (machine_id, shift) in enumerate(index)
+    }
     sums = (
         MachineEvent.objects.filter(
             kind=Kind.COUNTER, machine_id__in=ids, occurred_at__gte=start, occurred_at__lt=end
         )
         .annotate(window=Case(*whens, default=Value(-1), output_field=IntegerField()))
         .exclude(window=-1)
-        .values("window", "item_id")
+        .values("window", "machine_id", "item_id")
         .annotate(good=Sum("good_delta"), scrap=Sum("scrap_delta"))
         .order_by()
     )
@@ -208,7 +219,7 @@ def oee_rows(
             machine_id__in=ids
         ).values_list("machine_id", "item_id", "seconds_per_unit")
     }
-    by_machine = {m.pk: m for m in machines}
+    by_machine = by_id
     figures: dict[int, Figures] = {}
     for n, (machine_id, shift) in enumerate(index):
         shift_end = min(shift.end, now)
@@ -222,8 +233,8 @@ def oee_rows(
             ),
         )
     for row in sums:
-        n = row["window"]
-        machine_id = index[n][0]
+        machine_id = row["machine_id"]
+        n = position[(machine_id, row["window"])]
         fig = figures[n]
         good, scrap = row["good"] or 0, row["scrap"] or 0
         fig.good += good
