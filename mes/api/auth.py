@@ -4,6 +4,7 @@ A device sends ``Authorization: Device <token>``; its token is not a user's, and
 but ``POST /api/v1/mes/machine-events/``.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
@@ -46,14 +47,14 @@ class DeviceTokenAuthentication(BaseAuthentication):
         if not header or header[0].lower() != KEYWORD.lower().encode():
             return None
         if len(header) != 2:
-            raise exceptions.AuthenticationFailed("Give the device token after 'Device'.")
+            raise exceptions.AuthenticationFailed(_("Give the device token after 'Device'."))
         try:
             token = header[1].decode()
         except UnicodeError as exc:
-            raise exceptions.AuthenticationFailed("The device token is not valid.") from exc
+            raise exceptions.AuthenticationFailed(_("The device token is not valid.")) from exc
         device = device_authenticate(token)
         if device is None:
-            raise exceptions.AuthenticationFailed("The device token is not valid or is revoked.")
+            raise exceptions.AuthenticationFailed(_("The device token is not valid or is revoked."))
         return DeviceIdentity(device), device
 
     def authenticate_header(self, request) -> str:
