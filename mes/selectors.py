@@ -182,7 +182,7 @@ def oee_rows(
     # per shift × machine × item.
     index: list[tuple[int, Shift]] = []
     center_shifts: dict[tuple[int, datetime], int] = {}
-    whens = []
+    whens: list[When] = []
     for machine in machines:
         for shift in windows[machine.pk]:
             if shift.start >= now:
@@ -258,13 +258,13 @@ def oee_rows(
     else:
         days: dict[tuple[int, date], OEERow] = {}
         for n, (machine_id, shift) in enumerate(index):
-            key = (machine_id, shift.day)
-            if key not in days:
-                days[key] = OEERow(
+            day_key = (machine_id, shift.day)
+            if day_key not in days:
+                days[day_key] = OEERow(
                     by_machine[machine_id], shift.day, None, shift.start, shift.end, Figures()
                 )
-            days[key].end = min(shift.end, now)
-            days[key].figures.add(figures[n])
+            days[day_key].end = min(shift.end, now)
+            days[day_key].figures.add(figures[n])
         rows = list(days.values())
     rows.sort(key=lambda r: (r.machine.code, r.day, r.shift or 0))
     return rows
