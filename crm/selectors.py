@@ -319,7 +319,7 @@ def sales_dashboard(*, user: User | None) -> Dashboard:
         opportunity_list(user=user)
         .filter(stage__is_active=True)
         .values("stage_id", "stage__name", "stage__position", "stage__outcome")
-        .annotate(count=Count("pk"), amount=Sum("amount"), weighted=Sum(weighted))
+        .annotate(count=Count("pk"), total=Sum("amount"), weighted_total=Sum(weighted))
         .order_by("stage__position")
     )
     open_rows = [r for r in by_stage if r["stage__outcome"] == Stage.Outcome.OPEN]
@@ -333,15 +333,15 @@ def sales_dashboard(*, user: User | None) -> Dashboard:
             {
                 "name": r["stage__name"],
                 "count": r["count"],
-                "amount": r["amount"] or ZERO,
-                "weighted": (r["weighted"] or ZERO).quantize(Decimal("0.01")),
+                "amount": r["total"] or ZERO,
+                "weighted": (r["weighted_total"] or ZERO).quantize(Decimal("0.01")),
             }
             for r in by_stage
         ],
-        weighted_forecast=sum(((r["weighted"] or ZERO) for r in open_rows), ZERO).quantize(
+        weighted_forecast=sum(((r["weighted_total"] or ZERO) for r in open_rows), ZERO).quantize(
             Decimal("0.01")
         ),
-        pipeline_amount=sum(((r["amount"] or ZERO) for r in open_rows), ZERO),
+        pipeline_amount=sum(((r["total"] or ZERO) for r in open_rows), ZERO),
         won=won,
         lost=lost,
         win_rate=rate,
