@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "erp_core.tasks.purge_idempotency_records",
         "schedule": timedelta(hours=1),
     },
+    **(
+        {"crm-run-dunning": {"task": "crm.tasks.run_dunning", "schedule": timedelta(hours=24)}}
+        if "crm" in ZHONGTAI_MODULES
+        else {}
+    ),
 }
 
 ZHONGTAI_BUS = {
