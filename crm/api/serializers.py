@@ -78,7 +78,7 @@ class _Staff(serializers.PrimaryKeyRelatedField):
 # --- Accounts, contacts, leads ----------------------------------------------------------------
 
 
-class AccountSerializer(ModelSerializer):
+class CustomerAccountSerializer(ModelSerializer):
     """An account with its owner and ERP customer."""
 
     owner_name = serializers.CharField(source="owner.username", read_only=True, default=None)
@@ -103,10 +103,10 @@ class AccountSerializer(ModelSerializer):
         read_only_fields = fields
 
 
-class AccountWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
+class CustomerAccountWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     """Input to open or change an account."""
 
-    read_serializer = AccountSerializer
+    read_serializer = CustomerAccountSerializer
 
     name = serializers.CharField(max_length=200)
     owner = _Staff()

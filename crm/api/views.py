@@ -69,8 +69,8 @@ class _CRMViewSet(
 class AccountViewSet(_CRMViewSet):
     """Accounts: a salesperson's own, or all with ``crm.view_all_accounts``."""
 
-    read_serializer = s.AccountSerializer
-    write_serializer = s.AccountWriteSerializer
+    read_serializer = s.CustomerAccountSerializer
+    write_serializer = s.CustomerAccountWriteSerializer
     queryset = selectors.account_list()
     filterset_fields = ("owner", "partner")
     search_fields = ("name", "tax_id", "phone", "email")
