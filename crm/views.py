@@ -96,7 +96,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
 # --- Accounts -----------------------------------------------------------------------------------
 
 
-@crm_required()
+@crm_required("crm.view_account")
 def account_list(request: HttpRequest) -> HttpResponse:
     """Accounts the user may see, searched; ``?format=xlsx`` exports them."""
     rows = selectors.account_list(user=request.user, search=_q(request))
@@ -146,7 +146,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("New account"), cancel=reverse("crm:account-list"))
 
 
-@crm_required()
+@crm_required("crm.view_account")
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer 360 page: deals, quotes, ERP orders, invoices, tickets, activities and one
     timeline of them."""
@@ -161,7 +161,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Leads --------------------------------------------------------------------------------------
 
 
-@crm_required()
+@crm_required("crm.view_lead")
 def lead_list(request: HttpRequest) -> HttpResponse:
     """Leads by status and search; ``?format=xlsx`` exports them."""
     status = request.GET.get("status", "")
@@ -265,7 +265,7 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Pipeline -----------------------------------------------------------------------------------
 
 
-@crm_required()
+@crm_required("crm.view_opportunity")
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     """The kanban board: drag a card to another stage to move the deal."""
     return render(
@@ -290,7 +290,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@crm_required()
+@crm_required("crm.view_opportunity")
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     """Deals as a list; ``?format=xlsx`` exports them."""
     rows = selectors.opportunity_list(user=request.user, search=_q(request))
@@ -345,7 +345,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
 # --- Quotes -------------------------------------------------------------------------------------
 
 
-@crm_required()
+@crm_required("crm.view_quote")
 def quote_list(request: HttpRequest) -> HttpResponse:
     """Quotes with their status and ERP order; ``?format=xlsx`` exports them."""
     rows = list(selectors.quote_list(user=request.user, search=_q(request))[:1000])
@@ -410,7 +410,7 @@ def _quote(request: HttpRequest, pk: int) -> Quote:
     return get_object_or_404(selectors.quote_detail_list(user=request.user), pk=pk)
 
 
-@crm_required()
+@crm_required("crm.view_quote")
 def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A quote, its lines with promised dates, its steps and the ERP order once made."""
     quote = _quote(request, pk)
@@ -445,7 +445,7 @@ def quote_step(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     return redirect("crm:quote-detail", pk=quote.pk)
 
 
-@crm_required()
+@crm_required("crm.view_quote")
 def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The quote as a PDF in its print language (Chinese or English)."""
     quote = _quote(request, pk)
@@ -497,7 +497,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target)
 
 
-@crm_required()
+@crm_required("crm.view_ticket")
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Tickets, SLA due first, overdue flagged; ``?overdue=1`` only those; xlsx export."""
     overdue = request.GET.get("overdue") == "1"
