@@ -222,6 +222,12 @@ class DuplicateSerializer(serializers.Serializer):
     matched = serializers.ListField(child=serializers.CharField())
 
 
+class DuplicatesSerializer(serializers.Serializer):
+    """The look-alikes found (empty when none)."""
+
+    duplicates = DuplicateSerializer(many=True)
+
+
 class LeadConvertInputSerializer(serializers.Serializer):
     """How to convert a lead: into a new account, or into ``account`` (the same company)."""
 

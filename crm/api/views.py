@@ -150,14 +150,12 @@ class LeadViewSet(_CRMViewSet):
         result = accounts.lead_convert(lead=lead, actor=request.user, **data)
         return self._answer(result.lead)
 
-    @extend_schema(
-        request=s.DuplicateCheckInputSerializer, responses=s.DuplicateSerializer(many=True)
-    )
+    @extend_schema(request=s.DuplicateCheckInputSerializer, responses=s.DuplicatesSerializer)
     @action(detail=False, methods=["post"])
     def duplicates(self, request: Request) -> Response:
         """Open leads and accounts that look like the company given (nothing is written)."""
         found = accounts.duplicates_of(**self._input(request))
-        return Response(s.DuplicateSerializer(found, many=True).data)
+        return Response(s.DuplicatesSerializer({"duplicates": found}).data)
 
 
 class StageViewSet(_CRMViewSet):

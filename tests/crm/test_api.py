@@ -220,7 +220,7 @@ def test_a_duplicate_lead_is_409_and_the_check_lists_it():
     assert_error_body(response, 409, "duplicate")
     assert Lead.objects.count() == 1
     found = client.post(f"{URL}leads/duplicates/", {"company": "acme co., ltd."}, format="json")
-    assert found.status_code == 200 and found.json()[0]["matched"] == ["company"]
+    assert found.status_code == 200 and found.json()["duplicates"][0]["matched"] == ["company"]
     assert_error_body(client.post(f"{URL}leads/duplicates/", {}, format="json"), 400)
 
 
