@@ -218,18 +218,22 @@ def promise_to_pay_create(
 def promised_dates_slipped(*, event_id: str, slipped: list) -> int:
     """Give each slipped sales order's account owner a task (once per event and order).
 
-    ``slipped``: sales order ids, or dicts with ``sales_order_id`` and the new date
-    (``promised_date`` or ``new_date``). Returns the number of tasks made.
+    ``slipped``: sales order ids, or dicts per slipped line with ``sales_order_id`` and the new
+    date (``expected_date``, as the scheduler sends it beside the old ``promised_date``; else
+    ``new_date`` or ``promised_date``). An order with several slipped lines gets one task with
+    its latest date. Returns the number of tasks made.
     """
     rows: dict[int, str] = {}
     for entry in slipped:
         if isinstance(entry, dict):
             order_id = entry.get("sales_order_id") or entry.get("id")
-            new_date = entry.get("promised_date") or entry.get("new_date") or ""
+            new_date = (
+                entry.get("expected_date") or entry.get("new_date") or entry.get("promised_date")
+            )
         else:
             order_id, new_date = entry, ""
         if isinstance(order_id, int):
-            rows[order_id] = str(new_date)
+            rows[order_id] = max(rows.get(order_id, ""), str(new_date or ""))
     if not rows:
         return 0
     orders = sales_order_list().filter(pk__in=list(rows)).select_related("customer")

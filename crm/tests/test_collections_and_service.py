@@ -116,7 +116,22 @@ def test_a_slipped_promised_date_gives_the_owner_a_task_once(account, customer, 
         topics.schedule_changed,
         {
             "operations": [],
-            "slipped_sales_orders": [{"sales_order_id": order.pk, "promised_date": "2099-01-02"}],
+            "slipped_sales_orders": [
+                {
+                    "sales_order_id": order.pk,
+                    "sales_order_line_id": 1,
+                    "item_id": 1,
+                    "promised_date": "2098-12-20",
+                    "expected_date": "2099-01-02",
+                },
+                {
+                    "sales_order_id": order.pk,
+                    "sales_order_line_id": 2,
+                    "item_id": 1,
+                    "promised_date": "2098-12-20",
+                    "expected_date": "2098-12-28",
+                },
+            ],
         },
     )
     deliver_all()
