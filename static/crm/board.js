@@ -8,10 +8,23 @@
     try { return JSON.parse(headers)["X-CSRFToken"]; } catch (e) { return ""; }
   }
 
+  function money(value) {
+    return value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
+
   function sums(column) {
     var cards = column.querySelectorAll("[data-card]");
     var counter = column.querySelector("[data-count]");
+    var amount = 0, weighted = 0;
+    cards.forEach(function (card) {
+      var value = Number(card.dataset.amount || 0);
+      amount += value;
+      weighted += value * Number(card.dataset.probabilityValue || 0) / 100;
+    });
     if (counter) counter.textContent = cards.length;
+    var a = column.querySelector("[data-sum-amount]"), w = column.querySelector("[data-sum-weighted]");
+    if (a) a.textContent = money(amount);
+    if (w) w.textContent = money(weighted);
   }
 
   function init() {
@@ -47,6 +60,8 @@
             card.dataset.savedStage = res.d.stage;
             var p = card.querySelector("[data-probability]");
             if (p) p.textContent = res.d.probability;
+            card.dataset.probabilityValue = res.d.probability;
+            sums(column);
           })
           .catch(function (err) {
             from.querySelector("[data-cards]").appendChild(card);

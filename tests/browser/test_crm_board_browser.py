@@ -71,6 +71,11 @@ def test_a_card_dragged_to_another_stage_moves_the_deal(live_server, page):
     assert moved.value.status == 200
     page.wait_for_selector(f"[data-testid=stage-{stages[2].pk}] {card}")
     assert page.inner_text(f"{card} [data-probability]") == "50.00"
+    column = f"[data-testid=stage-{stages[2].pk}]"
+    page.wait_for_function(
+        f"document.querySelector('{column} [data-sum-weighted]').textContent == '5,000.00'"
+    )
+    assert page.inner_text(f"[data-testid=stage-{stages[0].pk}] [data-sum-amount]") == "0.00"
     deal.refresh_from_db()
     assert deal.stage == stages[2]
     assert deal.probability == Decimal("50.00")
