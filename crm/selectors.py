@@ -22,6 +22,7 @@ from django.db.models import (
     Sum,
 )
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from crm.models import (
     Account,
@@ -38,7 +39,7 @@ from crm.models import (
 )
 from crm.services.common import sees_all
 from erp_core.models import User
-from erp_core.sales.selectors import sales_order_list, sales_orders_for_quotes
+from erp_core.sales.selectors import delivery_list, sales_order_list, sales_orders_for_quotes
 
 ZERO = Decimal("0.00")
 
@@ -352,6 +353,19 @@ def sales_dashboard(*, user: User | None) -> Dashboard:
     )
 
 
+#: What each kind of timeline entry is called on the page.
+TIMELINE_KINDS = {
+    "opportunity": pgettext_lazy("timeline", "Opportunity"),
+    "quote": pgettext_lazy("timeline", "Quote"),
+    "accepted": pgettext_lazy("timeline", "Quote accepted"),
+    "order": pgettext_lazy("timeline", "Sales order"),
+    "delivery": pgettext_lazy("timeline", "Delivery"),
+    "ticket": pgettext_lazy("timeline", "Service ticket"),
+    "activity": pgettext_lazy("timeline", "Activity"),
+    "invoice": pgettext_lazy("timeline", "Invoice"),
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     """One event in a customer's history."""
@@ -362,6 +376,11 @@ class TimelineEntry:
     detail: str
     url: str = ""
 
+    @property
+    def label(self) -> str:
+        """The kind, worded in the reader's language."""
+        return str(TIMELINE_KINDS.get(self.kind, self.kind))
+
 
 def _at(day: dt.date | dt.datetime) -> dt.datetime:
     if isinstance(day, dt.datetime):
@@ -370,14 +389,15 @@ def _at(day: dt.date | dt.datetime) -> dt.datetime:
 
 
 def customer_360(*, user: User | None, account: Account) -> dict:
-    """Everything about one customer: deals, quotes, ERP orders with their promised dates and
+    """Everything about one customer: deals, quotes, ERP orders with their promised dates,
     deliveries, open invoices and balance, tickets, activities — and one timeline of them."""
     opportunities = list(opportunity_list(user=None).filter(account=account))
     quotes = list(quote_list(user=None).filter(account=account))
     orders_by_quote = quote_sales_orders(quotes)
-    orders = []
+    orders, deliveries = [], []
     if account.partner_id:
         orders = list(sales_order_list(customer=account.partner_id)[:50])
+        deliveries = list(delivery_list(customer=account.partner_id)[:50])
     tickets = list(ticket_list(user=None).filter(account=account))
     activities = list(
         Activity.objects.select_related("owner")
@@ -406,6 +426,8 @@ def customer_360(*, user: User | None, account: Account) -> dict:
                 str(so.promised_date or ""),
             )
         )
+    for d in deliveries:
+        timeline.append(TimelineEntry(_at(d.date), "delivery", d.number, d.sales_order.number))
     for t in tickets:
         timeline.append(TimelineEntry(t.opened_at, "ticket", t.number, t.subject))
     for a in activities:
@@ -420,6 +442,7 @@ def customer_360(*, user: User | None, account: Account) -> dict:
         "quotes": quotes,
         "orders_by_quote": orders_by_quote,
         "orders": orders,
+        "deliveries": deliveries,
         "tickets": tickets,
         "activities": activities,
         "receivables": receivables,

@@ -171,3 +171,13 @@ def test_a_file_that_is_not_excel_is_refused(client, seller):
     response = client.post(reverse("crm:import"), {"kind": "accounts", "file": upload})
     assert response.status_code == 400
     assert not Account.objects.exists()
+
+
+def test_the_customer_360_page_shows_one_timeline_in_the_readers_language(client, world):
+    url = reverse("crm:account-detail", args=[world["account"].pk])
+    page = client.get(url).content.decode()
+    timeline = page[page.index('data-testid="timeline"') :]
+    assert world["quote"].number in timeline and "异响" in timeline and "框架协议" in timeline
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    timeline = page[page.index('data-testid="timeline"') :]
+    assert "报价单" in timeline and "服务工单" in timeline
