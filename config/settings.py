@@ -238,6 +238,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "erp_core.tasks.purge_idempotency_records",
         "schedule": timedelta(hours=1),
     },
+    **(
+        {"crm-run-dunning": {"task": "crm.tasks.run_dunning", "schedule": timedelta(hours=24)}}
+        if "crm" in ZHONGTAI_MODULES
+        else {}
+    ),
 }
 
 ZHONGTAI_BUS = {
@@ -323,6 +328,13 @@ SPECTACULAR_SETTINGS = {
             ("state", "State change"),
             ("counter", "Counter"),
             ("alarm", "Alarm"),
+        ],
+        "ActivityKindEnum": [
+            ("call", "Call"),
+            ("meeting", "Meeting"),
+            ("visit", "Visit"),
+            ("task", "Task"),
+            ("note", "Note"),
         ],
     },
     "POSTPROCESSING_HOOKS": [

@@ -46,7 +46,7 @@ urlpatterns = [
     path("integration/", include("integration.urls")),
     *(
         path(f"{m}/", include(f"{m}.urls"))
-        for m in ("mes", "wms")
+        for m in ("mes", "wms", "crm")
         if m in settings.ZHONGTAI_MODULES
     ),
     path("accounts/", include("django.contrib.auth.urls")),

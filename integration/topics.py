@@ -54,6 +54,18 @@ quote_accepted = declare(
     description="A customer accepted a quote; the ERP creates the confirmed sales order.",
 )
 
+account_opened = declare(
+    "crm.account_opened",
+    fields={
+        "account_id": "int",
+        "name": "str",
+        "tax_id?": "str",
+        "email?": "str",
+        "phone?": "str",
+    },
+    description="Sales opened an account with no ERP customer; the ERP registers the customer.",
+)
+
 # --- ERP --------------------------------------------------------------------------------------
 sales_order_confirmed = declare(
     "erp.sales_order_confirmed",
@@ -98,6 +110,11 @@ schedule_changed = declare(
     "erp.schedule_changed",
     fields={"operations": "list", "slipped_sales_orders?": "list"},
     description="The finite-capacity schedule moved operations; promised dates may have slipped.",
+)
+customer_registered = declare(
+    "erp.customer_registered",
+    fields={"partner_id": "int", "crm_account_id": "int"},
+    description="The ERP registered the customer partner of a CRM account; CRM binds the two.",
 )
 purchase_order_placed = declare(
     "erp.purchase_order_placed",

@@ -1,8 +1,13 @@
-"""Receivers of other modules' topics for sales: CRM's accepted quotes, WMS's shipments."""
+"""Receivers of other modules' topics for sales: CRM's accepted quotes and new accounts,
+WMS's shipments."""
 
 import datetime as dt
 
-from erp_core.sales.services import delivery_from_shipment, sales_order_from_quote
+from erp_core.sales.services import (
+    customer_from_crm_account,
+    delivery_from_shipment,
+    sales_order_from_quote,
+)
 from integration import topics
 from integration.models import Event
 from integration.receivers import on
@@ -40,4 +45,17 @@ def shipment_to_delivery(event: Event) -> None:
         sales_order_id=payload["sales_order_id"],
         lines=payload["lines"],
         shipped_at=event.occurred_at,
+    )
+
+
+@on(topics.account_opened, name="sales.customer_from_crm_account")
+def customer_from_account(event: Event) -> None:
+    """A CRM account without an ERP customer gets one registered (or bound by its tax id)."""
+    payload = event.payload
+    customer_from_crm_account(
+        account_id=payload["account_id"],
+        name=payload["name"],
+        tax_id=payload.get("tax_id") or "",
+        email=payload.get("email") or "",
+        phone=payload.get("phone") or "",
     )

@@ -164,6 +164,12 @@ def sales_order_get(*, pk: int) -> SalesOrder:
     return order
 
 
+def sales_orders_for_quotes(quote_ids: list[int]) -> dict[int, SalesOrder]:
+    """The sales order made from each CRM quote id that has one (one query for them all)."""
+    orders = SalesOrder.objects.filter(crm_quote_id__in=quote_ids).order_by("pk")
+    return {order.crm_quote_id: order for order in orders}
+
+
 def sales_order_is_delivered(order: SalesOrder) -> bool:
     """A confirmed order with nothing left open on any line (delivered or closed short)."""
     lines = list(order.lines.all())

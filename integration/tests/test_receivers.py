@@ -35,7 +35,11 @@ ordered_happened = TOPICS.get("probe.ordered_happened") or declare(
 # Every receiver's name is the key of the receipts it wrote: renaming one re-applies old events.
 NAMES = {
     "crm.quote_accepted": ["sales.order_from_quote"],
-    "erp.sales_order_confirmed": ["wms.outbound_from_sales_order"],
+    "crm.account_opened": ["sales.customer_from_crm_account"],
+    "erp.customer_registered": ["crm.bind_customer"],
+    "erp.sales_order_confirmed": ["wms.outbound_from_sales_order", "crm.win_opportunity"],
+    "erp.invoice_posted": ["crm.receivable_from_invoice"],
+    "erp.payment_received": ["crm.apply_payment"],
     "erp.sales_order_cancelled": ["wms.outbound_cancelled"],
     "wms.shipment_dispatched": ["sales.delivery_from_shipment", "billing.invoice_from_shipment"],
     "wms.receipt_completed": ["erp_core.purchasing.book_wms_receipt"],

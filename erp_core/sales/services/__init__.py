@@ -9,7 +9,11 @@ from erp_core.sales.services.deliveries import (
     delivery_update,
     delivery_void,
 )
-from erp_core.sales.services.inbound import delivery_from_shipment, sales_order_from_quote
+from erp_core.sales.services.inbound import (
+    customer_from_crm_account,
+    delivery_from_shipment,
+    sales_order_from_quote,
+)
 from erp_core.sales.services.orders import (
     OVERRIDE_PERMISSION,
     sales_order_approve,
@@ -25,6 +29,7 @@ from erp_core.sales.services.prices import price_list_create, price_list_update
 __all__ = [
     "OVERRIDE_PERMISSION",
     "CreditOverrideForbidden",
+    "customer_from_crm_account",
     "delivery_approve",
     "delivery_create",
     "delivery_from_shipment",

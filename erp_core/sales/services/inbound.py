@@ -1,5 +1,6 @@
 """Documents made from other modules' events: an order from CRM's accepted quote, a delivery
-from WMS's dispatched shipment. Both are idempotent on the event's id.
+from WMS's dispatched shipment, a customer partner from CRM's new account. Each is idempotent
+(on the event's id, or on the CRM account the partner was made for).
 """
 
 import datetime as dt
@@ -11,10 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import DomainError, NotFound
+from erp_core.masterdata.services import partner_create
 from erp_core.models import Item, Partner, Warehouse
 from erp_core.sales.models import Delivery, SalesOrder
 from erp_core.sales.services.deliveries import delivery_approve, delivery_create
 from erp_core.sales.services.orders import sales_order_approve, sales_order_create
+from integration import topics
+from integration.bus import publish
 
 logger = logging.getLogger(__name__)
 
@@ -119,3 +123,39 @@ def delivery_from_shipment(
         actor=None,
     )
     return delivery_approve(delivery=delivery, actor=None, moved_at=shipped_at, event_id=event_id)
+
+
+def crm_customer_code(account_id: int) -> str:
+    """The partner code of the customer registered for CRM account ``account_id``."""
+    return f"CRM{account_id:06d}"
+
+
+@transaction.atomic
+def customer_from_crm_account(
+    *, account_id: int, name: str, tax_id: str = "", email: str = "", phone: str = ""
+) -> Partner:
+    """Register the ERP customer of a CRM account (once per account) and tell CRM its id.
+
+    A customer with the same tax id is the same company: it is bound instead of duplicated.
+    """
+    partner = Partner.objects.filter(code=crm_customer_code(account_id)).first()
+    if partner is None and tax_id:
+        partner = (
+            Partner.objects.filter(tax_id=tax_id, kind__in=["customer", "both"])
+            .order_by("pk")
+            .first()
+        )
+    if partner is None:
+        partner = partner_create(
+            code=crm_customer_code(account_id),
+            name=name[:200],
+            kind=Partner.Kind.CUSTOMER,
+            tax_id=tax_id,
+            email=email,
+            phone=phone[:40],
+        )
+    publish(
+        topic=topics.customer_registered,
+        payload={"partner_id": partner.pk, "crm_account_id": account_id},
+    )
+    return partner

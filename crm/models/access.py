@@ -1,4 +1,4 @@
-"""CRM models."""
+"""The module permission of CRM."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

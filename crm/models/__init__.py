@@ -1,0 +1,26 @@
+"""CRM's models, one module per sub-domain."""
+
+from crm.models.access import ModuleAccess
+from crm.models.accounts import Account, Contact, Lead, company_key, phone_key
+from crm.models.collections import PaymentReceipt, PromiseToPay, Receivable
+from crm.models.pipeline import Opportunity, Stage
+from crm.models.quotes import Quote, QuoteLine
+from crm.models.service import Activity, Ticket
+
+__all__ = [
+    "Account",
+    "Activity",
+    "Contact",
+    "Lead",
+    "ModuleAccess",
+    "Opportunity",
+    "PaymentReceipt",
+    "PromiseToPay",
+    "Quote",
+    "QuoteLine",
+    "Receivable",
+    "Stage",
+    "Ticket",
+    "company_key",
+    "phone_key",
+]

@@ -1,0 +1,638 @@
+"""CRM's staff pages: the sales dashboard, my day, accounts with their 360 page, leads (entry
+with de-duplication, conversion), the pipeline as a kanban board and a list, quotes (accept,
+approve, PDF), activities, tickets, collections, and the Excel import and exports."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from common.errors import DomainError
+from crm import selectors
+from crm.forms import (
+    AccountForm,
+    ActivityForm,
+    ConvertForm,
+    ImportForm,
+    LeadForm,
+    OpportunityForm,
+    QuoteForm,
+    TicketForm,
+)
+from crm.models import Lead, Quote, Stage
+from crm.services import accounts, activities, collections, imports, pipeline, quotes
+from erp_core.documents.printing import pdf_response, xlsx_response
+from erp_core.documents.views import error_text, staff_required
+
+CRM = "crm.access_crm"
+PER_PAGE = 50
+
+
+def crm_required(*perms: str) -> Callable:
+    """Signed in with access to CRM (and ``perms``); else 403."""
+    return staff_required(*perms, modules=(CRM,))
+
+
+def _page(request: HttpRequest, rows) -> Page:
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def _q(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:100]
+
+
+def _wants_xlsx(request: HttpRequest) -> bool:
+    return request.GET.get("format") == "xlsx"
+
+
+def _form_errors(form, exc: Exception) -> None:
+    """Put a service's refusal on the form: field errors on their fields, the rest on top."""
+    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error_text(exc))
+
+
+def _form_page(request, form, *, title: str, cancel: str, extra: dict | None = None):
+    return render(
+        request,
+        "crm/form.html",
+        {"form": form, "title": title, "cancel_url": cancel, **(extra or {})},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- Dashboard and my day -----------------------------------------------------------------------
+
+
+@crm_required()
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Pipeline by stage, weighted forecast, win rate, overdue activities, top overdue debts."""
+    data = selectors.sales_dashboard(user=request.user)
+    chart = {
+        "stages": [str(row["name"]) for row in data.stages],
+        "amount": [str(row["amount"]) for row in data.stages],
+        "weighted": [str(row["weighted"]) for row in data.stages],
+        "labels": {"amount": _("Amount"), "weighted": _("Weighted")},
+    }
+    return render(request, "crm/dashboard.html", {"data": data, "chart": chart})
+
+
+@crm_required()
+def my_day(request: HttpRequest) -> HttpResponse:
+    """The signed-in salesperson's overdue, today's and coming activities."""
+    return render(request, "crm/my_day.html", {"day": selectors.my_day(user=request.user)})
+
+
+# --- Accounts -----------------------------------------------------------------------------------
+
+
+@crm_required("crm.view_account")
+def account_list(request: HttpRequest) -> HttpResponse:
+    """Accounts the user may see, searched; ``?format=xlsx`` exports them."""
+    rows = selectors.account_list(user=request.user, search=_q(request))
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="accounts.xlsx",
+            title=_("Accounts"),
+            headers=[
+                _("Name"),
+                _("ERP customer"),
+                _("Owner"),
+                _("Tax id"),
+                _("Phone"),
+                _("E-mail"),
+            ],
+            rows=(
+                [
+                    a.name,
+                    a.partner.code if a.partner else "",
+                    str(a.owner or ""),
+                    a.tax_id,
+                    a.phone,
+                    a.email,
+                ]
+                for a in rows
+            ),
+        )
+    return render(
+        request, "crm/account_list.html", {"page_obj": _page(request, rows), "q": _q(request)}
+    )
+
+
+@crm_required("crm.add_account")
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    """Open an account (the ERP registers its customer)."""
+    form = AccountForm(request.POST or None, initial={"owner": request.user})
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            data["owner"] = data.get("owner") or request.user
+            account = accounts.account_create(**data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("crm:account-detail", pk=account.pk)
+    return _form_page(request, form, title=_("New account"), cancel=reverse("crm:account-list"))
+
+
+@crm_required("crm.view_account")
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer 360 page: deals, quotes, ERP orders, invoices, tickets, activities and one
+    timeline of them."""
+    try:
+        account = selectors.account_get(user=request.user, pk=pk)
+    except selectors.Account.DoesNotExist:
+        raise Http404 from None
+    view = selectors.customer_360(user=request.user, account=account)
+    return render(request, "crm/account_detail.html", {"account": account, **view})
+
+
+# --- Leads --------------------------------------------------------------------------------------
+
+
+@crm_required("crm.view_lead")
+def lead_list(request: HttpRequest) -> HttpResponse:
+    """Leads by status and search; ``?format=xlsx`` exports them."""
+    status = request.GET.get("status", "")
+    status = status if status in Lead.Status.values else ""
+    rows = selectors.lead_list(user=request.user, status=status, search=_q(request))
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="leads.xlsx",
+            title=_("Leads"),
+            headers=[
+                _("Company"),
+                _("Contact"),
+                _("Phone"),
+                _("E-mail"),
+                _("Tax id"),
+                _("Source"),
+                _("Status"),
+                _("Score"),
+                _("Owner"),
+            ],
+            rows=(
+                [
+                    lead.company,
+                    lead.contact_name,
+                    lead.phone,
+                    lead.email,
+                    lead.tax_id,
+                    lead.get_source_display(),
+                    lead.get_status_display(),
+                    lead.score,
+                    str(lead.owner or ""),
+                ]
+                for lead in rows
+            ),
+        )
+    return render(
+        request,
+        "crm/lead_list.html",
+        {
+            "page_obj": _page(request, rows),
+            "q": _q(request),
+            "status": status,
+            "statuses": Lead.Status.choices,
+        },
+    )
+
+
+@crm_required("crm.add_lead")
+@require_http_methods(["GET", "POST"])
+def lead_create(request: HttpRequest) -> HttpResponse:
+    """Enter a lead; one that looks known is shown with its look-alikes, to keep or drop."""
+    form = LeadForm(request.POST or None, initial={"owner": request.user})
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["owner"] = data.get("owner") or request.user
+        try:
+            lead = accounts.lead_create(**data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+            duplicates = accounts.duplicates_of(
+                company=data.get("company", ""),
+                phone=data.get("phone", ""),
+                email=data.get("email", ""),
+                tax_id=data.get("tax_id", ""),
+            )
+        else:
+            messages.success(request, _("Lead %(name)s saved.") % {"name": lead.company})
+            return redirect("crm:lead-list")
+    return _form_page(
+        request,
+        form,
+        title=_("New lead"),
+        cancel=reverse("crm:lead-list"),
+        extra={"duplicates": duplicates},
+    )
+
+
+@crm_required("crm.add_account")
+@require_http_methods(["GET", "POST"])
+def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Convert a lead to an account, a contact and an opportunity."""
+    lead = get_object_or_404(selectors.lead_list(user=request.user), pk=pk)
+    form = ConvertForm(request.POST or None, initial={"opportunity_name": lead.company})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = accounts.lead_convert(lead=lead, actor=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Lead converted."))
+            return redirect("crm:account-detail", pk=result.account.pk)
+    return _form_page(
+        request,
+        form,
+        title=_("Convert %(name)s") % {"name": lead.company},
+        cancel=reverse("crm:lead-list"),
+    )
+
+
+# --- Pipeline -----------------------------------------------------------------------------------
+
+
+@crm_required("crm.view_opportunity")
+def pipeline_board(request: HttpRequest) -> HttpResponse:
+    """The kanban board: drag a card to another stage to move the deal."""
+    return render(
+        request, "crm/pipeline_board.html", {"columns": selectors.pipeline_board(user=request.user)}
+    )
+
+
+@crm_required("crm.change_opportunity")
+@require_POST
+def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a deal to the stage posted (``stage``); answers the card's new state as JSON."""
+    opportunity = get_object_or_404(selectors.opportunity_list(user=request.user), pk=pk)
+    stage = Stage.objects.filter(pk=request.POST.get("stage", "0") or 0, is_active=True).first()
+    if stage is None:
+        return JsonResponse({"detail": _("Unknown stage.")}, status=400)
+    try:
+        moved = pipeline.opportunity_move(opportunity=opportunity, stage=stage)
+    except DomainError as exc:
+        return JsonResponse({"detail": str(exc)}, status=exc.status_code)
+    return JsonResponse(
+        {"id": moved.pk, "stage": moved.stage_id, "probability": str(moved.probability)}
+    )
+
+
+@crm_required("crm.view_opportunity")
+def opportunity_list(request: HttpRequest) -> HttpResponse:
+    """Deals as a list; ``?format=xlsx`` exports them."""
+    rows = selectors.opportunity_list(user=request.user, search=_q(request))
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="opportunities.xlsx",
+            title=_("Opportunities"),
+            headers=[
+                _("Name"),
+                _("Account"),
+                _("Stage"),
+                _("Amount"),
+                _("Probability %"),
+                _("Weighted"),
+                _("Expected close"),
+                _("Owner"),
+            ],
+            rows=(
+                [
+                    o.name,
+                    o.account.name,
+                    o.stage.name,
+                    o.amount,
+                    o.probability,
+                    o.weighted_amount,
+                    o.expected_close,
+                    str(o.owner or ""),
+                ]
+                for o in rows
+            ),
+        )
+    return render(
+        request, "crm/opportunity_list.html", {"page_obj": _page(request, rows), "q": _q(request)}
+    )
+
+
+@crm_required("crm.add_opportunity")
+@require_http_methods(["GET", "POST"])
+def opportunity_create(request: HttpRequest) -> HttpResponse:
+    """Open a deal."""
+    form = OpportunityForm(request.POST or None, accounts=selectors.account_list(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            pipeline.opportunity_create(owner=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("crm:pipeline")
+    return _form_page(request, form, title=_("New opportunity"), cancel=reverse("crm:pipeline"))
+
+
+# --- Quotes -------------------------------------------------------------------------------------
+
+
+@crm_required("crm.view_quote")
+def quote_list(request: HttpRequest) -> HttpResponse:
+    """Quotes with their status and ERP order; ``?format=xlsx`` exports them."""
+    rows = list(selectors.quote_list(user=request.user, search=_q(request))[:1000])
+    orders = selectors.quote_sales_orders(rows)
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="quotes.xlsx",
+            title=_("Quotes"),
+            headers=[
+                _("Number"),
+                _("Account"),
+                _("Date"),
+                _("Valid until"),
+                _("Status"),
+                _("Amount incl. VAT"),
+                _("Sales order"),
+            ],
+            rows=(
+                [
+                    q.number,
+                    q.account.name,
+                    q.date,
+                    q.valid_until,
+                    q.get_status_display(),
+                    q.gross_amount,
+                    orders[q.pk].number if q.pk in orders else "",
+                ]
+                for q in rows
+            ),
+        )
+    page = _page(request, rows)
+    for quote in page.object_list:
+        quote.sales_order = orders.get(quote.pk)
+    return render(request, "crm/quote_list.html", {"page_obj": page, "q": _q(request)})
+
+
+@crm_required("crm.add_quote")
+@require_http_methods(["GET", "POST"])
+def quote_create(request: HttpRequest) -> HttpResponse:
+    """Draft a quote: prices, VAT and a promised date per line come from the ERP."""
+    form = QuoteForm(
+        request.POST or None,
+        accounts=selectors.account_list(user=request.user),
+        initial={"language": translation.get_language() or "zh-hans"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: v
+            for k, v in form.cleaned_data.items()
+            if k in ("account", "valid_until", "requested_date", "language") and v
+        }
+        try:
+            quote = quotes.quote_create(owner=request.user, lines=form.lines(), **data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("crm:quote-detail", pk=quote.pk)
+    return _form_page(request, form, title=_("New quote"), cancel=reverse("crm:quote-list"))
+
+
+def _quote(request: HttpRequest, pk: int) -> Quote:
+    return get_object_or_404(selectors.quote_detail_list(user=request.user), pk=pk)
+
+
+@crm_required("crm.view_quote")
+def quote_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A quote, its lines with promised dates, its steps and the ERP order once made."""
+    quote = _quote(request, pk)
+    order = selectors.quote_sales_orders([quote]).get(quote.pk)
+    return render(
+        request,
+        "crm/quote_detail.html",
+        {
+            "quote": quote,
+            "order": order,
+            "can_approve": request.user.has_perm(quotes.APPROVE_PERMISSION),
+        },
+    )
+
+
+@crm_required("crm.change_quote")
+@require_POST
+def quote_step(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
+    """Accept, approve or reject a quote; a refusal is shown on its page."""
+    quote = _quote(request, pk)
+    steps = {
+        "accept": lambda: quotes.quote_accept(quote=quote, actor=request.user),
+        "approve": lambda: quotes.quote_approve(quote=quote, actor=request.user),
+        "reject": lambda: quotes.quote_reject(quote=quote),
+    }
+    if verb not in steps:
+        raise Http404
+    try:
+        steps[verb]()
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, error_text(exc))
+    return redirect("crm:quote-detail", pk=quote.pk)
+
+
+@crm_required("crm.view_quote")
+def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The quote as a PDF in its print language (Chinese or English)."""
+    quote = _quote(request, pk)
+    language = request.GET.get("lang") or quote.language
+    language = language if language in Quote.Language.values else Quote.Language.CHINESE
+    with translation.override(language):
+        return pdf_response(
+            "crm/quote_print.html",
+            {"quote": quote, "language": language},
+            filename=f"{quote.number}.pdf",
+            request=request,
+        )
+
+
+# --- Activities, tickets, collections -----------------------------------------------------------
+
+
+@crm_required("crm.add_activity")
+@require_http_methods(["GET", "POST"])
+def activity_create(request: HttpRequest) -> HttpResponse:
+    """Log or plan an activity."""
+    form = ActivityForm(
+        request.POST or None,
+        accounts=selectors.account_list(user=request.user),
+        initial={"account": request.GET.get("account")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            activities.activity_create(owner=request.user, **form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("crm:my-day")
+    return _form_page(request, form, title=_("New activity"), cancel=reverse("crm:my-day"))
+
+
+@crm_required("crm.change_activity")
+@require_POST
+def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark an activity done."""
+    activity = get_object_or_404(selectors.activity_list(user=request.user), pk=pk)
+    try:
+        activities.activity_complete(activity=activity)
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("crm:my-day")
+    return redirect(target)
+
+
+@crm_required("crm.view_ticket")
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    """Tickets, SLA due first, overdue flagged; ``?overdue=1`` only those; xlsx export."""
+    overdue = request.GET.get("overdue") == "1"
+    rows = selectors.ticket_list(user=request.user, overdue=overdue, search=_q(request))
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="tickets.xlsx",
+            title=_("Service tickets"),
+            headers=[
+                _("Number"),
+                _("Customer"),
+                _("Subject"),
+                _("Priority"),
+                _("Status"),
+                _("SLA due"),
+                _("Lot or serial"),
+            ],
+            rows=(
+                [
+                    t.number,
+                    t.account.name,
+                    t.subject,
+                    t.get_priority_display(),
+                    t.get_status_display(),
+                    t.sla_due_at,
+                    t.lot_or_serial,
+                ]
+                for t in rows
+            ),
+        )
+    return render(
+        request,
+        "crm/ticket_list.html",
+        {"page_obj": _page(request, rows), "q": _q(request), "overdue": overdue},
+    )
+
+
+@crm_required("crm.add_ticket")
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: HttpRequest) -> HttpResponse:
+    """Open a service ticket."""
+    form = TicketForm(request.POST or None, accounts=selectors.account_list(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        try:
+            activities.ticket_create(**form.cleaned_data)
+        except (ValidationError, DomainError) as exc:
+            _form_errors(form, exc)
+        else:
+            return redirect("crm:ticket-list")
+    return _form_page(
+        request, form, title=_("New service ticket"), cancel=reverse("crm:ticket-list")
+    )
+
+
+@crm_required("crm.change_ticket")
+@require_POST
+def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Resolve a ticket with the resolution posted."""
+    ticket = get_object_or_404(selectors.ticket_list(user=request.user), pk=pk)
+    try:
+        activities.ticket_resolve(ticket=ticket, resolution=request.POST.get("resolution", ""))
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, error_text(exc))
+    return redirect("crm:ticket-list")
+
+
+@crm_required("crm.view_receivable")
+def collections_page(request: HttpRequest) -> HttpResponse:
+    """Overdue receivables per customer with their dunning stage and promises to pay."""
+    return render(
+        request,
+        "crm/collections.html",
+        {
+            "rows": selectors.overdue_by_customer(user=request.user),
+            "promises": selectors.promise_list(user=request.user).filter(status="open")[:100],
+        },
+    )
+
+
+@crm_required("crm.view_all_accounts")
+@require_POST
+def dunning_run(request: HttpRequest) -> HttpResponse:
+    """Run dunning now (it also runs every morning)."""
+    moved = collections.dunning_run()
+    messages.success(
+        request, _("%(count)s invoices moved to a further dunning stage.") % {"count": moved}
+    )
+    return redirect("crm:collections")
+
+
+# --- Import ---------------------------------------------------------------------------------
+
+
+SESSION_KEY = "crm_import"
+
+
+@crm_required("crm.add_lead", "crm.add_account")
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload an Excel file of leads or accounts, see every row's errors, then import."""
+    form = ImportForm(request.POST or None, request.FILES or None)
+    results = None
+    if request.method == "POST" and request.POST.get("confirm"):
+        stored = request.session.pop(SESSION_KEY, None)
+        if stored is None:
+            messages.error(request, _("Upload the file again: the preview has expired."))
+            return redirect("crm:import")
+        results = imports.import_rows(
+            kind=stored["kind"], rows=stored["rows"], owner=request.user, commit=True
+        )
+        done = sum(1 for r in results if r.ok)
+        messages.success(
+            request,
+            _("%(done)s rows imported, %(failed)s refused.")
+            % {"done": done, "failed": len(results) - done},
+        )
+        return redirect("crm:lead-list" if stored["kind"] == "leads" else "crm:account-list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            content = form.cleaned_data["file"].read()
+            rows = imports.read_sheet(kind=form.cleaned_data["kind"], content=content)
+        except DomainError as exc:
+            form.add_error("file", str(exc))
+        else:
+            results = imports.import_rows(
+                kind=form.cleaned_data["kind"], rows=rows, owner=request.user, commit=False
+            )
+            request.session[SESSION_KEY] = {"kind": form.cleaned_data["kind"], "rows": rows}
+    return render(
+        request,
+        "crm/import.html",
+        {
+            "form": form,
+            "results": results,
+            "good": sum(1 for r in results if r.ok) if results else 0,
+        },
+        status=400 if form.errors else 200,
+    )
