@@ -251,7 +251,7 @@ def repair(problem: Problem, previous: Schedule) -> tuple[Schedule, dict[Key, st
             timelines.reserve(old.machine, old.start, old.end)
 
     def order(operation_id: Key) -> tuple[int, int, int]:
-        job, i, _op = index[operation_id]
+        _job, i, _op = index[operation_id]
         old = previous.assignments.get(operation_id)
         return (0 if old else 1, old.start if old else 0, i)
 

@@ -11,6 +11,7 @@ to run through breaks (a 30-hour job on an 8-hour shift calendar would otherwise
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -83,7 +84,7 @@ class Problem:
         if not breaks:
             return float("inf")
         longest = breaks[0][0]
-        for (_s, end), (start, _e) in zip(breaks, breaks[1:], strict=False):
+        for (_s, end), (start, _e) in itertools.pairwise(breaks):
             longest = max(longest, start - end)
         return longest
 
@@ -181,7 +182,7 @@ def check(problem: Problem, schedule: Schedule) -> None:
             )
     for machine, intervals in per_machine.items():
         intervals.sort(key=lambda interval: (interval[0], interval[1]))
-        for (_s, end, first), (start, _e, second) in zip(intervals, intervals[1:], strict=False):
+        for (_s, end, first), (start, _e, second) in itertools.pairwise(intervals):
             if start < end:
                 raise Infeasible(f"Operations {first} and {second} overlap on {machine}.")
 

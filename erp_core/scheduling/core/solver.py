@@ -13,6 +13,7 @@ time limit grows. The answer is never worse than the heuristic's.
 
 from __future__ import annotations
 
+import itertools
 import random
 import time
 from dataclasses import dataclass
@@ -137,8 +138,8 @@ def solve(
         model.add_no_overlap(with_breaks + through)
         if breaks and with_breaks:
             model.add_no_overlap(with_breaks + breaks)
-    for machine, order in (sequences or {}).items():
-        for first, second in zip(order, order[1:], strict=False):
+    for order in (sequences or {}).values():
+        for first, second in itertools.pairwise(order):
             model.add(starts[second] >= ends[first])
     makespan = model.new_int_var(0, horizon, "makespan")
     model.add_max_equality(makespan, job_ends or [model.new_constant(0)])
