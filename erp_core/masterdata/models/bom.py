@@ -160,6 +160,13 @@ class RoutingOperation(models.Model):
         _("setup minutes"), max_digits=12, decimal_places=2, default=Decimal(0)
     )
     run_minutes_per_unit = models.DecimalField(_("run minutes per unit"), **QTY, default=Decimal(0))
+    alternative_work_centers = models.ManyToManyField(
+        WorkCenter,
+        verbose_name=_("alternative work centers"),
+        blank=True,
+        related_name="alternative_operations",
+        help_text=_("Other work centers whose machines may run this operation when scheduling."),
+    )
 
     history = HistoricalRecords()
 

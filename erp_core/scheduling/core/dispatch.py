@@ -49,6 +49,7 @@ class Timelines:
         self.problem = problem
         self.busy: dict[Key, list[tuple[int, int]]] = {}
         self.breaks = {machine: list(b) for machine, b in problem.breaks.items()}
+        self.stops = {machine: list(b) for machine, b in problem.stops.items()}
         self._respects: dict[tuple[Key, Key], bool] = {}
 
     def earliest(self, operation: Operation, machine: Key, ready: int) -> int:
@@ -60,11 +61,14 @@ class Timelines:
             respects = self.problem.respects_breaks(operation, machine)
             self._respects[(operation.id, machine)] = respects
         breaks = self.breaks.get(machine, []) if respects else []
+        stops = self.stops.get(machine, [])
         start = ready
         while True:
             moved = _fit(busy, start, duration)
             if breaks:
                 moved = _fit(breaks, moved, duration)
+            if stops:
+                moved = _fit(stops, moved, duration)
             if moved == start:
                 return start
             start = moved
@@ -244,6 +248,7 @@ def repair(problem: Problem, previous: Schedule) -> tuple[Schedule, dict[Key, st
                 problem.respects_breaks(operation, old.machine)
                 and overlaps_break(problem.breaks.get(old.machine, ()), old.start, old.end)
             )
+            or overlaps_break(problem.stops.get(old.machine, ()), old.start, old.end)
         ):
             reasons[operation_id] = "machine_unavailable"
         else:

@@ -53,10 +53,16 @@ class Job:
 
 @dataclass(frozen=True)
 class Problem:
-    """Jobs, the machines' breaks (sorted, non-overlapping ``(start, end)``), the previous plan."""
+    """Jobs, the machines' breaks and stops, the previous plan.
+
+    ``breaks`` are the calendar's (sorted, non-overlapping ``(start, end)``): an operation longer
+    than every working window may run through them. ``stops`` (a machine down, maintenance) are
+    never run through.
+    """
 
     jobs: tuple[Job, ...]
     breaks: Mapping[Key, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    stops: Mapping[Key, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     previous: Mapping[Key, tuple[Key, int]] = field(default_factory=dict)
 
     def machines(self) -> list[Key]:
@@ -176,6 +182,10 @@ def check(problem: Problem, schedule: Schedule) -> None:
                     problem.breaks.get(assignment.machine, ()), assignment.start, assignment.end
                 ):
                     raise Infeasible(f"Operation {operation.id} runs in a break.")
+                if overlaps_break(
+                    problem.stops.get(assignment.machine, ()), assignment.start, assignment.end
+                ):
+                    raise Infeasible(f"Operation {operation.id} runs while its machine is stopped.")
                 previous_end = assignment.end
             per_machine.setdefault(assignment.machine, []).append(
                 (assignment.start, assignment.end, operation.id)

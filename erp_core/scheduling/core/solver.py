@@ -135,9 +135,14 @@ def solve(
             for start, end in problem.breaks.get(machine, ())
             if start < horizon
         ]
-        model.add_no_overlap(with_breaks + through)
+        stops = [
+            model.new_fixed_size_interval_var(start, min(end, horizon + 1) - start, "x")
+            for start, end in problem.stops.get(machine, ())
+            if start < horizon
+        ]
+        model.add_no_overlap(with_breaks + through + stops)
         if breaks and with_breaks:
-            model.add_no_overlap(with_breaks + breaks)
+            model.add_no_overlap(with_breaks + breaks + stops)
     for order in (sequences or {}).values():
         for first, second in itertools.pairwise(order):
             model.add(starts[second] >= ends[first])

@@ -1,0 +1,36 @@
+"""The schedule's entry in the ERP card and its counts on the home page (registered by its app)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from erp_core.registry import Entry, WorkItem
+from erp_core.scheduling.models import PromiseSlip, ScheduledOperation
+
+ORDER = 35
+
+ENTRIES = (
+    Entry(
+        _("Production schedule"),
+        "scheduling:schedule",
+        "scheduling.view_schedule",
+        _("Production"),
+    ),
+)
+
+WORK = (
+    WorkItem(
+        "erp",
+        "scheduling.view_schedule",
+        _("Late scheduled operations"),
+        lambda: ScheduledOperation.objects.filter(schedule__is_current=True, is_late=True),
+        "scheduling:schedule",
+        {},
+    ),
+    WorkItem(
+        "erp",
+        "scheduling.view_schedule",
+        _("Promised dates that slipped"),
+        lambda: PromiseSlip.objects.filter(schedule__is_current=True),
+        "scheduling:schedule",
+        {},
+    ),
+)
