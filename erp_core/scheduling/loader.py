@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from erp_core.masterdata.models import RoutingOperation, WorkCenter
 from erp_core.production.models import ProductionOrder, ProductionOrderOperation
-from erp_core.scheduling.core.model import Job, Key, Operation, Problem
+from erp_core.scheduling.core.model import Assignment, Job, Key, Operation, Problem, Schedule as Plan
 from erp_core.scheduling.models import MaintenanceWindow, Resource, Schedule, ScheduledOperation
 
 #: Shifts start at this local time on a working day.
@@ -236,3 +236,65 @@ def load(
         previous=previous_placements,
     )
     return context
+
+
+def saved_plan(context: Context) -> Plan:
+    """The current schedule's placements of the operations still open, in the core's terms."""
+    rows = (
+        ScheduledOperation.objects.filter(schedule=context.previous).select_related("resource")
+        if context.previous
+        else []
+    )
+    return Plan(
+        {
+            row.operation_id: Assignment(
+                row.operation_id,
+                machine_key(row),
+                context.minutes(row.start),
+                context.minutes(row.end),
+            )
+            for row in rows
+            if row.operation_id in context.operations
+        }
+    )
+
+
+def new_job(
+    context: Context, *, steps: Iterable[RoutingOperation], quantity: Decimal
+) -> tuple[Job, Problem]:
+    """A job for ``quantity`` made along routing ``steps``, with the problem extended with the
+    calendars of its work centers (for capable-to-promise)."""
+    steps = list(steps)
+    center_ids = set()
+    for step in steps:
+        center_ids.add(step.work_center_id)
+        center_ids |= {center.pk for center in step.alternative_work_centers.all()}
+    missing = center_ids - set(context.work_centers)
+    breaks = dict(context.problem.breaks)
+    if missing:
+        by_center: dict[int, list[Resource]] = defaultdict(list)
+        for resource in Resource.objects.filter(work_center_id__in=missing):
+            by_center[resource.work_center_id].append(resource)
+            context.resources[resource.machine_id] = resource
+        for center in WorkCenter.objects.filter(pk__in=missing):
+            context.work_centers[center.pk] = center
+            center_breaks = tuple(calendar_breaks(center, context.origin, HORIZON_DAYS))
+            for machine in machines_of(center, by_center[center.pk]):
+                breaks.setdefault(machine, center_breaks)
+    by_center_all: dict[int, list[Resource]] = defaultdict(list)
+    for resource in context.resources.values():
+        by_center_all[resource.work_center_id].append(resource)
+    operations = []
+    for index, step in enumerate(steps):
+        minutes = minutes_of((step.setup_minutes + step.run_minutes_per_unit * quantity) / 60)
+        eligible: list[Key] = []
+        centers = [step.work_center_id, *(c.pk for c in step.alternative_work_centers.all())]
+        for center_id in centers:
+            for machine in machines_of(context.work_centers[center_id], by_center_all[center_id]):
+                if machine not in eligible:
+                    eligible.append(machine)
+        operations.append(Operation(id=("new", index), durations=dict.fromkeys(eligible, minutes)))
+    problem = Problem(
+        jobs=context.problem.jobs, breaks=breaks, stops=context.problem.stops
+    )
+    return Job(id="new", operations=tuple(operations)), problem

@@ -23,7 +23,7 @@ from erp_core.sales.models import SalesOrder, SalesOrderLine
 from erp_core.sales.services import sales_order_line_promise_move
 from erp_core.scheduling import loader
 from erp_core.scheduling.core.dispatch import repair
-from erp_core.scheduling.core.model import Assignment, check, score
+from erp_core.scheduling.core.model import check, score
 from erp_core.scheduling.core.model import Schedule as Plan
 from erp_core.scheduling.core.solver import optimise
 from erp_core.scheduling.models import (
@@ -60,26 +60,6 @@ def _seconds(value) -> float:
             % {"low": MIN_SECONDS, "high": MAX_SECONDS}
         )
     return float(seconds)
-
-
-def _previous_plan(context: loader.Context) -> Plan:
-    rows = (
-        ScheduledOperation.objects.filter(schedule=context.previous).select_related("resource")
-        if context.previous
-        else []
-    )
-    return Plan(
-        {
-            row.operation_id: Assignment(
-                row.operation_id,
-                loader.machine_key(row),
-                context.minutes(row.start),
-                context.minutes(row.end),
-            )
-            for row in rows
-            if row.operation_id in context.operations
-        }
-    )
 
 
 @transaction.atomic
@@ -143,7 +123,7 @@ def schedule_machine_state_changed(
     _lock()
     started = time.perf_counter()
     context = loader.load()
-    previous = _previous_plan(context)
+    previous = loader.saved_plan(context)
     if not resource.is_available:
         plan, why = repair(context.problem, previous)
         reasons = {

@@ -297,3 +297,22 @@ def _place_chain(problem, index, timelines, assignments, kept, reasons, job, upt
         end, start, machine = timelines.best(operation, max(at, job.release))
         assignments[operation.id] = Assignment(operation.id, machine, start, end)
         timelines.reserve(machine, start, end)
+
+
+def insert_job(problem: Problem, schedule: Schedule, job: Job) -> list[Assignment]:
+    """Fit a new job into the schedule's free capacity without moving anything planned.
+
+    Capable-to-promise: each operation takes the earliest slot, on an eligible machine, that the
+    planned operations (and the calendars) leave free after the one before it.
+    """
+    timelines = Timelines(problem)
+    for assignment in schedule.assignments.values():
+        timelines.reserve(assignment.machine, assignment.start, assignment.end)
+    placed = []
+    ready = job.release
+    for operation in job.operations:
+        end, start, machine = timelines.best(operation, ready)
+        timelines.reserve(machine, start, end)
+        placed.append(Assignment(operation.id, machine, start, end))
+        ready = end
+    return placed
