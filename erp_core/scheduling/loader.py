@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from erp_core.masterdata.models import RoutingOperation, WorkCenter
 from erp_core.production.models import ProductionOrder, ProductionOrderOperation
-from erp_core.scheduling.core.model import Assignment, Job, Key, Operation, Problem, Schedule as Plan
+from erp_core.scheduling.core.model import Assignment, Job, Key, Operation, Problem
+from erp_core.scheduling.core.model import Schedule as Plan
 from erp_core.scheduling.models import MaintenanceWindow, Resource, Schedule, ScheduledOperation
 
 #: Shifts start at this local time on a working day.
@@ -294,7 +295,5 @@ def new_job(
                 if machine not in eligible:
                     eligible.append(machine)
         operations.append(Operation(id=("new", index), durations=dict.fromkeys(eligible, minutes)))
-    problem = Problem(
-        jobs=context.problem.jobs, breaks=breaks, stops=context.problem.stops
-    )
+    problem = Problem(jobs=context.problem.jobs, breaks=breaks, stops=context.problem.stops)
     return Job(id="new", operations=tuple(operations)), problem

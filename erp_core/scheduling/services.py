@@ -23,8 +23,8 @@ from erp_core.sales.models import SalesOrder, SalesOrderLine
 from erp_core.sales.services import sales_order_line_promise_move
 from erp_core.scheduling import loader
 from erp_core.scheduling.core.dispatch import repair
-from erp_core.scheduling.core.model import check, score
 from erp_core.scheduling.core.model import Schedule as Plan
+from erp_core.scheduling.core.model import check, score
 from erp_core.scheduling.core.solver import optimise
 from erp_core.scheduling.models import (
     PromiseSlip,
