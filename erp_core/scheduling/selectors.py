@@ -26,8 +26,8 @@ def schedule_current() -> Schedule | None:
 def scheduled_operation_list(
     *, schedule_id: int | None = None, every: bool = False
 ) -> QuerySet[ScheduledOperation]:
-    """Operations of a schedule (the current one when none is given; ``every``: all) with their order, item,
-    work center and machine, by start."""
+    """Operations of a schedule (the current one when none is given; ``every``: of all) with
+    their order, item, work center and machine, by start."""
     queryset = ScheduledOperation.objects.select_related(
         "operation__order__item", "work_center", "resource", "schedule"
     ).order_by("start", "pk")
