@@ -1,7 +1,7 @@
 """App configuration: the finite-capacity schedule and capable-to-promise."""
 
 from django.apps import AppConfig
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SchedulingConfig(AppConfig):
@@ -14,7 +14,7 @@ class SchedulingConfig(AppConfig):
 
     name = "erp_core.scheduling"
     label = "scheduling"
-    verbose_name = _("Scheduling")
+    verbose_name = pgettext_lazy("scheduling", "Scheduling")
 
     def ready(self) -> None:
         from erp_core import registry

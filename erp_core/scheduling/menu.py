@@ -1,6 +1,7 @@
 """The schedule's entry in the ERP card and its counts on the home page (registered by its app)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from erp_core.registry import Entry, WorkItem
 from erp_core.scheduling.models import PromiseSlip, ScheduledOperation
@@ -9,7 +10,7 @@ ORDER = 35
 
 ENTRIES = (
     Entry(
-        _("Production schedule"),
+        pgettext_lazy("scheduling", "Production schedule"),
         "scheduling:schedule",
         "scheduling.view_schedule",
         _("Production"),
@@ -20,7 +21,7 @@ WORK = (
     WorkItem(
         "erp",
         "scheduling.view_schedule",
-        _("Late scheduled operations"),
+        pgettext_lazy("scheduling", "Late scheduled operations"),
         lambda: ScheduledOperation.objects.filter(schedule__is_current=True, is_late=True),
         "scheduling:schedule",
         {},
@@ -28,7 +29,7 @@ WORK = (
     WorkItem(
         "erp",
         "scheduling.view_schedule",
-        _("Promised dates that slipped"),
+        pgettext_lazy("scheduling", "Promised dates that slipped"),
         lambda: PromiseSlip.objects.filter(schedule__is_current=True),
         "scheduling:schedule",
         {},

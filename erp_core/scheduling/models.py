@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Resource(models.Model):
@@ -15,26 +16,28 @@ class Resource(models.Model):
     """
 
     class State(models.TextChoices):
-        RUNNING = "running", _("Running")
-        IDLE = "idle", _("Idle")
-        DOWN = "down", _("Down")
-        MAINTENANCE = "maintenance", _("Maintenance")
+        RUNNING = "running", pgettext_lazy("scheduling", "Running")
+        IDLE = "idle", pgettext_lazy("scheduling", "Idle")
+        DOWN = "down", pgettext_lazy("scheduling", "Down")
+        MAINTENANCE = "maintenance", pgettext_lazy("scheduling", "Maintenance")
 
     UNAVAILABLE = (State.DOWN, State.MAINTENANCE)
 
-    machine_id = models.PositiveIntegerField(_("machine"), unique=True)
+    machine_id = models.PositiveIntegerField(pgettext_lazy("scheduling", "machine"), unique=True)
     work_center = models.ForeignKey(
         "erp_core.WorkCenter",
         verbose_name=_("work center"),
         on_delete=models.PROTECT,
         related_name="scheduling_resources",
     )
-    state = models.CharField(_("state"), max_length=16, choices=State.choices)
-    changed_at = models.DateTimeField(_("state since"))
+    state = models.CharField(
+        pgettext_lazy("scheduling", "state"), max_length=16, choices=State.choices
+    )
+    changed_at = models.DateTimeField(pgettext_lazy("scheduling", "state since"))
 
     class Meta:
-        verbose_name = _("machine (scheduling)")
-        verbose_name_plural = _("machines (scheduling)")
+        verbose_name = pgettext_lazy("scheduling", "machine (scheduling)")
+        verbose_name_plural = pgettext_lazy("scheduling", "machines (scheduling)")
         ordering = ["work_center", "machine_id"]
         constraints = [
             models.CheckConstraint(
@@ -62,15 +65,18 @@ class MaintenanceWindow(models.Model):
         related_name="maintenance_windows",
     )
     machine_id = models.PositiveIntegerField(
-        _("machine"), null=True, blank=True, help_text=_("Empty: every machine of the center.")
+        pgettext_lazy("scheduling", "machine"),
+        null=True,
+        blank=True,
+        help_text=pgettext_lazy("scheduling", "Empty: every machine of the center."),
     )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = _("maintenance window")
-        verbose_name_plural = _("maintenance windows")
+        verbose_name = pgettext_lazy("scheduling", "maintenance window")
+        verbose_name_plural = pgettext_lazy("scheduling", "maintenance windows")
         ordering = ["start"]
         constraints = [
             models.CheckConstraint(
@@ -89,9 +95,9 @@ class Schedule(models.Model):
     """
 
     class Reason(models.TextChoices):
-        RUN = "run", _("Planner's run")
-        MACHINE_DOWN = "machine_down", _("Machine down")
-        MACHINE_UP = "machine_up", _("Machine back up")
+        RUN = "run", pgettext_lazy("scheduling", "Planner's run")
+        MACHINE_DOWN = "machine_down", pgettext_lazy("scheduling", "Machine down")
+        MACHINE_UP = "machine_up", pgettext_lazy("scheduling", "Machine back up")
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -103,22 +109,34 @@ class Schedule(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=16, choices=Reason.choices)
-    machine_id = models.PositiveIntegerField(_("machine"), null=True, blank=True)
-    origin = models.DateTimeField(_("planned from"))
-    method = models.CharField(_("method"), max_length=32)
-    is_current = models.BooleanField(_("current"), default=True)
-    operation_count = models.PositiveIntegerField(_("operations"), default=0)
-    late_count = models.PositiveIntegerField(_("late operations"), default=0)
-    weighted_tardiness_minutes = models.PositiveBigIntegerField(
-        _("weighted tardiness (minutes)"), default=0
+    machine_id = models.PositiveIntegerField(
+        pgettext_lazy("scheduling", "machine"), null=True, blank=True
     )
-    makespan_end = models.DateTimeField(_("last operation ends"), null=True, blank=True)
-    moved_count = models.PositiveIntegerField(_("operations moved"), default=0)
-    seconds = models.DecimalField(_("seconds"), max_digits=8, decimal_places=3, default=0)
+    origin = models.DateTimeField(pgettext_lazy("scheduling", "planned from"))
+    method = models.CharField(pgettext_lazy("scheduling", "method"), max_length=32)
+    is_current = models.BooleanField(pgettext_lazy("scheduling", "current"), default=True)
+    operation_count = models.PositiveIntegerField(
+        pgettext_lazy("scheduling", "operations"), default=0
+    )
+    late_count = models.PositiveIntegerField(
+        pgettext_lazy("scheduling", "late operations"), default=0
+    )
+    weighted_tardiness_minutes = models.PositiveBigIntegerField(
+        pgettext_lazy("scheduling", "weighted tardiness (minutes)"), default=0
+    )
+    makespan_end = models.DateTimeField(
+        pgettext_lazy("scheduling", "last operation ends"), null=True, blank=True
+    )
+    moved_count = models.PositiveIntegerField(
+        pgettext_lazy("scheduling", "operations moved"), default=0
+    )
+    seconds = models.DecimalField(
+        pgettext_lazy("scheduling", "seconds"), max_digits=8, decimal_places=3, default=0
+    )
 
     class Meta:
-        verbose_name = _("schedule")
-        verbose_name_plural = _("schedules")
+        verbose_name = pgettext_lazy("scheduling", "schedule")
+        verbose_name_plural = pgettext_lazy("scheduling", "schedules")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -130,7 +148,9 @@ class Schedule(models.Model):
                 condition=Q(seconds__gte=0), name="scheduling_schedule_seconds_not_negative"
             ),
         ]
-        permissions = [("run_schedule", _("Can run and reschedule the schedule"))]
+        permissions = [
+            ("run_schedule", pgettext_lazy("scheduling", "Can run and reschedule the schedule"))
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} {self.created_at:%Y-%m-%d %H:%M}"
@@ -143,7 +163,10 @@ class ScheduledOperation(models.Model):
     """
 
     schedule = models.ForeignKey(
-        Schedule, verbose_name=_("schedule"), on_delete=models.CASCADE, related_name="operations"
+        Schedule,
+        verbose_name=pgettext_lazy("scheduling", "schedule"),
+        on_delete=models.CASCADE,
+        related_name="operations",
     )
     operation = models.ForeignKey(
         "production.ProductionOrderOperation",
@@ -159,22 +182,22 @@ class ScheduledOperation(models.Model):
     )
     resource = models.ForeignKey(
         Resource,
-        verbose_name=_("machine"),
+        verbose_name=pgettext_lazy("scheduling", "machine"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    slot = models.PositiveSmallIntegerField(_("slot"), default=0)
+    slot = models.PositiveSmallIntegerField(pgettext_lazy("scheduling", "slot"), default=0)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
-    due = models.DateTimeField(_("due"), null=True, blank=True)
-    is_frozen = models.BooleanField(_("started (frozen)"), default=False)
-    is_late = models.BooleanField(_("late"), default=False)
+    due = models.DateTimeField(pgettext_lazy("scheduling", "due"), null=True, blank=True)
+    is_frozen = models.BooleanField(pgettext_lazy("scheduling", "started (frozen)"), default=False)
+    is_late = models.BooleanField(pgettext_lazy("scheduling", "late"), default=False)
 
     class Meta:
-        verbose_name = _("scheduled operation")
-        verbose_name_plural = _("scheduled operations")
+        verbose_name = pgettext_lazy("scheduling", "scheduled operation")
+        verbose_name_plural = pgettext_lazy("scheduling", "scheduled operations")
         ordering = ["schedule", "start", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -201,13 +224,22 @@ class ScheduleChange(models.Model):
     """An operation a schedule moved against the plan before it, and why (the change log)."""
 
     class Reason(models.TextChoices):
-        MACHINE_UNAVAILABLE = "machine_unavailable", _("Its machine is unavailable")
-        PREDECESSOR_MOVED = "predecessor_moved", _("An earlier operation of the order moved")
-        NEW = "new", _("Newly scheduled")
-        REOPTIMISED = "reoptimised", _("Re-optimised")
+        MACHINE_UNAVAILABLE = (
+            "machine_unavailable",
+            pgettext_lazy("scheduling", "Its machine is unavailable"),
+        )
+        PREDECESSOR_MOVED = (
+            "predecessor_moved",
+            pgettext_lazy("scheduling", "An earlier operation of the order moved"),
+        )
+        NEW = "new", pgettext_lazy("scheduling", "Newly scheduled")
+        REOPTIMISED = "reoptimised", pgettext_lazy("scheduling", "Re-optimised")
 
     schedule = models.ForeignKey(
-        Schedule, verbose_name=_("schedule"), on_delete=models.CASCADE, related_name="changes"
+        Schedule,
+        verbose_name=pgettext_lazy("scheduling", "schedule"),
+        on_delete=models.CASCADE,
+        related_name="changes",
     )
     operation = models.ForeignKey(
         "production.ProductionOrderOperation",
@@ -216,14 +248,18 @@ class ScheduleChange(models.Model):
         related_name="+",
     )
     reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
-    from_machine = models.CharField(_("from machine"), max_length=40, blank=True)
-    to_machine = models.CharField(_("to machine"), max_length=40)
-    from_start = models.DateTimeField(_("from start"), null=True, blank=True)
-    to_start = models.DateTimeField(_("to start"))
+    from_machine = models.CharField(
+        pgettext_lazy("scheduling", "from machine"), max_length=40, blank=True
+    )
+    to_machine = models.CharField(pgettext_lazy("scheduling", "to machine"), max_length=40)
+    from_start = models.DateTimeField(
+        pgettext_lazy("scheduling", "from start"), null=True, blank=True
+    )
+    to_start = models.DateTimeField(pgettext_lazy("scheduling", "to start"))
 
     class Meta:
-        verbose_name = _("schedule change")
-        verbose_name_plural = _("schedule changes")
+        verbose_name = pgettext_lazy("scheduling", "schedule change")
+        verbose_name_plural = pgettext_lazy("scheduling", "schedule changes")
         ordering = ["schedule", "to_start", "pk"]
 
     def __str__(self) -> str:
@@ -234,7 +270,10 @@ class PromiseSlip(models.Model):
     """A sales order line the schedule now finishes after its promised date (a flagged slip)."""
 
     schedule = models.ForeignKey(
-        Schedule, verbose_name=_("schedule"), on_delete=models.CASCADE, related_name="slips"
+        Schedule,
+        verbose_name=pgettext_lazy("scheduling", "schedule"),
+        on_delete=models.CASCADE,
+        related_name="slips",
     )
     sales_order_line = models.ForeignKey(
         "sales.SalesOrderLine",
@@ -246,8 +285,8 @@ class PromiseSlip(models.Model):
     expected_date = models.DateField(_("expected date"))
 
     class Meta:
-        verbose_name = _("promise slip")
-        verbose_name_plural = _("promise slips")
+        verbose_name = pgettext_lazy("scheduling", "promise slip")
+        verbose_name_plural = pgettext_lazy("scheduling", "promise slips")
         ordering = ["schedule", "expected_date"]
         constraints = [
             models.CheckConstraint(

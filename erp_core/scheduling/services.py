@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.errors import DomainError
 from erp_core.sales.models import SalesOrder, SalesOrderLine
@@ -53,10 +53,10 @@ def _seconds(value) -> float:
     try:
         seconds = Decimal(str(value))
     except (ArithmeticError, ValueError) as exc:
-        raise ScheduleError(_("The time limit is not a number.")) from exc
+        raise ScheduleError(pgettext_lazy("scheduling", "The time limit is not a number.")) from exc
     if not seconds.is_finite() or not MIN_SECONDS <= seconds <= MAX_SECONDS:
         raise ScheduleError(
-            _("The time limit is between %(low)s and %(high)s seconds.")
+            pgettext_lazy("scheduling", "The time limit is between %(low)s and %(high)s seconds.")
             % {"low": MIN_SECONDS, "high": MAX_SECONDS}
         )
     return float(seconds)
@@ -99,7 +99,9 @@ def schedule_machine_state_changed(
     Returns the new schedule, or ``None`` when nothing had to be replanned.
     """
     if state not in Resource.State.values:
-        raise ScheduleError(_("Unknown machine state %(state)s.") % {"state": state})
+        raise ScheduleError(
+            pgettext_lazy("scheduling", "Unknown machine state %(state)s.") % {"state": state}
+        )
     resource = Resource.objects.select_for_update().filter(machine_id=machine_id).first()
     if resource is not None and resource.changed_at > changed_at:
         return None  # an older report arriving late

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from common.errors import DomainError
@@ -93,7 +93,9 @@ def schedule_run_view(request: HttpRequest) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Scheduled %(count)s operations; %(late)s late, %(moved)s moved.")
+            pgettext(
+                "scheduling", "Scheduled %(count)s operations; %(late)s late, %(moved)s moved."
+            )
             % {
                 "count": schedule.operation_count,
                 "late": schedule.late_count,

@@ -2,7 +2,7 @@
 rescheduling a machine's state, and promise dates for new lines."""
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -41,7 +41,9 @@ class _ScheduleScoped(viewsets.ReadOnlyModelViewSet):
         if not value:
             return self.selector()
         if not value.isdigit():
-            raise ValidationError({"schedule": _("A schedule's id is a number.")})
+            raise ValidationError(
+                {"schedule": pgettext_lazy("scheduling", "A schedule's id is a number.")}
+            )
         return self.selector(schedule_id=int(value))
 
 
