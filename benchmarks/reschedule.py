@@ -12,6 +12,7 @@ saved and ``erp.schedule_changed`` is written. Prints each figure on its own lin
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import sys
@@ -25,10 +26,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _deliver(handlers, event, already) -> None:
     """Run the receiver unless the bus already delivered the event on commit (eager Celery)."""
-    try:
+    with contextlib.suppress(already):
         handlers.machine_state_changed(event)
-    except already:
-        pass
 
 
 def main(argv: list[str] | None = None) -> int:
