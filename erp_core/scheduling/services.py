@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 
 from common.errors import DomainError
+from erp_core.masterdata.models import WorkCenter
 from erp_core.sales.models import SalesOrder, SalesOrderLine
 from erp_core.sales.services import sales_order_line_promise_move
 from erp_core.scheduling import loader
@@ -101,6 +102,10 @@ def schedule_machine_state_changed(
     if state not in Resource.State.values:
         raise ScheduleError(
             pgettext_lazy("scheduling", "Unknown machine state %(state)s.") % {"state": state}
+        )
+    if not WorkCenter.objects.filter(pk=work_center_id).exists():
+        raise ScheduleError(
+            pgettext_lazy("scheduling", "Unknown work center %(id)s.") % {"id": work_center_id}
         )
     resource = Resource.objects.select_for_update().filter(machine_id=machine_id).first()
     if resource is not None and resource.changed_at > changed_at:
