@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     operations = []
     for n in range(args.orders):
         order = ProductionOrder.objects.create(
+            number=f"MO-BENCH-{n:04d}",
             date=today,
             item=item,
             quantity=Decimal(1),
