@@ -120,3 +120,29 @@ def test_a_stop_is_never_run_through_even_by_a_long_operation():
     for schedule in (best_dispatch(problem, seconds=0), optimise(problem, seconds=1, workers=1)):
         check(problem, schedule)
         assert schedule.assignments["long"].start >= 50
+
+
+def test_a_large_plan_is_improved_by_neighbourhoods_and_stays_feasible():
+    import random
+
+    rng = random.Random(7)
+    machines = [f"m{n}" for n in range(8)]
+    jobs = tuple(
+        Job(
+            id=j,
+            operations=tuple(
+                Operation(
+                    id=(j, k),
+                    durations=dict.fromkeys(rng.sample(machines, 2), rng.randint(10, 90)),
+                )
+                for k in range(5)
+            ),
+            due=rng.randint(200, 1500),
+        )
+        for j in range(90)
+    )
+    problem = Problem(jobs=jobs)
+    heuristic = best_dispatch(problem, seconds=0.2)
+    best = optimise(problem, seconds=4, workers=2)
+    check(problem, best)
+    assert score(problem, best).key() <= score(problem, heuristic).key()
