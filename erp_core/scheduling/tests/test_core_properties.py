@@ -98,7 +98,8 @@ def test_a_repair_after_a_machine_stops_keeps_what_need_not_move(problem, down, 
                 assert new == old, (operation.id, old, new)
                 assert operation.id not in reasons
             if hit:
-                assert new.machine != down or new.start >= 10_000
+                # Off the machine, or before it stopped, or after it is back.
+                assert new.machine != down or new.end <= since or new.start >= 10_000
                 assert reasons[operation.id] == "machine_unavailable"
             moved_before = moved_before or new != old
 
