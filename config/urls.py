@@ -27,6 +27,7 @@ api_v1 = [
     path("erp/", include("erp_core.purchasing.api.urls")),
     path("erp/", include("erp_core.production.api.urls")),
     path("erp/", include("erp_core.billing.api.urls")),
+    path("erp/", include("erp_core.scheduling.api.urls")),
     *(
         path(f"{m}/", include(f"{m}.api.urls"))
         for m in ("mes", "wms", "crm")
@@ -42,6 +43,7 @@ urlpatterns = [
     path("purchasing/", include("erp_core.purchasing.urls")),
     path("production/", include("erp_core.production.urls")),
     path("billing/", include("erp_core.billing.urls")),
+    path("planning/schedule/", include("erp_core.scheduling.urls")),
     path("portal/", include("erp_core.portal.urls")),
     path("integration/", include("integration.urls")),
     *(

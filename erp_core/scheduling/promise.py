@@ -15,6 +15,9 @@ from django.utils import timezone
 
 from erp_core.masterdata.models import Item
 from erp_core.planning.promise import available_to_promise
+from erp_core.production.selectors import routing_default_for
+from erp_core.scheduling import loader
+from erp_core.scheduling.core.dispatch import insert_job
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ def promise_dates(
     earliest = max(requested_date or today, today)
     items = Item.objects.in_bulk([item_id for item_id, _quantity in lines])
     promises = []
+    capacity = _Capacity()
     for item_id, quantity in lines:
         item = items.get(item_id)
         if item is None:
@@ -60,7 +64,43 @@ def promise_dates(
             )
             continue
         made = item.make_or_buy == Item.MakeOrBuy.MAKE
+        if made:
+            fitted = capacity.earliest(item=item, quantity=quantity, on_date=today)
+            if fitted is not None:
+                promises.append(
+                    Promise(item_id, quantity, max(fitted, earliest), Promise.Basis.CAPACITY)
+                )
+                continue
         days = item.production_lead_time_days if made else item.purchase_lead_time_days
         date = max(today + datetime.timedelta(days=days), earliest)
         promises.append(Promise(item_id, quantity, date, Promise.Basis.LEAD_TIME))
     return promises
+
+
+class _Capacity:
+    """Capable-to-promise: when the schedule's free capacity can make a line (loaded once)."""
+
+    def __init__(self) -> None:
+        self._context: loader.Context | None = None
+        self._plan = None
+
+    def earliest(self, *, item: Item, quantity: Decimal, on_date: datetime.date):
+        """The date the line's last operation would end if planned now, around the current
+        schedule without moving it; ``None`` for an item without a routing."""
+        routing = routing_default_for(item=item, on_date=on_date)
+        if routing is None:
+            return None
+        steps = list(
+            routing.operations.select_related("work_center")
+            .prefetch_related("alternative_work_centers")
+            .order_by("sequence")
+        )
+        if not steps:
+            return None
+        if self._context is None:
+            self._context = loader.load()
+            self._plan = loader.saved_plan(self._context)
+        job, problem = loader.new_job(self._context, steps=steps, quantity=quantity)
+        placed = insert_job(problem, self._plan, job)
+        end = self._context.when(placed[-1].end)
+        return timezone.localtime(end).date()

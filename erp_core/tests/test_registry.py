@@ -615,6 +615,30 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     },
 }
 
+# The schedule's permissions (erp_core.scheduling.roles).
+_SCHEDULING_MODELS = (
+    "schedule",
+    "scheduledoperation",
+    "schedulechange",
+    "promiseslip",
+    "resource",
+    "maintenancewindow",
+)
+_SCHEDULING_VIEW = {f"scheduling.view_{model}" for model in _SCHEDULING_MODELS}
+EXPECTED_ROLES["Planner"] |= _SCHEDULING_VIEW | {
+    "scheduling.run_schedule",
+    "scheduling.add_maintenancewindow",
+    "scheduling.change_maintenancewindow",
+    "scheduling.delete_maintenancewindow",
+}
+EXPECTED_ROLES["Shop floor"] |= _SCHEDULING_VIEW
+EXPECTED_ROLES["Sales"] |= {"scheduling.view_schedule", "scheduling.view_promiseslip"}
+EXPECTED_ROLES["Admin"] |= {
+    f"scheduling.{action}_{model}"
+    for model in _SCHEDULING_MODELS
+    for action in ("view", "add", "change", "delete")
+} | {"scheduling.run_schedule"}
+
 # The menu: module key, its permission, its entries (url name, permission, group) in order.
 EXPECTED_MENU = (
     (
@@ -628,6 +652,7 @@ EXPECTED_MENU = (
             ("purchasing:order-list", "purchasing.view_purchaseorder", "Purchasing"),
             ("purchasing:receipt-list", "purchasing.view_purchasereceipt", "Purchasing"),
             ("production:order-list", "production.view_productionorder", "Production"),
+            ("scheduling:schedule", "scheduling.view_schedule", "Production"),
             ("erp_core:partner-list", "erp_core.view_partner", "Master data"),
             ("erp_core:item-list", "erp_core.view_item", "Master data"),
             ("erp_core:bom-list", "erp_core.view_billofmaterials", "Master data"),
@@ -754,6 +779,20 @@ EXPECTED_WORKLIST = (
         "Production orders to close",
         "production:order-list",
         {"status": "done"},
+    ),
+    (
+        "erp",
+        "scheduling.view_schedule",
+        "Late scheduled operations",
+        "scheduling:schedule",
+        {},
+    ),
+    (
+        "erp",
+        "scheduling.view_schedule",
+        "Promised dates that slipped",
+        "scheduling:schedule",
+        {},
     ),
     (
         "finance",

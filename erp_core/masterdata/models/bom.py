@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -160,6 +160,16 @@ class RoutingOperation(models.Model):
         _("setup minutes"), max_digits=12, decimal_places=2, default=Decimal(0)
     )
     run_minutes_per_unit = models.DecimalField(_("run minutes per unit"), **QTY, default=Decimal(0))
+    alternative_work_centers = models.ManyToManyField(
+        WorkCenter,
+        verbose_name=pgettext_lazy("scheduling", "alternative work centers"),
+        blank=True,
+        related_name="alternative_operations",
+        help_text=pgettext_lazy(
+            "scheduling",
+            "Other work centers whose machines may run this operation when scheduling.",
+        ),
+    )
 
     history = HistoricalRecords()
 

@@ -25,6 +25,7 @@ from erp_core.sales.services.orders import (
     sales_order_void,
 )
 from erp_core.sales.services.prices import price_list_create, price_list_update
+from erp_core.sales.services.promises import sales_order_line_promise_move
 
 __all__ = [
     "OVERRIDE_PERMISSION",
@@ -44,6 +45,7 @@ __all__ = [
     "sales_order_close",
     "sales_order_create",
     "sales_order_from_quote",
+    "sales_order_line_promise_move",
     "sales_order_unapprove",
     "sales_order_update",
     "sales_order_void",

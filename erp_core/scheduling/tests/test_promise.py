@@ -38,3 +38,19 @@ def test_a_made_item_waits_its_production_lead_time_and_never_before_the_request
 
     assert soon.date == today + datetime.timedelta(days=3)
     assert requested.date == later
+
+
+def test_a_made_item_with_a_routing_is_promised_when_free_capacity_can_make_it(shop):
+    from erp_core.scheduling.services import schedule_run
+
+    (empty,) = promise_dates(lines=[(shop.bracket.pk, Decimal(2))])
+    assert empty.basis == Promise.Basis.CAPACITY
+    # 2 h on the saw, then 2 h on a drill, on a calendar that never stops: today or tomorrow.
+    assert empty.date <= timezone.localdate() + datetime.timedelta(days=1)
+    for _ in range(12):
+        shop.released("40", due_in_days=30)  # 21 h of sawing each
+    schedule_run(seconds=Decimal("0.3"))
+    (busy,) = promise_dates(lines=[(shop.bracket.pk, Decimal(2))])
+    assert busy.basis == Promise.Basis.CAPACITY
+    # The saw is taken for 12 × 21 h = 10.5 days before the new line can be cut.
+    assert busy.date >= timezone.localdate() + datetime.timedelta(days=10)

@@ -1,0 +1,161 @@
+"""Serializers of the schedule API."""
+
+from rest_framework import serializers
+
+from common.limits import QUANTITY_MAX, QUANTITY_MIN
+from erp_core.masterdata.models import Item, Warehouse, WorkCenter
+from erp_core.scheduling.models import (
+    PromiseSlip,
+    Resource,
+    Schedule,
+    ScheduleChange,
+    ScheduledOperation,
+)
+from erp_core.scheduling.services import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS
+
+
+class ScheduleSerializer(serializers.ModelSerializer):
+    """A run of the scheduler and how good its plan is."""
+
+    class Meta:
+        model = Schedule
+        fields = (
+            "id",
+            "created_at",
+            "created_by",
+            "reason",
+            "machine_id",
+            "origin",
+            "method",
+            "is_current",
+            "operation_count",
+            "late_count",
+            "weighted_tardiness_minutes",
+            "makespan_end",
+            "moved_count",
+            "seconds",
+        )
+        read_only_fields = fields
+
+
+class ScheduledOperationSerializer(serializers.ModelSerializer):
+    """Where and when an operation runs: a machine MES reported, or a slot of the work center."""
+
+    production_order = serializers.IntegerField(source="operation.order_id", read_only=True)
+    production_order_number = serializers.CharField(source="operation.order.number", read_only=True)
+    sequence = serializers.IntegerField(source="operation.sequence", read_only=True)
+    machine_id = serializers.IntegerField(
+        source="resource.machine_id", read_only=True, allow_null=True, default=None
+    )
+    machine = serializers.CharField(source="machine_label", read_only=True)
+
+    class Meta:
+        model = ScheduledOperation
+        fields = (
+            "id",
+            "schedule",
+            "operation",
+            "production_order",
+            "production_order_number",
+            "sequence",
+            "work_center",
+            "machine_id",
+            "slot",
+            "machine",
+            "start",
+            "end",
+            "due",
+            "is_frozen",
+            "is_late",
+        )
+        read_only_fields = fields
+
+
+class ScheduleChangeSerializer(serializers.ModelSerializer):
+    """An operation moved by a schedule, from where to where, and why."""
+
+    production_order = serializers.IntegerField(source="operation.order_id", read_only=True)
+    reason_display = serializers.CharField(source="get_reason_display", read_only=True)
+
+    class Meta:
+        model = ScheduleChange
+        fields = (
+            "id",
+            "schedule",
+            "operation",
+            "production_order",
+            "reason",
+            "reason_display",
+            "from_machine",
+            "to_machine",
+            "from_start",
+            "to_start",
+        )
+        read_only_fields = fields
+
+
+class PromiseSlipSerializer(serializers.ModelSerializer):
+    """A sales order line the schedule meets after its promised date."""
+
+    sales_order = serializers.IntegerField(source="sales_order_line.order_id", read_only=True)
+
+    class Meta:
+        model = PromiseSlip
+        fields = (
+            "id",
+            "schedule",
+            "sales_order",
+            "sales_order_line",
+            "promised_date",
+            "expected_date",
+        )
+        read_only_fields = fields
+
+
+class ScheduleRunInputSerializer(serializers.Serializer):
+    """Run the scheduler over the open operations, searching at most ``seconds``."""
+
+    seconds = serializers.DecimalField(
+        max_digits=6,
+        decimal_places=2,
+        min_value=MIN_SECONDS,
+        max_value=MAX_SECONDS,
+        default=DEFAULT_SECONDS,
+    )
+
+
+class RescheduleInputSerializer(serializers.Serializer):
+    """A machine's new state, as the shop floor reports it (what MES's event carries)."""
+
+    machine_id = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    work_center = serializers.PrimaryKeyRelatedField(queryset=WorkCenter.objects.all())
+    state = serializers.ChoiceField(choices=Resource.State.choices)
+    changed_at = serializers.DateTimeField(required=False)
+
+
+class PromiseLineSerializer(serializers.Serializer):
+    """A line to promise: an item and its quantity."""
+
+    item = serializers.PrimaryKeyRelatedField(queryset=Item.objects.all())
+    quantity = serializers.DecimalField(
+        max_digits=18, decimal_places=6, min_value=QUANTITY_MIN, max_value=QUANTITY_MAX
+    )
+
+
+class PromiseDatesInputSerializer(serializers.Serializer):
+    """Lines to promise, no earlier than ``requested_date``, from stock of ``warehouse``."""
+
+    lines = PromiseLineSerializer(many=True, allow_empty=False, max_length=200)
+    requested_date = serializers.DateField(required=False, allow_null=True, default=None)
+    warehouse = serializers.PrimaryKeyRelatedField(
+        queryset=Warehouse.objects.all(), required=False, allow_null=True, default=None
+    )
+
+
+class PromiseSerializer(serializers.Serializer):
+    """The date a line can be promised and what it rests on (stock, capacity, lead time)."""
+
+    item = serializers.IntegerField(source="item_id")
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    date = serializers.DateField()
+    basis = serializers.CharField()

@@ -1,0 +1,362 @@
+"""The schedule's workflows: run the scheduler, reschedule when a machine changes state.
+
+Each run loads the open operations (``loader.load``), lets the core plan them, and saves the
+plan in bulk as a new current schedule with its change log against the plan before it; it then
+flags the sales order lines whose promised date the plan no longer meets (and moves their
+promised date through the sales services), and publishes ``erp.schedule_changed`` with what moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+from django.utils.translation import pgettext_lazy
+
+from common.errors import DomainError
+from erp_core.masterdata.models import WorkCenter
+from erp_core.sales.models import SalesOrder, SalesOrderLine
+from erp_core.sales.services import sales_order_line_promise_move
+from erp_core.scheduling import loader
+from erp_core.scheduling.core.dispatch import repair
+from erp_core.scheduling.core.model import Schedule as Plan
+from erp_core.scheduling.core.model import check, score
+from erp_core.scheduling.core.solver import optimise
+from erp_core.scheduling.models import (
+    PromiseSlip,
+    Resource,
+    Schedule,
+    ScheduleChange,
+    ScheduledOperation,
+)
+from erp_core.stock.models import StockBalance
+from integration import topics
+from integration.bus import publish
+
+#: Seconds a planner's run may search by default, and the bounds of what may be asked.
+DEFAULT_SECONDS = Decimal(10)
+MIN_SECONDS = Decimal("0.1")
+MAX_SECONDS = Decimal(300)
+#: Seconds the re-optimisation after a machine comes back may take.
+MACHINE_UP_SECONDS = 2.0
+
+
+class ScheduleError(DomainError):
+    """A schedule request the rules refuse."""
+
+
+def _seconds(value) -> float:
+    try:
+        seconds = Decimal(str(value))
+    except (ArithmeticError, ValueError) as exc:
+        raise ScheduleError(pgettext_lazy("scheduling", "The time limit is not a number.")) from exc
+    if not seconds.is_finite() or not MIN_SECONDS <= seconds <= MAX_SECONDS:
+        raise ScheduleError(
+            pgettext_lazy("scheduling", "The time limit is between %(low)s and %(high)s seconds.")
+            % {"low": MIN_SECONDS, "high": MAX_SECONDS}
+        )
+    return float(seconds)
+
+
+@transaction.atomic
+def schedule_run(
+    *,
+    actor=None,
+    seconds=DEFAULT_SECONDS,
+    origin: dt.datetime | None = None,
+) -> Schedule:
+    """Plan every open operation from scratch (the previous plan only breaks ties) and save it."""
+    limit = _seconds(seconds)
+    _lock()
+    started = time.perf_counter()
+    context = loader.load(origin=origin)
+    plan = optimise(context.problem, seconds=limit, workers=8)
+    check(context.problem, plan)
+    reasons = dict.fromkeys(context.operations, ScheduleChange.Reason.REOPTIMISED)
+    return _save(
+        context,
+        plan,
+        reasons=reasons,
+        reason=Schedule.Reason.RUN,
+        actor=actor,
+        started=started,
+    )
+
+
+@transaction.atomic
+def schedule_machine_state_changed(
+    *, machine_id: int, work_center_id: int, state: str, changed_at: dt.datetime
+) -> Schedule | None:
+    """Record a machine's new state; replan when it went down or came back.
+
+    Down (or into maintenance): the operations planned on it, and those that must follow them,
+    move — to another eligible machine or later; everything else stays where it was. Back up: the
+    plan is re-optimised for a moment, preferring to keep operations where they are.
+    Returns the new schedule, or ``None`` when nothing had to be replanned.
+    """
+    if state not in Resource.State.values:
+        raise ScheduleError(
+            pgettext_lazy("scheduling", "Unknown machine state %(state)s.") % {"state": state}
+        )
+    if not WorkCenter.objects.filter(pk=work_center_id).exists():
+        raise ScheduleError(
+            pgettext_lazy("scheduling", "Unknown work center %(id)s.") % {"id": work_center_id}
+        )
+    resource = Resource.objects.select_for_update().filter(machine_id=machine_id).first()
+    if resource is not None and resource.changed_at > changed_at:
+        return None  # an older report arriving late
+    was_available = resource.is_available if resource else True
+    if resource is None:
+        resource = Resource.objects.create(
+            machine_id=machine_id,
+            work_center_id=work_center_id,
+            state=state,
+            changed_at=changed_at,
+        )
+    else:
+        resource.work_center_id = work_center_id
+        resource.state = state
+        resource.changed_at = changed_at
+        resource.save(update_fields=["work_center", "state", "changed_at"])
+    if not Schedule.objects.filter(is_current=True).exists():
+        return None
+    if was_available == resource.is_available and was_available:
+        return None
+    _lock()
+    started = time.perf_counter()
+    context = loader.load()
+    previous = loader.saved_plan(context)
+    if not resource.is_available:
+        plan, why = repair(context.problem, previous)
+        reasons = {
+            operation_id: {
+                "machine_unavailable": ScheduleChange.Reason.MACHINE_UNAVAILABLE,
+                "predecessor_moved": ScheduleChange.Reason.PREDECESSOR_MOVED,
+                "new": ScheduleChange.Reason.NEW,
+            }[value]
+            for operation_id, value in why.items()
+        }
+        reason = Schedule.Reason.MACHINE_DOWN
+    else:
+        repaired, _why = repair(context.problem, previous)
+        plan = optimise(context.problem, seconds=MACHINE_UP_SECONDS, workers=8)
+        if score(context.problem, repaired).key() < score(context.problem, plan).key():
+            plan = repaired
+        reasons = dict.fromkeys(context.operations, ScheduleChange.Reason.REOPTIMISED)
+        reason = Schedule.Reason.MACHINE_UP
+    check(context.problem, plan)
+    return _save(
+        context,
+        plan,
+        reasons=reasons,
+        reason=reason,
+        actor=None,
+        started=started,
+        machine_id=machine_id,
+    )
+
+
+def _lock() -> None:
+    # One writer at a time: the current schedule's row (if any) is the lock.
+    list(Schedule.objects.select_for_update().filter(is_current=True).values_list("pk"))
+
+
+def _save(
+    context: loader.Context,
+    plan: Plan,
+    *,
+    reasons: dict,
+    reason: str,
+    actor,
+    started: float,
+    machine_id: int | None = None,
+) -> Schedule:
+    problem = context.problem
+    result = score(problem, plan)
+    previous_rows = {}
+    if context.previous is not None:
+        previous_rows = {
+            row.operation_id: row
+            for row in ScheduledOperation.objects.filter(schedule=context.previous).select_related(
+                "resource", "work_center"
+            )
+        }
+        Schedule.objects.filter(pk=context.previous.pk).update(is_current=False)
+    schedule = Schedule.objects.create(
+        created_by=actor,
+        reason=reason,
+        machine_id=machine_id,
+        origin=context.origin,
+        method=plan.method[:32],
+        is_current=True,
+    )
+    resources = {("m", r.machine_id): r for r in context.resources.values()}
+    centers_of = {("m", r.machine_id): r.work_center_id for r in context.resources.values()}
+    due_of = {job.id: job.due for job in problem.jobs}
+    rows = []
+    late = 0
+    for operation_id, assignment in plan.assignments.items():
+        step = context.operations[operation_id]
+        machine = assignment.machine
+        due = due_of[step.order_id]
+        is_late = due is not None and assignment.end > due
+        late += is_late
+        rows.append(
+            ScheduledOperation(
+                schedule=schedule,
+                operation=step,
+                work_center_id=centers_of.get(machine, machine[1]),
+                resource=resources.get(machine),
+                slot=machine[2] if machine[0] == "wc" else 0,
+                start=context.when(assignment.start),
+                end=context.when(assignment.end),
+                due=context.when(due) if due is not None else None,
+                is_frozen=step.actual_machine_hours > 0,
+                is_late=is_late,
+            )
+        )
+    ScheduledOperation.objects.bulk_create(rows)
+    changes, moved = [], []
+    for row in rows:
+        old = previous_rows.get(row.operation_id)
+        label = row.machine_label
+        if old is not None and old.start == row.start and old.machine_label == label:
+            continue
+        if old is None:
+            why = ScheduleChange.Reason.NEW
+        else:
+            why = reasons.get(row.operation_id, ScheduleChange.Reason.REOPTIMISED)
+        changes.append(
+            ScheduleChange(
+                schedule=schedule,
+                operation_id=row.operation_id,
+                reason=why,
+                from_machine=old.machine_label if old else "",
+                to_machine=label,
+                from_start=old.start if old else None,
+                to_start=row.start,
+            )
+        )
+        entry = {
+            "production_order_operation_id": row.operation_id,
+            "production_order_id": context.operations[row.operation_id].order_id,
+            "start": row.start.isoformat(),
+            "end": row.end.isoformat(),
+            "reason": str(why),
+        }
+        if row.resource is not None:
+            entry["machine_id"] = row.resource.machine_id
+        else:
+            entry["work_center_id"] = row.work_center_id
+            entry["slot"] = row.slot
+        moved.append(entry)
+    ScheduleChange.objects.bulk_create(changes)
+    slips = _flag_slips(schedule, context, plan)
+    schedule.operation_count = len(rows)
+    schedule.late_count = late
+    schedule.weighted_tardiness_minutes = result.weighted_tardiness
+    schedule.makespan_end = context.when(plan.makespan()) if rows else None
+    schedule.moved_count = len(changes)
+    schedule.seconds = Decimal(str(round(time.perf_counter() - started, 3)))
+    schedule.save(
+        update_fields=[
+            "operation_count",
+            "late_count",
+            "weighted_tardiness_minutes",
+            "makespan_end",
+            "moved_count",
+            "seconds",
+        ]
+    )
+    if moved or slips:
+        publish(
+            topic=topics.schedule_changed,
+            payload={
+                "operations": moved,
+                "slipped_sales_orders": [
+                    {
+                        "sales_order_id": slip.sales_order_line.order_id,
+                        "sales_order_line_id": slip.sales_order_line_id,
+                        "item_id": slip.sales_order_line.item_id,
+                        "promised_date": slip.promised_date.isoformat(),
+                        "expected_date": slip.expected_date.isoformat(),
+                    }
+                    for slip in slips
+                ],
+            },
+        )
+    return schedule
+
+
+def _flag_slips(schedule: Schedule, context: loader.Context, plan: Plan) -> list[PromiseSlip]:
+    """Lines of approved sales orders that the planned output now meets after their promise.
+
+    Supply per item — stock on hand, then each order's output when its last operation ends —
+    covers the open lines in promised-date order; a line whose cover comes after its promised
+    date slipped: flagged, and its promised date moved to the date it can now be met.
+    """
+    finish: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
+    ends: dict[int, int] = {}
+    for operation_id, assignment in plan.assignments.items():
+        order_id = context.operations[operation_id].order_id
+        ends[order_id] = max(ends.get(order_id, 0), assignment.end)
+    for order_id, end in ends.items():
+        order = context.orders[order_id]
+        left = order.quantity - order.quantity_produced
+        if left > 0:
+            day = timezone.localtime(context.when(end)).date()
+            finish[order.item_id].append((day, left))
+    if not finish:
+        return []
+    on_hand = dict(
+        StockBalance.objects.filter(item_id__in=finish)
+        .values("item_id")
+        .annotate(total=Sum("quantity"))
+        .values_list("item_id", "total")
+    )
+    lines = (
+        SalesOrderLine.objects.filter(
+            item_id__in=finish,
+            order__status=SalesOrder.Status.APPROVED,
+            quantity__gt=F("delivered_quantity") + F("closed_quantity"),
+        )
+        .select_related("order")
+        .order_by("promised_date", "order__promised_date", "pk")
+    )
+    by_item: dict[int, list[SalesOrderLine]] = defaultdict(list)
+    for line in lines:
+        by_item[line.item_id].append(line)
+    slips = []
+    for item_id, item_lines in by_item.items():
+        supply = sorted(finish[item_id])
+        stock = max(Decimal(0), on_hand.get(item_id) or Decimal(0))
+        today = timezone.localdate()
+        cover = [(today, stock), *supply] if stock else supply
+        cumulative_supply, index, need = Decimal(0), 0, Decimal(0)
+        for line in item_lines:
+            need += line.quantity - line.delivered_quantity - line.closed_quantity
+            while index < len(cover) and cumulative_supply < need:
+                cumulative_supply += cover[index][1]
+                index += 1
+            if cumulative_supply < need:
+                break  # not covered by stock or the schedule: a shortage for MRP, not a slip
+            met = cover[index - 1][0] if index else today
+            promised = line.promised_date or line.order.promised_date
+            if promised is not None and met > promised:
+                slips.append(
+                    PromiseSlip(
+                        schedule=schedule,
+                        sales_order_line=line,
+                        promised_date=promised,
+                        expected_date=met,
+                    )
+                )
+    PromiseSlip.objects.bulk_create(slips)
+    for slip in slips:
+        sales_order_line_promise_move(line=slip.sales_order_line, promised_date=slip.expected_date)
+    return slips

@@ -1,0 +1,12 @@
+"""Staff pages of the schedule, under /planning/schedule/."""
+
+from django.urls import path
+
+from erp_core.scheduling import views
+
+app_name = "scheduling"
+
+urlpatterns = [
+    path("", views.schedule_page, name="schedule"),
+    path("run/", views.schedule_run_view, name="run"),
+]

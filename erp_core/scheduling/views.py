@@ -1,0 +1,105 @@
+"""Staff page of the schedule, /planning/schedule/: the Gantt per machine or per order, load vs
+capacity per work center per day, what the last run moved and why, slipped promises, and a
+button to run the scheduler."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import pgettext
+from django.views.decorators.http import require_POST
+
+from common.errors import DomainError
+from erp_core.documents.views import error_text, staff_required
+from erp_core.scheduling import selectors, services
+
+VIEW = "scheduling.view_schedule"
+RUN = "scheduling.run_schedule"
+#: Operations drawn at most on the Gantt (the API pages through all of them).
+GANTT_LIMIT = 2000
+LOAD_DAYS = 14
+
+
+def _gantt(schedule, by: str) -> dict:
+    """Lanes (machines or orders) and bars for the chart."""
+    rows: list[str] = []
+    bars = []
+    now = timezone.now()
+    for row in selectors.scheduled_operation_list(schedule_id=schedule.pk)[:GANTT_LIMIT]:
+        order = row.operation.order
+        machine = row.machine_label
+        lane = machine if by == "machine" else order.number
+        if lane not in rows:
+            rows.append(lane)
+        bars.append(
+            {
+                "lane": lane,
+                "start": row.start.isoformat(),
+                "end": row.end.isoformat(),
+                "order": order.number,
+                "item": order.item.code,
+                "operation": f"{row.operation.sequence} {row.operation.name}".strip(),
+                "machine": machine,
+                "late": row.is_late,
+                "frozen": row.is_frozen,
+                "due": row.due.isoformat() if row.due else None,
+            }
+        )
+    rows.sort()
+    return {"rows": rows, "bars": bars, "now": now.isoformat()}
+
+
+@staff_required(VIEW)
+def schedule_page(request: HttpRequest) -> HttpResponse:
+    """The current plan: Gantt (``?by=machine|order``), load per day, changes and slips."""
+    schedule = selectors.schedule_current()
+    by = "order" if request.GET.get("by") == "order" else "machine"
+    context = {"schedule": schedule, "by": by, "can_run": request.user.has_perm(RUN)}
+    if schedule is not None:
+        load = selectors.work_center_load(schedule=schedule, days=LOAD_DAYS)
+        context.update(
+            gantt=_gantt(schedule, by),
+            load={
+                "days": [day["date"].isoformat() for day in load[0]["days"]] if load else [],
+                "centers": [
+                    {
+                        "name": f"{entry['work_center'].code} {entry['work_center'].name}",
+                        "load": [day["load_hours"] for day in entry["days"]],
+                        "capacity": [day["capacity_hours"] for day in entry["days"]],
+                    }
+                    for entry in load
+                ],
+            },
+            changes=selectors.schedule_change_list(schedule_id=schedule.pk)[:100],
+            slips=selectors.promise_slip_list(schedule_id=schedule.pk)[:100],
+            history=selectors.schedule_list()[:10],
+            late=selectors.scheduled_operation_list(schedule_id=schedule.pk).filter(is_late=True)[
+                :50
+            ],
+        )
+    return render(request, "scheduling/schedule.html", context)
+
+
+@staff_required(VIEW, RUN)
+@require_POST
+def schedule_run_view(request: HttpRequest) -> HttpResponse:
+    """Run the scheduler (the time limit from the form) and show the new plan."""
+    try:
+        schedule = services.schedule_run(
+            actor=request.user, seconds=request.POST.get("seconds") or services.DEFAULT_SECONDS
+        )
+    except DomainError as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(
+            request,
+            pgettext(
+                "scheduling", "Scheduled %(count)s operations; %(late)s late, %(moved)s moved."
+            )
+            % {
+                "count": schedule.operation_count,
+                "late": schedule.late_count,
+                "moved": schedule.moved_count,
+            },
+        )
+    return redirect("scheduling:schedule")
