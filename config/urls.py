@@ -44,7 +44,11 @@ urlpatterns = [
     path("billing/", include("erp_core.billing.urls")),
     path("portal/", include("erp_core.portal.urls")),
     path("integration/", include("integration.urls")),
-    *(path(f"{m}/", include(f"{m}.urls")) for m in ("wms",) if m in settings.ZHONGTAI_MODULES),
+    *(
+        path(f"{m}/", include(f"{m}.urls"))
+        for m in ("mes", "wms")
+        if m in settings.ZHONGTAI_MODULES
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -2,8 +2,13 @@
 
 from rest_framework.routers import DefaultRouter
 
+from mes.api.work_views import ProductionLotViewSet, WorkOperationViewSet, WorkOrderViewSet
+
 app_name = "mes-api"
 
 router = DefaultRouter()
+router.register("work-orders", WorkOrderViewSet, basename="work-order")
+router.register("operations", WorkOperationViewSet, basename="operation")
+router.register("lots", ProductionLotViewSet, basename="lot")
 
 urlpatterns = router.urls
