@@ -309,7 +309,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"PartnerKindEnum": "erp_core.models.Partner.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerKindEnum": "erp_core.models.Partner.Kind",
+        "WorkOrderStatusEnum": "mes.models.work.WorkOrder.Status",
+        "WorkOperationStatusEnum": "mes.models.work.WorkOperation.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.strip_database_integer_bounds",

@@ -12,7 +12,7 @@ ENTRIES: tuple = ()
 WORK: tuple = ()
 
 # --- Work-order execution and genealogy ---------------------------------------------------------
-_SHOP_FLOOR = _("Shop floor")
+_SHOP_FLOOR = _("Work-order execution")
 
 WORK_ENTRIES: tuple = (
     Entry(_("Operator terminal"), "mes:terminal", "mes.run_workoperation", _SHOP_FLOOR),

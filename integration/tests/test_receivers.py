@@ -37,10 +37,18 @@ NAMES = {
     "crm.quote_accepted": ["sales.order_from_quote"],
     "erp.sales_order_confirmed": ["wms.outbound_from_sales_order"],
     "erp.sales_order_cancelled": ["wms.outbound_cancelled"],
-    "wms.shipment_dispatched": ["sales.delivery_from_shipment", "billing.invoice_from_shipment"],
+    "wms.shipment_dispatched": [
+        "sales.delivery_from_shipment",
+        "billing.invoice_from_shipment",
+        "mes.lots_shipped",
+    ],
     "wms.receipt_completed": ["erp_core.purchasing.book_wms_receipt"],
     "mes.materials_consumed": ["erp_core.production.consume_materials"],
     "mes.output_reported": ["erp_core.production.report_output"],
+    "mes.time_booked": ["erp_core.production.book_time"],
+    "erp.production_order_released": ["mes.work_order_from_release"],
+    "erp.production_order_unreleased": ["mes.work_order_unreleased"],
+    "erp.schedule_changed": ["mes.queues_from_schedule"],
 }
 
 

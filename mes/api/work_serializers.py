@@ -10,6 +10,8 @@ from mes.models import Machine, OperationReport, ProductionLot, WorkOperation, W
 from mes.selectors_work import LotNode
 
 QTY = {"max_digits": 18, "decimal_places": 6}
+#: The two ways of a genealogy: to the lots consumed, to the lots made and the customers.
+GENEALOGY_DIRECTIONS = (("backward", "backward"), ("forward", "forward"))
 
 
 class _ModelSerializer(serializers.ModelSerializer):
@@ -140,6 +142,6 @@ class LotNodeField(serializers.DictField):
 class GenealogySerializer(serializers.Serializer):
     """Backward (the lots consumed) or forward (the lots made and the customers shipped to)."""
 
-    direction = serializers.ChoiceField(choices=("backward", "forward"))
+    direction = serializers.CharField(help_text="backward or forward")
     tree = LotNodeField()
     customers = serializers.ListField(child=serializers.DictField(), required=False)

@@ -92,6 +92,11 @@ def _item(code: str, name: str, *, unit, category, **fields) -> Item:
 @pytest.fixture
 def plant(books) -> Plant:
     """Items, BOMs, routings, two work centers with a machine each, stock of the raw material."""
+    return build_plant()
+
+
+def build_plant() -> Plant:
+    """The plant (the books must be set up: ``books`` or ``books_flushable``)."""
     pcs, _ = UnitOfMeasure.objects.get_or_create(
         code="PCS", defaults={"name": "Piece", "category": UnitOfMeasure.Category.COUNT}
     )
