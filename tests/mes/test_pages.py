@@ -92,8 +92,12 @@ def test_who_may_open_the_terminal_and_the_pages(plant):
 def test_the_erp_production_order_page_says_mes_reports(plant):
     order = plant.released(plant.frame, "2")
     client = _client("Shop floor")
+    page = client.get(f"/production/orders/{order.pk}/").content.decode()
+    assert 'data-testid="reported-by"' in page and 'data-testid="report-forms"' not in page
     response = client.post(
-        f"/production/orders/{order.pk}/report-output/", {"quantity": "1"}, follow=True
+        f"/production/orders/{order.pk}/report-output/",
+        {"quantity": "1", "scrap_quantity": "0"},
+        follow=True,
     )
     text = " ".join(_messages(response)) if response.context else response.content.decode()
     assert "run on the shop floor in MES" in text
