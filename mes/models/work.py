@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
@@ -110,7 +111,7 @@ class WorkOperation(models.Model):
 
     class Status(models.TextChoices):
         WAITING = "waiting", _("Waiting")
-        RUNNING = "running", _("Running")
+        RUNNING = "running", pgettext_lazy("operation status", "Running")
         PAUSED = "paused", _("Paused")
         DONE = "done", _("Done")
 
