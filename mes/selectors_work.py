@@ -307,7 +307,8 @@ def lot_forward(*, lot: ProductionLot, depth: int = GENEALOGY_DEPTH) -> LotNode:
             break
         outputs: dict[int, list[ProductionLot]] = {}
         for made in lot_list().filter(work_order_id__in={row["work_order_id"] for row in rows}):
-            outputs.setdefault(made.work_order_id, []).append(made)
+            if made.work_order_id is not None:
+                outputs.setdefault(made.work_order_id, []).append(made)
         next_level = []
         linked: set[tuple[int, int]] = set()
         for row in rows:

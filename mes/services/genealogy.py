@@ -36,7 +36,7 @@ def lot_shipments_record(
     wanted: dict[tuple[int, str], Decimal] = {}
     for line in lines if isinstance(lines, list) else []:
         item_id = (
-            line_items.get(line.get("sales_order_line_id")) if isinstance(line, dict) else None
+            line_items.get(line.get("sales_order_line_id") or 0) if isinstance(line, dict) else None
         )
         if item_id is None:
             continue

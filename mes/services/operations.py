@@ -248,10 +248,13 @@ def operation_start(
             % {"order": operation.work_order.number},
             code="material_not_staged",
         )
-    for rule in broken:
-        OperationOverride.objects.create(
-            operation=operation, rule=rule, reason=reason, overridden_by=actor
-        )
+    if broken:
+        if actor is None:  # override_reason_clean refuses this already
+            raise PermissionDenied(_("Only a supervisor may override the rules of an operation."))
+        for rule in broken:
+            OperationOverride.objects.create(
+                operation=operation, rule=rule, reason=reason, overridden_by=actor
+            )
     now = timezone.now()
     operation.status = Status.RUNNING
     operation.machine = machine
@@ -282,7 +285,7 @@ def operation_resume(*, operation: WorkOperation, actor: User | None = None) -> 
     operation = _lock(operation)
     _require_open(operation)
     _require_status(operation, Status.PAUSED, action=_("resumed"))
-    machine = Machine.objects.select_for_update().get(pk=operation.machine_id)
+    machine = Machine.objects.select_for_update().get(pk=operation.machine_id or 0)
     _machine_check(operation, machine)
     operation.status = Status.RUNNING
     operation.save(update_fields=["status"])

@@ -106,8 +106,8 @@ def work_order_create(*, production_order_id: int) -> WorkOrder | None:
             known.save(update_fields=["production_order_operation", "name"])
             continue
         candidates = machines[op.work_center_id]
-        machine = min(candidates, key=lambda m: (m.load, m.code))
-        machine.load += 1
+        machine = min(candidates, key=lambda m: (m.load, m.code))  # type: ignore[attr-defined]
+        machine.load += 1  # type: ignore[attr-defined]
         WorkOperation.objects.create(
             work_order=work_order,
             production_order_operation=op,
