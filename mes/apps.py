@@ -20,7 +20,6 @@ class MESConfig(AppConfig):
             roles,
         )
         from mes.demo import mes_step
-        from mes.demo_work import work_orders_step
         from mes.selectors_work import production_order_operator
 
         registry.register_roles(roles.ROLE_PERMISSIONS)
@@ -28,10 +27,6 @@ class MESConfig(AppConfig):
         registry.register_menu("mes", menu.ENTRIES, order=10)
         registry.register_worklist(menu.WORK, order=10)
         registry.register_demo_step("mes", mes_step, after=["production"])
-        # Work-order execution: the terminal, work orders and genealogy; with MES on, the
-        # shop-floor reports of the orders it runs come from here and the ERP's own give way.
-        registry.register_roles(roles.WORK_ROLE_PERMISSIONS)
-        registry.register_menu("mes", menu.WORK_ENTRIES, order=20)
-        registry.register_worklist(menu.WORK_COUNTS, order=20)
-        registry.register_demo_step("mes_work", work_orders_step, after=["mes", "production"])
+        # With MES on, the shop-floor reports of the orders it runs come from its terminal and
+        # the ERP's own steps give way.
         registry.register_production_operator(production_order_operator)

@@ -38,3 +38,7 @@ WORK_COUNTS: tuple = (
         {"status": "in_progress"},
     ),
 )
+
+# What the app registers: its links and counts, every part together.
+ENTRIES = (*ENTRIES, *WORK_ENTRIES)
+WORK = (*WORK, *WORK_COUNTS)

@@ -27,3 +27,11 @@ WORK_ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "mes.override_workoperation",
     ),
 }
+
+# What the app registers: each role's MES permissions, every part together.
+ROLE_PERMISSIONS = {
+    role: tuple(
+        dict.fromkeys((*ROLE_PERMISSIONS.get(role, ()), *WORK_ROLE_PERMISSIONS.get(role, ())))
+    )
+    for role in {**ROLE_PERMISSIONS, **WORK_ROLE_PERMISSIONS}
+}

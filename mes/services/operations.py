@@ -177,7 +177,9 @@ def _run_close(operation: WorkOperation) -> OperationRun | None:
     hours = (Decimal((now - run.started_at).total_seconds()) / 3600).quantize(HOUR_PLACES)
     run.ended_at, run.hours = now, hours
     run.save(update_fields=["ended_at", "hours"])
-    if hours > 0 and operation.production_order_operation_id:
+    # Booked while the ERP takes time on the order (a closed order's cost is rolled up).
+    books = operation.work_order.production_order.status in (*ERP_OPEN, ProductionOrder.Status.DONE)
+    if hours > 0 and operation.production_order_operation_id and books:
         publish(
             topic=topics.time_booked,
             payload={
