@@ -336,6 +336,18 @@ SPECTACULAR_SETTINGS = {
             ("task", "Task"),
             ("note", "Note"),
         ],
+        "WorkOrderStatusEnum": [
+            ("released", "Released"),
+            ("in_progress", "In progress"),
+            ("done", "Done"),
+            ("cancelled", "Cancelled"),
+        ],
+        "WorkOperationStatusEnum": [
+            ("waiting", "Waiting"),
+            ("running", "Running"),
+            ("paused", "Paused"),
+            ("done", "Done"),
+        ],
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

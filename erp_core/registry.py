@@ -16,7 +16,8 @@ Order is explicit, never the accident of ``INSTALLED_APPS``:
 - reconcile checks run in registration order (the ledger's first: its app comes first);
 - panels of a document page (what an app above adds to a page below it: billing's invoices and
   payments on a sales order) by their ``order``;
-- stock operators are asked in registration order; the first that claims a warehouse wins.
+- stock operators are asked in registration order; the first that claims a warehouse wins;
+- production operators likewise, for a production order.
 """
 
 from collections.abc import Callable, Iterable, Mapping
@@ -79,6 +80,9 @@ ReconcileCheck = Callable[[], list]
 #: Says whether the physical work of a warehouse (receiving, shipping) is done by a front module:
 #: given a warehouse's id, the module's name as users know it ("WMS"), or None.
 StockOperator = Callable[[int], "str | Promise | None"]
+#: Says whether the shop-floor reports of a production order (consumption, output, time) come
+#: from a front module: given the order's id, the module's name as users know it ("MES"), or None.
+ProductionOperator = Callable[[int], "str | Promise | None"]
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,7 @@ _demo_steps: dict[str, DemoStep] = {}
 _checks: list[ReconcileCheck] = []
 _panels: list[Panel] = []
 _stock_operators: list[StockOperator] = []
+_production_operators: list[ProductionOperator] = []
 
 
 # --- roles ------------------------------------------------------------------------------------
@@ -274,6 +279,40 @@ def stock_operator(warehouse_id: int | None) -> str | Promise | None:
         return None
     for operator in _stock_operators:
         name = operator(warehouse_id)
+        if name:
+            return name
+    return None
+
+
+# --- production operators ---------------------------------------------------------------------
+
+
+def register_production_operator(operator: ProductionOperator) -> None:
+    """Add a front module that may run production orders on the shop floor (MES):
+    ``operator(production_order_id)`` answers with the module's name when the order's
+    consumption, output and time are reported there, else None.
+
+    For such an order the ERP's own consume, report-output and book-time steps refuse and say
+    who reports; the order waits for the module's events, which book them. With no operator
+    registered (the module switched off) the ERP takes the reports itself.
+    """
+    if operator not in _production_operators:
+        _production_operators.append(operator)
+
+
+def unregister_production_operator(operator: ProductionOperator) -> None:
+    """Forget an operator (tests that switch one off for a while)."""
+    if operator in _production_operators:
+        _production_operators.remove(operator)
+
+
+def production_operator(production_order_id: int | None) -> str | Promise | None:
+    """The name of the module that reports the order's shop-floor facts, or None when the ERP
+    takes them itself."""
+    if production_order_id is None:
+        return None
+    for operator in _production_operators:
+        name = operator(production_order_id)
         if name:
             return name
     return None

@@ -165,7 +165,13 @@ materials_consumed = declare(
     fields={
         "work_order_id": "int",
         "production_order_id": "int",
-        "lines": {"item_id": "int", "quantity": "decimal", "warehouse_id?": "int"},
+        "lines": {
+            "item_id": "int",
+            "quantity": "decimal",
+            "warehouse_id?": "int",
+            # The lot scanned at the line, when the material is tracked by lot.
+            "lot_number?": "str",
+        },
     },
     description="A work order consumed materials from the line's staging bins.",
 )
@@ -180,6 +186,21 @@ output_reported = declare(
         "lot_number?": "str",
     },
     description="A work order reported good output (and scrap).",
+)
+time_booked = declare(
+    "mes.time_booked",
+    fields={
+        "work_order_id": "int",
+        "production_order_id": "int",
+        "production_order_operation_id": "int",
+        "machine_hours": "decimal",
+        "labour_hours": "decimal",
+        "machine_id?": "int",
+        "started_at?": "datetime",
+        "ended_at?": "datetime",
+    },
+    description="An operation ran on a machine for a while; the ERP books the machine and "
+    "labour hours on the production order's operation.",
 )
 machine_state_changed = declare(
     "mes.machine_state_changed",

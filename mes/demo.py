@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from erp_core.models import Item, WorkCenter
+from mes.demo_work import work_orders_step
 from mes.models import Machine, MachineDevice
 from mes.selectors import day_start
 from mes.services.devices import device_issue
@@ -91,7 +92,7 @@ def _history(machine: Machine, item: str, cycle: Decimal, rng: random.Random) ->
     return events
 
 
-def mes_step() -> dict[str, int]:
+def machines_step() -> dict[str, int]:
     """The demo's machines, device and machine data."""
     created = {"machines": 0, "machine events": 0}
     before = Machine.objects.count()
@@ -114,4 +115,14 @@ def mes_step() -> dict[str, int]:
         for start in range(0, len(events), 500):
             result = machine_events_record(device=device, events=events[start : start + 500])
             created["machine events"] += result.accepted
+    return created
+
+
+def mes_step() -> dict[str, int]:
+    """What each part of MES loads: machines and their data first, work orders last, once the
+    machines are there."""
+    created: dict[str, int] = {}
+    for part in (machines_step, work_orders_step):
+        for key, count in part().items():
+            created[key] = created.get(key, 0) + count
     return created

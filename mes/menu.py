@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp_core.registry import Entry, Module, WorkItem
 from mes.models import Downtime, Machine
+from mes.selectors_work import operations_paused_count, operations_waiting_count
 
 MODULE = Module(
     "mes", _("MES"), "mes.access_mes", _("Machines, work orders and shop-floor reports."), order=30
@@ -17,7 +18,6 @@ MACHINE_ENTRIES: tuple = (
     Entry(_("Downtime"), "mes:downtime-list", "mes.view_downtime", _MACHINES),
     Entry(_("OEE"), "mes:oee", "mes.view_machine", _MACHINES),
 )
-ENTRIES: tuple = (*MACHINE_ENTRIES,)
 
 MACHINE_WORK: tuple = (
     WorkItem(
@@ -37,4 +37,35 @@ MACHINE_WORK: tuple = (
         {"reason": "none"},
     ),
 )
-WORK: tuple = (*MACHINE_WORK,)
+
+# --- Work-order execution and genealogy ---------------------------------------------------------
+_SHOP_FLOOR = _("Work-order execution")
+
+WORK_ENTRIES: tuple = (
+    Entry(_("Operator terminal"), "mes:terminal", "mes.run_workoperation", _SHOP_FLOOR),
+    Entry(_("Work orders"), "mes:work-order-list", "mes.view_workorder", _SHOP_FLOOR),
+    Entry(_("Lot genealogy"), "mes:lot-list", "mes.view_productionlot", _SHOP_FLOOR),
+)
+
+WORK_COUNTS: tuple = (
+    WorkItem(
+        "mes",
+        "mes.view_workoperation",
+        _("Operations waiting on the machines"),
+        operations_waiting_count,
+        "mes:work-order-list",
+        {"status": "released"},
+    ),
+    WorkItem(
+        "mes",
+        "mes.view_workoperation",
+        _("Operations paused"),
+        operations_paused_count,
+        "mes:work-order-list",
+        {"status": "in_progress"},
+    ),
+)
+
+# What the app registers: its links and counts, every part together.
+ENTRIES: tuple = (*MACHINE_ENTRIES, *WORK_ENTRIES)
+WORK: tuple = (*MACHINE_WORK, *WORK_COUNTS)

@@ -30,3 +30,15 @@ def report_output(event: Event) -> None:
         scrap_quantity=event.payload["scrap_quantity"],
         source_event_id=str(event.pk),
     )
+
+
+@on(topics.time_booked, name="erp_core.production.book_time")
+def book_time(event: Event) -> None:
+    """``mes.time_booked``: book the measured machine and labour hours on the operation."""
+    services.production_order_time_booked(
+        production_order_id=event.payload["production_order_id"],
+        production_order_operation_id=event.payload["production_order_operation_id"],
+        machine_hours=event.payload["machine_hours"],
+        labour_hours=event.payload["labour_hours"],
+        source_event_id=str(event.pk),
+    )

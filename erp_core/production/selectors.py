@@ -9,6 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from common.errors import NotFound
+from erp_core.ledger.selectors import company_settings
 from erp_core.models import BillOfMaterials, Item, Routing
 from erp_core.production.models import (
     ProductionOrder,
@@ -95,6 +96,14 @@ def production_order_get(*, pk: int) -> ProductionOrder:
             _("No production order %(pk)s.") % {"pk": pk}, code="production_order_not_found"
         )
     return order
+
+
+def output_tolerance_percent(*, order: ProductionOrder) -> Decimal:
+    """How far (%) past its quantity output may be reported on ``order``: its item's
+    tolerance, else the company's (the shop floor reads it to refuse as the ERP does)."""
+    if order.item.output_tolerance_percent is not None:
+        return order.item.output_tolerance_percent
+    return company_settings().production_output_tolerance_percent
 
 
 def bom_default_for(*, item: Item, on_date: date) -> BillOfMaterials | None:

@@ -18,6 +18,7 @@ from django.views.decorators.vary import vary_on_headers
 from common.errors import DomainError
 from common.history import history_rows
 from common.htmx import wants_partial
+from erp_core import registry
 from erp_core.documents.printing import pdf_response, xlsx_response
 from erp_core.documents.views import (
     REQUIRED,
@@ -150,6 +151,8 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "output_form": ReportOutputForm(),
             "time_form": BookTimeForm(order=order),
             "steps": STEPS.buttons(request.user, order),
+            # A front module (MES) reports this order's consumption, output and time.
+            "reported_by": registry.production_operator(order.pk),
         },
     )
 

@@ -41,10 +41,18 @@ NAMES = {
     "erp.invoice_posted": ["crm.receivable_from_invoice"],
     "erp.payment_received": ["crm.apply_payment"],
     "erp.sales_order_cancelled": ["wms.outbound_cancelled"],
-    "wms.shipment_dispatched": ["sales.delivery_from_shipment", "billing.invoice_from_shipment"],
+    "wms.shipment_dispatched": [
+        "sales.delivery_from_shipment",
+        "billing.invoice_from_shipment",
+        "mes.lots_shipped",
+    ],
     "wms.receipt_completed": ["erp_core.purchasing.book_wms_receipt"],
     "mes.materials_consumed": ["erp_core.production.consume_materials"],
     "mes.output_reported": ["erp_core.production.report_output"],
+    "mes.time_booked": ["erp_core.production.book_time"],
+    "erp.production_order_released": ["mes.work_order_from_release"],
+    "erp.production_order_unreleased": ["mes.work_order_unreleased"],
+    "erp.schedule_changed": ["mes.queues_from_schedule"],
 }
 
 

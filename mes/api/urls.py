@@ -9,6 +9,7 @@ from mes.api.views import (
     MachineViewSet,
     OEEViewSet,
 )
+from mes.api.work_views import ProductionLotViewSet, WorkOperationViewSet, WorkOrderViewSet
 
 app_name = "mes-api"
 
@@ -18,5 +19,8 @@ router.register("cycle-times", MachineCycleTimeViewSet, basename="cycle-time")
 router.register("machine-events", MachineEventViewSet, basename="machine-event")
 router.register("downtime", DowntimeViewSet, basename="downtime")
 router.register("oee", OEEViewSet, basename="oee")
+router.register("work-orders", WorkOrderViewSet, basename="work-order")
+router.register("operations", WorkOperationViewSet, basename="operation")
+router.register("lots", ProductionLotViewSet, basename="lot")
 
 urlpatterns = router.urls

@@ -2,15 +2,31 @@
 
 from mes.models.access import ModuleAccess
 from mes.models.events import COUNTER_MAX, Downtime, DowntimeReason, MachineEvent
+from mes.models.genealogy import LotConsumption, LotShipment, ProductionLot
 from mes.models.machines import Machine, MachineCycleTime, MachineDevice
+from mes.models.work import (
+    OperationOverride,
+    OperationReport,
+    OperationRun,
+    WorkOperation,
+    WorkOrder,
+)
 
 __all__ = [
     "COUNTER_MAX",
     "Downtime",
     "DowntimeReason",
+    "LotConsumption",
+    "LotShipment",
     "Machine",
     "MachineCycleTime",
     "MachineDevice",
     "MachineEvent",
     "ModuleAccess",
+    "OperationOverride",
+    "OperationReport",
+    "OperationRun",
+    "ProductionLot",
+    "WorkOperation",
+    "WorkOrder",
 ]

@@ -1,0 +1,1 @@
+"""Staff pages of MES, one module per part of the shop floor."""

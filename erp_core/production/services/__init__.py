@@ -25,6 +25,7 @@ from erp_core.production.services.execution import (
     production_order_materials_consumed,
     production_order_output_reported,
     production_order_report_output,
+    production_order_time_booked,
 )
 from erp_core.production.services.orders import (
     EDITABLE_FIELDS,
@@ -49,6 +50,7 @@ __all__ = [
     "production_order_output_reported",
     "production_order_release",
     "production_order_report_output",
+    "production_order_time_booked",
     "production_order_unrelease",
     "production_order_update",
     "production_order_void",

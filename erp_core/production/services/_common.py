@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from common.errors import Conflict
 from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
+from erp_core import registry
 from erp_core.documents.amounts import plain
-from erp_core.ledger.selectors import company_settings
 from erp_core.models import Item, User
 from erp_core.production.models import ProductionOrder
+from erp_core.production.selectors import output_tolerance_percent
 
 Status = ProductionOrder.Status
 JOURNAL = "PRD"
@@ -60,9 +61,22 @@ def override_reason_clean(*, actor: User | None, override_reason: str | None) ->
 
 def output_tolerance(order: ProductionOrder) -> Decimal:
     """How far (%) past its quantity output may be reported: the item's, else the company's."""
-    if order.item.output_tolerance_percent is not None:
-        return order.item.output_tolerance_percent
-    return company_settings().production_output_tolerance_percent
+    return output_tolerance_percent(order=order)
+
+
+def refuse_if_shop_floor_reports(order: ProductionOrder) -> None:
+    """Refuse (409) a consumption, output or time typed in the ERP for an order whose shop-floor
+    facts a front module reports (MES): the order waits for that module's events."""
+    operator = registry.production_operator(order.pk)
+    if operator:
+        raise Conflict(
+            _(
+                "Production order %(order)s is run on the shop floor in %(operator)s: its "
+                "consumption, output and time are reported there."
+            )
+            % {"order": order.number, "operator": operator},
+            code="reported_by_shop_floor",
+        )
 
 
 def report_limits_check(

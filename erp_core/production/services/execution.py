@@ -41,6 +41,7 @@ from erp_core.production.services._common import (
     _number,
     override_note,
     override_reason_clean,
+    refuse_if_shop_floor_reports,
     report_limits_check,
 )
 from erp_core.stock.models import StockMove
@@ -184,6 +185,8 @@ def production_order_consume(
     """
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("consumed against"))
+    if not source_event_id:
+        refuse_if_shop_floor_reports(order)
     override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
     quantity = _number(quantity, "quantity")
     (row,) = _consume(
@@ -217,6 +220,8 @@ def production_order_report_output(
     """
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("reported on"))
+    if not source_event_id:
+        refuse_if_shop_floor_reports(order)
     override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
     quantity = _number(quantity, "quantity", allow_zero=True)
     scrap_quantity = _number(scrap_quantity, "scrap_quantity", allow_zero=True)
@@ -263,6 +268,7 @@ def production_order_book_time(
     source_event_id: str | None = None,
     actor: User | None = None,
     override_reason: str = "",
+    measured: bool = False,
 ) -> ProductionTimeBooking:
     """Book machine and labour hours on an operation and post them to WIP (journal PRD).
 
@@ -271,10 +277,15 @@ def production_order_book_time(
     ``source_event_id`` booked twice returns the first booking. Starts a released order. The
     operation's hours stay within its work center's calendar since release
     (``calendar_hours_check``); past it, or on a done order, only a supervisor's
-    ``override_reason`` books them.
+    ``override_reason`` books them. ``measured`` hours (the shop floor's clock: MES's
+    ``mes.time_booked``, which always carries its event id) were not typed: they are booked on
+    a done order and past the calendar too, since the time was spent.
     """
     order = document_lock(order)
     require_status(order, *OPEN_FOR_REPORTS, action=_("booked against"))
+    if not source_event_id:
+        refuse_if_shop_floor_reports(order)
+    measured = measured and bool(source_event_id)
     override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
     if operation.order_id != order.pk:
         raise ValidationError({"operation": _("The operation is not one of this order.")})
@@ -287,8 +298,9 @@ def production_order_book_time(
         if earlier is not None:
             return earlier
     operation = ProductionOrderOperation.objects.select_for_update().get(pk=operation.pk)
-    report_limits_check(order, override_reason=override_reason)
-    if not override_reason:
+    if not measured:
+        report_limits_check(order, override_reason=override_reason)
+    if not override_reason and not measured:
         calendar_hours_check(
             order, operation, machine_hours=machine_hours, labour_hours=labour_hours
         )
@@ -429,4 +441,33 @@ def production_order_output_reported(
         quantity=_number(quantity, "quantity", allow_zero=True),
         scrap_quantity=_number(scrap_quantity, "scrap_quantity", allow_zero=True),
         source_event_id=source_event_id,
+    )
+
+
+@transaction.atomic
+def production_order_time_booked(
+    *,
+    production_order_id: int,
+    production_order_operation_id: int,
+    machine_hours: str,
+    labour_hours: str,
+    source_event_id: str,
+) -> ProductionTimeBooking | None:
+    """Book ``mes.time_booked`` (hours the shop floor measured) on the order's operation.
+
+    Hours of zero on both (a run of a few seconds rounded away) book nothing.
+    """
+    order = _order_for_event(production_order_id)
+    operation = _get(ProductionOrderOperation, production_order_operation_id, "operation")
+    machine = _number(machine_hours, "machine_hours", allow_zero=True, maximum=HOURS_MAX)
+    labour = _number(labour_hours, "labour_hours", allow_zero=True, maximum=HOURS_MAX)
+    if machine == 0 and labour == 0:
+        return None
+    return production_order_book_time(
+        order=order,
+        operation=operation,
+        machine_hours=machine,
+        labour_hours=labour,
+        source_event_id=source_event_id,
+        measured=True,
     )
