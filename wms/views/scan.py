@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from common.templatetags.numbers import qty as qty_str
 from erp_core.models import Item
-from wms import selectors_ui as selectors
+from wms import selectors
 from wms.models import Allocation, Bin, Count, ExpectedReceipt, Lot, MoveTask, PickList
 from wms.services.common import not_negative_quantity, positive_quantity
 from wms.services.counts import count_record
