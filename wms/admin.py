@@ -13,6 +13,7 @@ from wms.models import (
     CustomerShelfLife,
     ExpectedReceipt,
     ExpectedReceiptLine,
+    ItemMeasure,
     ItemPlacement,
     Lot,
     MoveTask,
@@ -79,6 +80,16 @@ class ItemPlacementAdmin(SimpleHistoryAdmin):
     list_filter = ("warehouse", "abc_class")
     search_fields = ("item__code", "item__name")
     list_select_related = ("item", "warehouse", "fixed_bin", "preferred_zone")
+    raw_id_fields = ("item",)
+
+
+@admin.register(ItemMeasure)
+class ItemMeasureAdmin(SimpleHistoryAdmin):
+    """Items' weight and volume per unit, checked against bins' weight and volume capacity."""
+
+    list_display = ("item", "unit_weight", "unit_volume")
+    search_fields = ("item__code", "item__name")
+    list_select_related = ("item",)
     raw_id_fields = ("item",)
 
 

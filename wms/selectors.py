@@ -6,16 +6,30 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from common.templatetags.numbers import qty
 from erp_core.models import Item, Warehouse
 from wms.models import (
     Allocation,
     Bin,
     ExpectedReceipt,
+    ItemMeasure,
     ItemPlacement,
     Lot,
     MoveTask,
@@ -29,7 +43,8 @@ from wms.models import (
 from wms.models import Count as StockCount
 
 ZERO = Decimal("0")
-WMS_NAME = _("WMS")
+_QTY = DecimalField(max_digits=18, decimal_places=6)
+WMS_NAME = gettext_lazy("WMS")
 
 
 def warehouse_setup_get(*, warehouse_id: int) -> WarehouseSetup | None:
@@ -117,8 +132,80 @@ def bin_fill(*, bin: Bin) -> Decimal:
     return Quant.objects.filter(bin=bin).aggregate(total=Sum("on_hand"))["total"] or ZERO
 
 
-def _has_room(bin: Bin, quantity: Decimal, fill: Decimal) -> bool:
-    return bin.capacity_units is None or fill + quantity <= bin.capacity_units
+_MEASURED = DecimalField(max_digits=32, decimal_places=9)
+
+
+def _load(prefix: str = "quants__") -> dict:
+    """Annotations of what a bin holds: units (``fill``), volume (m³) and weight (kg). An item
+    without a measure adds units only."""
+
+    def measured(field: str) -> Coalesce:
+        product = ExpressionWrapper(
+            F(f"{prefix}on_hand") * F(f"{prefix}item__wms_measure__{field}"),
+            output_field=_MEASURED,
+        )
+        return Coalesce(Sum(product), Value(ZERO), output_field=_MEASURED)
+
+    return {
+        "fill": Coalesce(Sum(f"{prefix}on_hand"), Value(ZERO), output_field=_QTY),
+        "fill_volume": measured("unit_volume"),
+        "fill_weight": measured("unit_weight"),
+    }
+
+
+def item_measure_get(*, item: Item) -> tuple[Decimal, Decimal]:
+    """An item's (volume m³, weight kg) per unit; zero for what is not measured."""
+    measure = ItemMeasure.objects.filter(item=item).first()
+    if measure is None:
+        return ZERO, ZERO
+    return measure.unit_volume or ZERO, measure.unit_weight or ZERO
+
+
+def bin_with_load(*, bin_id: int) -> Bin:
+    """A bin with ``fill``, ``fill_volume`` and ``fill_weight`` (what it holds)."""
+    return Bin.objects.annotate(**_load()).get(pk=bin_id)
+
+
+def bin_room_refusal(
+    *, bin: Bin, item: Item, quantity: Decimal, measure: tuple[Decimal, Decimal] | None = None
+) -> str | None:
+    """Why ``bin`` (annotated with its load, see ``bin_with_load``) cannot take ``quantity``
+    more of ``item`` — its unit, volume or weight capacity — or None when it can."""
+    volume, weight = measure if measure is not None else item_measure_get(item=item)
+    fill = getattr(bin, "fill", None)
+    if fill is None:
+        bin = bin_with_load(bin_id=bin.pk)
+    if bin.capacity_units is not None and bin.fill + quantity > bin.capacity_units:
+        return _(
+            "Bin %(bin)s has no room for %(quantity)s more: it holds %(fill)s of "
+            "%(capacity)s units."
+        ) % {"bin": bin.code, "quantity": qty(quantity), "fill": qty(bin.fill),
+             "capacity": qty(bin.capacity_units)}  # fmt: skip
+    if (
+        bin.capacity_volume is not None
+        and volume
+        and (bin.fill_volume + quantity * volume > bin.capacity_volume)
+    ):
+        return _(
+            "Bin %(bin)s has no room for %(quantity)s of %(item)s: they take %(need)s m³ and "
+            "%(free)s m³ of %(capacity)s m³ is free."
+        ) % {"bin": bin.code, "quantity": qty(quantity), "item": item.code,
+             "need": qty(quantity * volume),
+             "free": qty(max(bin.capacity_volume - bin.fill_volume, ZERO)),
+             "capacity": qty(bin.capacity_volume)}  # fmt: skip
+    if (
+        bin.capacity_weight is not None
+        and weight
+        and (bin.fill_weight + quantity * weight > bin.capacity_weight)
+    ):
+        return _(
+            "Bin %(bin)s cannot bear %(quantity)s of %(item)s: they weigh %(need)s kg and "
+            "%(free)s kg of %(capacity)s kg is left."
+        ) % {"bin": bin.code, "quantity": qty(quantity), "item": item.code,
+             "need": qty(quantity * weight),
+             "free": qty(max(bin.capacity_weight - bin.fill_weight, ZERO)),
+             "capacity": qty(bin.capacity_weight)}  # fmt: skip
+    return None
 
 
 def putaway_suggest(
@@ -128,14 +215,19 @@ def putaway_suggest(
 
     In order: the item's fixed bin; a bin already holding the item and lot; an empty bin in the
     item's preferred zone (any zone when it has none). Only storage and picking bins that are
-    not blocked and have room for the quantity are suggested: never a full, blocked, quarantine
-    or receiving bin.
+    not blocked and have room for the quantity — in units, volume and weight (the item's
+    ``ItemMeasure``) — are suggested: never a full, blocked, quarantine or receiving bin.
     """
+    measure = item_measure_get(item=item)
+
+    def has_room(bin: Bin) -> bool:
+        return bin_room_refusal(bin=bin, item=item, quantity=quantity, measure=measure) is None
+
     candidates = Bin.objects.filter(
         warehouse_id=warehouse_id,
         is_blocked=False,
         bin_type__in=(Bin.Type.STORAGE, Bin.Type.PICKING),
-    ).annotate(fill=Sum("quants__on_hand"))
+    ).annotate(**_load())
     placement = (
         ItemPlacement.objects.filter(item=item, warehouse_id=warehouse_id)
         .select_related("fixed_bin")
@@ -143,19 +235,19 @@ def putaway_suggest(
     )
     if placement is not None and placement.fixed_bin_id is not None:
         fixed = candidates.filter(pk=placement.fixed_bin_id).first()
-        if fixed is not None and _has_room(fixed, quantity, fixed.fill or ZERO):
+        if fixed is not None and has_room(fixed):
             return fixed
     holding = candidates.filter(
         Exists(Quant.objects.filter(bin=OuterRef("pk"), item=item, lot=lot, on_hand__gt=0))
     ).order_by("walking_order", "code")
     for bin in holding:
-        if _has_room(bin, quantity, bin.fill or ZERO):
+        if has_room(bin):
             return bin
     empty = candidates.exclude(Exists(Quant.objects.filter(bin=OuterRef("pk"), on_hand__gt=0)))
     if placement is not None and placement.preferred_zone_id is not None:
         empty = empty.filter(zone_id=placement.preferred_zone_id)
     for bin in empty.order_by("walking_order", "code"):
-        if _has_room(bin, quantity, ZERO):
+        if has_room(bin):
             return bin
     return None
 
@@ -177,7 +269,6 @@ def bin_fill_of(*, bin: Bin, item: Item) -> Decimal:
     return Quant.objects.filter(bin=bin, item=item).aggregate(total=Sum("on_hand"))["total"] or ZERO
 
 
-_QTY = DecimalField(max_digits=18, decimal_places=6)
 LIST_LIMIT = 20
 
 

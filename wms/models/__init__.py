@@ -4,7 +4,7 @@ from wms.models.access import ModuleAccess
 from wms.models.counts import Count, CountLine, CountPlan
 from wms.models.inbound import ExpectedReceipt, ExpectedReceiptLine, ReceiptScan
 from wms.models.internal import MoveTask, ReplenishmentRule, Transfer, TransferLine
-from wms.models.layout import Bin, ItemPlacement, WarehouseSetup, Zone
+from wms.models.layout import Bin, ItemMeasure, ItemPlacement, WarehouseSetup, Zone
 from wms.models.outbound import (
     Allocation,
     OutboundLine,
@@ -25,6 +25,7 @@ __all__ = [
     "CustomerShelfLife",
     "ExpectedReceipt",
     "ExpectedReceiptLine",
+    "ItemMeasure",
     "ItemPlacement",
     "Lot",
     "ModuleAccess",

@@ -17,9 +17,8 @@ from wms.models import Allocation, Bin, Count, ExpectedReceipt, Lot, MoveTask, P
 from wms.services.common import not_negative_quantity, positive_quantity
 from wms.services.counts import count_record
 from wms.services.inbound import expected_receipt_scan
-from wms.services.internal import move_task_confirm
+from wms.services.internal import bin_move, move_task_confirm
 from wms.services.outbound import pick_list_pick
-from wms.services.stock import Source, quant_move
 from wms.views.kit import ScanFlow, ScanStep, scan_screen, wms_required
 
 # --- resolving one scan --------------------------------------------------------------------------
@@ -141,14 +140,13 @@ def _finish_move(scanned: dict, user) -> str:
     item, lot = scanned["item"], scanned.get("lot")
     serial = scanned.get("serial")
     quantity = 1 if serial else scanned["quantity"]
-    quant_move(
+    bin_move(
         from_bin=scanned["from_bin"],
         to_bin=scanned["to_bin"],
         item=item,
         lot=lot,
         quantity=quantity,
         serials=[serial] if serial else (),
-        source=Source(type="scan", id="move"),
         actor=user,
     )
     return _("Moved %(quantity)s of %(item)s from %(from)s to %(to)s.") % {
