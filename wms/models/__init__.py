@@ -1,7 +1,7 @@
 """WMS models, split by sub-domain and re-exported here."""
 
 from wms.models.access import ModuleAccess
-from wms.models.counts import Count, CountLine, CountPlan
+from wms.models.counts import Count, CountLine, CountPlan, CountSerial
 from wms.models.inbound import ExpectedReceipt, ExpectedReceiptLine, ReceiptScan
 from wms.models.internal import MoveTask, ReplenishmentRule, Transfer, TransferLine
 from wms.models.layout import Bin, ItemMeasure, ItemPlacement, WarehouseSetup, Zone
@@ -22,6 +22,7 @@ __all__ = [
     "Count",
     "CountLine",
     "CountPlan",
+    "CountSerial",
     "CustomerShelfLife",
     "ExpectedReceipt",
     "ExpectedReceiptLine",

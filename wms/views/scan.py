@@ -638,8 +638,31 @@ def scan_counted(value: str, scanned: dict):
     return not_negative_quantity(value)
 
 
+def scan_counted_serial(value: str, scanned: dict) -> str:
+    """A serial number found in the bin (known or not: the service tells a missing one from an
+    extra one when the count is approved)."""
+    value = value.strip()
+    if not value or len(value) > 64:
+        raise ValidationError(_("Scan the unit's serial number."))
+    return value
+
+
 def _finish_count(scanned: dict, user) -> str:
     item, lot = scanned["item"], scanned.get("lot")
+    if scanned.get("serial"):
+        line = count_record(
+            count=scanned["count"],
+            bin_barcode=scanned["bin"].barcode,
+            barcode=item.barcode or item.code,
+            serial=scanned["serial"],
+            actor=user,
+        )
+        return _("Counted serial number %(serial)s of %(item)s in %(bin)s (%(n)s so far).") % {
+            "serial": scanned["serial"],
+            "item": item.code,
+            "bin": scanned["bin"].code,
+            "n": qty_str(line.counted_quantity),
+        }
     count_record(
         count=scanned["count"],
         bin_barcode=scanned["bin"].barcode,
@@ -670,8 +693,14 @@ COUNT = ScanFlow(
             when=lot_tracked,
             show=lambda lot: lot.lot_number,
         ),
+        ScanStep("serial", gettext_lazy("Serial number"), scan_counted_serial, when=serial_tracked),
         ScanStep(
-            "quantity", gettext_lazy("Quantity found"), scan_counted, numeric=True, show=qty_str
+            "quantity",
+            gettext_lazy("Quantity found"),
+            scan_counted,
+            numeric=True,
+            show=qty_str,
+            when=not_serial_tracked,
         ),
     ),
     finish=_finish_count,
