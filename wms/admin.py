@@ -10,6 +10,7 @@ from wms.models import (
     Count,
     CountLine,
     CountPlan,
+    CountSerial,
     CustomerShelfLife,
     ExpectedReceipt,
     ExpectedReceiptLine,
@@ -239,6 +240,15 @@ class CountLineInline(_ReadOnlyInline):
         "variance",
     )  # fmt: skip
     readonly_fields = fields
+
+
+@admin.register(CountSerial)
+class CountSerialAdmin(ReadOnlyAdmin):
+    """Serial numbers scanned in counts (read only: written by the count scans)."""
+
+    list_display = ("serial", "line")
+    search_fields = ("serial", "line__count__number", "line__item__code")
+    list_select_related = ("line", "line__count")
 
 
 @admin.register(Count)

@@ -534,7 +534,9 @@ def count_list(*, status: str = "") -> QuerySet[StockCount]:
 
 def count_detail_list(*, status: str = "") -> QuerySet[StockCount]:
     """Counts with their lines (bin, item, lot, serial numbers): a detail page or API answer."""
-    return count_list(status=status).prefetch_related("lines__bin", "lines__item", "lines__lot")
+    return count_list(status=status).prefetch_related(
+        "lines__bin", "lines__item", "lines__lot", "lines__serials"
+    )
 
 
 def count_get(*, pk: int) -> StockCount | None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from common.testing import api_client, staff_user
 from erp_core.stock.models import StockBalance
 from tests.wms.helpers import breaches, deliver_all
 from tests.wms.outbound_kit import Site
@@ -97,3 +98,17 @@ def test_bad_serial_scans_are_refused_and_record_nothing(site):
         _scan(count, site.a1, item, "B1")
     assert count.lines.get().counted_quantity is None
     assert Count.objects.get(pk=count.pk).status == Count.Status.DRAFT
+
+
+def test_the_api_records_a_serial_scan_and_refuses_a_bad_one(site):
+    item = site.serial_item
+    site.stock(site.a1, item, 1, serials=["A1"])
+    count = counts.count_start(warehouse=site.warehouse, bins=[site.a1])
+    client = api_client(staff_user("Warehouse"))
+    url = f"/api/v1/wms/counts/{count.pk}/record/"
+    body = {"bin_barcode": site.a1.barcode, "barcode": item.code, "serial": "A1"}
+    assert client.post(url, body, format="json").status_code == 200
+    bad = client.post(url, {**body, "serial": ""}, format="json")
+    assert bad.status_code == 400
+    assert "serial" in bad.json()["errors"] or "serial" in str(bad.json())
+    assert count.lines.get().counted_quantity == D(1)
