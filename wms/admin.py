@@ -243,7 +243,7 @@ class CountLineInline(_ReadOnlyInline):
 
 
 @admin.register(CountSerial)
-class CountSerialAdmin(ReadOnlyAdmin):
+class CountSerialAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Serial numbers scanned in counts (read only: written by the count scans)."""
 
     list_display = ("serial", "line")
