@@ -10,9 +10,11 @@ from wms.models import (
     Count,
     CountLine,
     CountPlan,
+    CountSerial,
     CustomerShelfLife,
     ExpectedReceipt,
     ExpectedReceiptLine,
+    ItemMeasure,
     ItemPlacement,
     Lot,
     MoveTask,
@@ -79,6 +81,16 @@ class ItemPlacementAdmin(SimpleHistoryAdmin):
     list_filter = ("warehouse", "abc_class")
     search_fields = ("item__code", "item__name")
     list_select_related = ("item", "warehouse", "fixed_bin", "preferred_zone")
+    raw_id_fields = ("item",)
+
+
+@admin.register(ItemMeasure)
+class ItemMeasureAdmin(SimpleHistoryAdmin):
+    """Items' weight and volume per unit, checked against bins' weight and volume capacity."""
+
+    list_display = ("item", "unit_weight", "unit_volume")
+    search_fields = ("item__code", "item__name")
+    list_select_related = ("item",)
     raw_id_fields = ("item",)
 
 
@@ -228,6 +240,15 @@ class CountLineInline(_ReadOnlyInline):
         "variance",
     )  # fmt: skip
     readonly_fields = fields
+
+
+@admin.register(CountSerial)
+class CountSerialAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Serial numbers scanned in counts (read only: written by the count scans)."""
+
+    list_display = ("serial", "line")
+    search_fields = ("serial", "line__count__number", "line__item__code")
+    list_select_related = ("line", "line__count")
 
 
 @admin.register(Count)

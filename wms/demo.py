@@ -14,6 +14,7 @@ from wms.models import (
     ExpectedReceipt,
     MoveTask,
     OutboundOrder,
+    SerialNumber,
     Shipment,
     WarehouseSetup,
     Zone,
@@ -106,7 +107,16 @@ def wms_inbound_step() -> dict[str, int]:
         short = True
         for line in count.lines.select_related("item", "lot", "bin").order_by("pk"):
             found = line.snapshot_quantity
-            if short and line.item.tracking != Item.Tracking.SERIAL and found >= 2:
+            if line.item.tracking == Item.Tracking.SERIAL:
+                # Serial units are counted one scan each: every unit of the bin is found.
+                for serial in SerialNumber.objects.filter(
+                    item=line.item, bin=line.bin, lot=line.lot, status__in=counts.IN_A_BIN
+                ).order_by("serial"):
+                    counts.count_record(count=count, bin_barcode=line.bin.barcode,
+                                        barcode=line.item.barcode or line.item.code,
+                                        serial=serial.serial)  # fmt: skip
+                continue
+            if short and found >= 2:
                 found -= 2  # two found missing: the ERP posts the loss
                 short = False
             counts.count_record(count=count, bin_barcode=line.bin.barcode,

@@ -18,6 +18,7 @@ ENTRIES: tuple = (
     Entry(_("Scan screens"), "wms:scan-menu", "wms.access_wms", _WAREHOUSE),
     Entry(_("Open tasks"), "wms:task-list", "wms.access_wms", _WAREHOUSE),
     Entry(_("Expected receipts"), "wms:receipt-list", "wms.access_wms", _WAREHOUSE),
+    Entry(_("Outbound orders"), "wms:outbound-list", "wms.access_wms", _WAREHOUSE),
     Entry(_("Counts"), "wms:count-list", "wms.access_wms", _WAREHOUSE),
     Entry(_("Lots"), "wms:lot-list", "wms.access_wms", _WAREHOUSE),
     Entry(_("Bins"), "wms:bin-list", "wms.access_wms", _LAYOUT),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from wms.views import labels, pages, scan
+from wms.views import labels, outbound, pages, scan, steps
 
 app_name = "wms"
 
@@ -26,8 +26,16 @@ urlpatterns = [
     path("lots/<int:pk>/label.pdf", labels.lot_label, name="lot-label"),
     path("receipts/", pages.receipt_list, name="receipt-list"),
     path("receipts/<int:pk>/", pages.receipt_detail, name="receipt-detail"),
+    path("receipts/<int:pk>/complete/", steps.receipt_complete, name="receipt-complete"),
     path("counts/", pages.count_list, name="count-list"),
     path("counts/<int:pk>/", pages.count_detail, name="count-detail"),
+    path("counts/<int:pk>/submit/", steps.count_submit, name="count-submit"),
+    path("counts/<int:pk>/approve/", steps.count_approve, name="count-approve"),
+    path("outbound/", outbound.outbound_list, name="outbound-list"),
+    path("outbound/<int:pk>/", outbound.outbound_detail, name="outbound-detail"),
+    path("outbound/<int:pk>/pack/", steps.order_pack, name="outbound-pack"),
+    path("pick-lists/<int:pk>/pick-list.pdf", outbound.pick_list_pdf, name="pick-list-pdf"),
+    path("packages/<int:pk>/label.pdf", outbound.package_label, name="package-label"),
     path("tasks/", pages.task_list, name="task-list"),
     path("scan/", scan.scan_menu, name="scan-menu"),
     path("scan/receive/", scan.scan_receive, name="scan-receive"),

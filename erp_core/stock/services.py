@@ -29,8 +29,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.errors import Conflict
 from common.numbers import parse_decimal
 from common.templatetags.numbers import qty
+from erp_core import registry
 from erp_core.documents.sources import source_numbers
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.services import EntryInput
@@ -188,6 +190,37 @@ def _check_lines(lines: Sequence[MoveLine], now: dt.datetime) -> list[dt.datetim
     if errors:
         raise ValidationError(errors)
     return times
+
+
+KEPT_BY_WAREHOUSE = gettext_lazy(
+    "Stock in warehouse %(warehouse)s is kept by the warehouse in %(operator)s: adjust, move or "
+    "transfer it there (a count, a bin move or a transfer), and the ledger books it from the "
+    "warehouse's event."
+)
+
+
+def _refuse_if_operated(lines: Sequence[MoveLine]) -> None:
+    """Refuse (409) a move made here (a page, the API, a service called by hand) into or out of
+    a warehouse a front module runs (WMS): its stock changes there first, and the ledger books it
+    from that module's event. A move booked from an event (it carries the event's id: WMS, MES)
+    passes. Each warehouse is asked once per batch."""
+    asked: dict[int, object] = {}
+    for line in lines:
+        if line.source.event_id:
+            continue
+        for warehouse in (line.warehouse, line.to_warehouse):
+            if warehouse is None:
+                continue
+            if warehouse.pk not in asked:
+                asked[warehouse.pk] = registry.stock_operator(warehouse.pk)
+            if asked[warehouse.pk]:
+                raise Conflict(
+                    _lazy_text(
+                        KEPT_BY_WAREHOUSE,
+                        {"warehouse": warehouse.code, "operator": asked[warehouse.pk]},
+                    ),
+                    code="kept_by_warehouse",
+                )
 
 
 # --- Balances ----------------------------------------------------------------------------------
@@ -798,6 +831,7 @@ def _book(lines: Sequence[MoveLine], *, actor) -> list[StockMove]:
     """Check, lock, value and write a batch; the rows in the order of the lines."""
     now = timezone.now()
     times = _check_lines(lines, now)
+    _refuse_if_operated(lines)
     pairs, items, warehouses = set(), {}, {}
     for line in lines:
         for warehouse in (line.warehouse, line.to_warehouse):

@@ -705,6 +705,7 @@ EXPECTED_MENU = (
             ("wms:scan-menu", "wms.access_wms", "Warehouse"),
             ("wms:task-list", "wms.access_wms", "Warehouse"),
             ("wms:receipt-list", "wms.access_wms", "Warehouse"),
+            ("wms:outbound-list", "wms.access_wms", "Warehouse"),
             ("wms:count-list", "wms.access_wms", "Warehouse"),
             ("wms:lot-list", "wms.access_wms", "Warehouse"),
             ("wms:bin-list", "wms.access_wms", "Layout"),

@@ -8,10 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from erp_core.models import Item, Partner
-from erp_core.sales.tests.helpers import make_order, put_stock
+from erp_core.sales.tests.helpers import make_order
 from erp_core.tests.factories import ItemFactory, PartnerFactory, TaxCodeFactory, WarehouseFactory
 from integration.models import Event
 from integration.services import event_deliver
+from tests.wms.helpers import book_taken_over
 from wms.models import Bin, Lot, OutboundOrder, WarehouseSetup, Zone
 from wms.services.stock import quant_add
 
@@ -86,7 +87,7 @@ class Site:
     def stock(self, bin: Bin, item: Item, quantity, *, lot=None, serials=(), cost="10") -> None:
         """Stock in a bin, booked the same in the ERP ledger (as when WMS took it over)."""
         with transaction.atomic():
-            put_stock(item, self.warehouse, str(quantity), cost)
+            book_taken_over(item, self.warehouse, quantity, cost)
             quant_add(bin=bin, item=item, quantity=D(str(quantity)), lot=lot, serials=serials,
                       reason="adoption", ledger_reason="")  # fmt: skip
 

@@ -242,8 +242,14 @@ class CountRecordInputSerializer(serializers.Serializer):
 
     bin_barcode = serializers.CharField(max_length=64)
     barcode = serializers.CharField(max_length=64)
-    quantity = DecimalNumberField(**QTY)
+    quantity = DecimalNumberField(**QTY, required=False)
     lot_number = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    serial = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="A serial-tracked item: one unit's serial number per call.",
+    )
 
 
 class ReasonInputSerializer(serializers.Serializer):

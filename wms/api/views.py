@@ -169,7 +169,7 @@ class TransferViewSet(DocumentViewSet):
 class CountViewSet(DocumentViewSet):
     """Counts: started (snapshot), counted by scan, submitted, approved (the ERP posts it)."""
 
-    queryset = selectors.count_list()
+    queryset = selectors.count_detail_list()
     serializer_class = s.CountSerializer
     write_serializer_class = s.CountWriteSerializer
     filterset_fields = ("status", "warehouse")

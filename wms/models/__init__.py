@@ -1,10 +1,10 @@
 """WMS models, split by sub-domain and re-exported here."""
 
 from wms.models.access import ModuleAccess
-from wms.models.counts import Count, CountLine, CountPlan
+from wms.models.counts import Count, CountLine, CountPlan, CountSerial
 from wms.models.inbound import ExpectedReceipt, ExpectedReceiptLine, ReceiptScan
 from wms.models.internal import MoveTask, ReplenishmentRule, Transfer, TransferLine
-from wms.models.layout import Bin, ItemPlacement, WarehouseSetup, Zone
+from wms.models.layout import Bin, ItemMeasure, ItemPlacement, WarehouseSetup, Zone
 from wms.models.outbound import (
     Allocation,
     OutboundLine,
@@ -22,9 +22,11 @@ __all__ = [
     "Count",
     "CountLine",
     "CountPlan",
+    "CountSerial",
     "CustomerShelfLife",
     "ExpectedReceipt",
     "ExpectedReceiptLine",
+    "ItemMeasure",
     "ItemPlacement",
     "Lot",
     "ModuleAccess",

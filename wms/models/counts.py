@@ -169,3 +169,25 @@ class CountLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count_id}: {self.bin_id} {self.item_id}"
+
+
+class CountSerial(models.Model):
+    """A serial number scanned in a count line's bin: counting a serial-tracked item is
+    scanning each unit. Serials the books hold in the bin but nobody scanned are missing; those
+    scanned but not booked there are extra (found, or moved here from another bin)."""
+
+    line = models.ForeignKey(
+        CountLine, verbose_name=_("count line"), on_delete=models.CASCADE, related_name="serials"
+    )
+    serial = models.CharField(_("serial number"), max_length=64)
+
+    class Meta:
+        verbose_name = _("counted serial number")
+        verbose_name_plural = _("counted serial numbers")
+        ordering = ["line", "serial"]
+        constraints = [
+            models.UniqueConstraint(fields=["line", "serial"], name="wms_countserial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial

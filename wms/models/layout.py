@@ -209,3 +209,40 @@ class ItemPlacement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} @ {self.warehouse_id}"
+
+
+class ItemMeasure(models.Model):
+    """An item's weight (kg) and volume (m³) per unit, as the warehouse measures it, so that a
+    bin's weight and volume capacity can be checked.
+
+    The ERP item has neither field and WMS adds none to ERP tables; an item without a measure
+    (or with one left empty) takes no weight or volume: only unit capacity binds it.
+    """
+
+    item = models.OneToOneField(
+        "erp_core.Item",
+        verbose_name=_("item"),
+        on_delete=models.CASCADE,
+        related_name="wms_measure",
+    )
+    unit_weight = models.DecimalField(_("weight per unit (kg)"), **MEASURE, null=True, blank=True)
+    unit_volume = models.DecimalField(
+        _("volume per unit (m³)"), max_digits=14, decimal_places=6, null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("item measure")
+        verbose_name_plural = _("item measures")
+        ordering = ["item"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(unit_weight__isnull=True) | Q(unit_weight__gte=0))
+                & (Q(unit_volume__isnull=True) | Q(unit_volume__gte=0)),
+                name="wms_itemmeasure_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.unit_weight} kg, {self.unit_volume} m³"

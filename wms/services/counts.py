@@ -23,13 +23,26 @@ from erp_core.models import Item, User, Warehouse
 from integration import topics
 from integration.bus import publish
 from wms import selectors
-from wms.models import Bin, Count, CountLine, CountPlan, ItemPlacement, Lot, Quant, QuantMove
+from wms.models import (
+    Bin,
+    Count,
+    CountLine,
+    CountPlan,
+    CountSerial,
+    ItemPlacement,
+    Lot,
+    Quant,
+    QuantMove,
+    SerialNumber,
+)
 from wms.services.common import ZERO, bump, lock, not_negative_quantity, number_next, require_status
-from wms.services.stock import Source, quant_add, quant_remove
+from wms.services.stock import Source, quant_add, quant_move, quant_remove
 
 Status = Count.Status
 SOURCE_TYPE = "wms.count"
 Key = tuple[int, int, int | None]
+MAX_SERIAL = 64
+IN_A_BIN = (SerialNumber.Status.IN_STOCK, SerialNumber.Status.RESERVED)
 
 
 def _actor(actor) -> User | None:
@@ -110,15 +123,19 @@ def count_record(
     count: Count,
     bin_barcode: str,
     barcode: str,
-    quantity,
+    quantity=None,
     lot_number: str = "",
+    serial: str = "",
     actor: User | None = None,
 ) -> CountLine:
     """Record what was found in a bin by scan: the bin, the item, its lot, the quantity.
 
     A bin × item × lot not in the snapshot gets a line of its own (a find). Recording a line
-    again replaces its count. Refused: an unknown bin or item barcode, a bin not in the count,
-    an unknown lot.
+    again replaces its count. A serial-tracked item is counted unit by unit: each scan names a
+    ``serial`` and adds it to the line (its count is the serials scanned); a quantity of 0
+    instead says the bin holds none. Refused: an unknown bin or item barcode, a bin not in the
+    count, an unknown lot, a serial number that was shipped, consumed or written off, or that
+    lies in another warehouse.
     """
     count = lock(count)
     require_status(count, Status.DRAFT, action=_("counted"))
@@ -136,6 +153,13 @@ def count_record(
     if item is None:
         raise ValidationError(
             {"barcode": _("No item has the barcode %(code)s.") % {"code": (barcode or "").strip()}}
+        )
+    serial = (serial or "").strip()
+    if item.tracking == Item.Tracking.SERIAL:
+        return _record_serial(count, bin, item, serial, quantity, actor)
+    if serial:
+        raise ValidationError(
+            {"serial": _("%(item)s is not tracked by serial number.") % {"item": item.code}}
         )
     quantity = not_negative_quantity(quantity)
     lot = None
@@ -155,6 +179,66 @@ def count_record(
     line.counted_quantity = quantity
     # Quants of the line are locked so the journal row read is the last one that touched them.
     list(Quant.objects.select_for_update().filter(bin=bin, item=item, lot=lot).order_by("pk"))
+    line.counted_move_id = _last_move_id()
+    line.counted_at = timezone.now()
+    line.counted_by = _actor(actor)
+    line.save()
+    bump(count, [])
+    return line
+
+
+def _record_serial(
+    count: Count, bin: Bin, item: Item, serial: str, quantity, actor: User | None
+) -> CountLine:
+    """Count a serial-tracked item: one scanned serial more on the line, or (no serial, a
+    quantity of 0) none of it in the bin."""
+    if not serial:
+        if quantity in (None, "") or not_negative_quantity(quantity) != 0:
+            raise ValidationError(
+                {"serial": _("%(item)s is tracked by serial number: scan each unit's serial "
+                             "number (or count 0 when the bin holds none).")
+                 % {"item": item.code}}
+            )  # fmt: skip
+    elif len(serial) > MAX_SERIAL:
+        raise ValidationError({"serial": _("A serial number has at most 64 characters.")})
+    else:
+        known = (
+            SerialNumber.objects.select_related("bin__warehouse")
+            .filter(item=item, serial=serial)
+            .first()
+        )
+        if known is not None and known.status not in IN_A_BIN:
+            raise ValidationError(
+                {"serial": _("Serial number %(serial)s of %(item)s is %(status)s: it cannot be "
+                             "in a bin.")
+                 % {"serial": serial, "item": item.code,
+                    "status": known.get_status_display().lower()}}
+            )  # fmt: skip
+        if (
+            known is not None
+            and known.bin is not None
+            and (known.bin.warehouse_id != count.warehouse_id)
+        ):
+            raise ValidationError(
+                {"serial": _("Serial number %(serial)s lies in warehouse %(warehouse)s: "
+                             "transfer it rather than count it here.")
+                 % {"serial": serial, "warehouse": known.bin.warehouse.code}}
+            )  # fmt: skip
+    # Serials are counted per bin × item whatever their lots: one line carries the scans, the
+    # snapshot's other lines of the bin × item (other lots) count as settled by it.
+    lines = list(
+        CountLine.objects.select_for_update().filter(count=count, bin=bin, item=item).order_by("pk")
+    )
+    line = lines[0] if lines else CountLine.objects.create(count=count, bin=bin, item=item)
+    CountLine.objects.filter(pk__in=[other.pk for other in lines[1:]]).update(
+        counted_quantity=ZERO, counted_move_id=_last_move_id(), counted_at=timezone.now()
+    )
+    if serial:
+        CountSerial.objects.get_or_create(line=line, serial=serial)
+    else:
+        CountSerial.objects.filter(line=line).delete()
+    line.counted_quantity = Decimal(CountSerial.objects.filter(line=line).count())
+    list(Quant.objects.select_for_update().filter(bin=bin, item=item).order_by("pk"))
     line.counted_move_id = _last_move_id()
     line.counted_at = timezone.now()
     line.counted_by = _actor(actor)
@@ -248,34 +332,27 @@ def count_approve(*, count: Count, actor: User | None) -> Count:
     require_status(count, Status.SUBMITTED, action=_("approved"))
     lines = list(
         CountLine.objects.filter(count=count)
-        .exclude(variance=0)
         .select_related("bin", "item", "lot")
+        .prefetch_related("serials")
         .order_by("pk")
     )
     source = Source(type=SOURCE_TYPE, id=str(count.pk))
     per_item: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    serial_lines = [line for line in lines if line.item.tracking == Item.Tracking.SERIAL]
     for line in lines:
         variance = line.variance or ZERO
+        if line.item.tracking == Item.Tracking.SERIAL or variance == 0:
+            continue
         if variance > 0:
-            if line.item.tracking == Item.Tracking.SERIAL:
-                raise Conflict(
-                    _("A found unit of %(item)s needs its serial number: receive it by an "
-                      "adjustment instead.") % {"item": line.item.code},
-                    code="serial_count",
-                )  # fmt: skip
             quant_add(bin=line.bin, item=line.item, lot=line.lot, quantity=variance,
                       reason=QuantMove.Reason.COUNT, source=source, actor=actor)  # fmt: skip
         else:
-            if line.item.tracking == Item.Tracking.SERIAL:
-                raise Conflict(
-                    _("Missing units of %(item)s must be named by serial number.")
-                    % {"item": line.item.code},
-                    code="serial_count",
-                )
             quant_remove(bin=line.bin, item=line.item, lot=line.lot, quantity=-variance,
                          reason=QuantMove.Reason.COUNT, source=source,
                          actor=actor)  # fmt: skip
         per_item[line.item_id] += variance
+    for item_id, difference in _approve_serials(serial_lines, source, actor).items():
+        per_item[item_id] += difference
     differences = [
         {"item_id": item_id, "quantity": str(quantity)}
         for item_id, quantity in sorted(per_item.items())
@@ -292,6 +369,93 @@ def count_approve(*, count: Count, actor: User | None) -> Count:
     count.approved_at = timezone.now()
     bump(count, ["status", "approved_by", "approved_at"])
     return count
+
+
+def _approve_serials(
+    lines: list[CountLine], source: Source, actor: User | None
+) -> dict[int, Decimal]:
+    """Settle the serial-tracked lines by serial number; the net difference per item.
+
+    Per line, *missing* are the serials the books hold in its bin that nobody scanned, *extra*
+    those scanned there that the books hold elsewhere or not at all. An extra serial in stock
+    in another bin of the warehouse is moved here (no difference for the ERP; it is then not
+    missing from the other bin); one the books never had is added (a gain); the missing that
+    remain are written off (a loss). A reserved unit found missing refuses the approval: its
+    pick must be released first.
+    """
+    if not lines:
+        return {}
+    by_place: dict[tuple[int, int], CountLine] = {}
+    scanned: dict[int, set[str]] = {}
+    for line in lines:
+        first = by_place.setdefault((line.bin_id, line.item_id), line)
+        scanned.setdefault(first.pk, set()).update(row.serial for row in line.serials.all())
+    lines = list(by_place.values())
+    held: dict[int, dict[str, SerialNumber]] = {}
+    for line in lines:
+        held[line.pk] = {
+            sn.serial: sn
+            for sn in SerialNumber.objects.filter(
+                item_id=line.item_id, bin_id=line.bin_id, status__in=IN_A_BIN
+            )
+        }
+    extra = {line.pk: sorted(scanned[line.pk] - set(held[line.pk])) for line in lines}
+    wanted = {(line.item_id, serial) for line in lines for serial in extra[line.pk]}
+    known = {
+        (sn.item_id, sn.serial): sn
+        for sn in SerialNumber.objects.select_related("bin", "lot").filter(
+            item_id__in={item_id for item_id, _serial in wanted},
+            serial__in={serial for _item_id, serial in wanted},
+        )
+    }
+    moved_out: set[tuple[int, str]] = set()  # (bin id, serial) moved away by the count
+    difference: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        for serial in extra[line.pk]:
+            sn = known.get((line.item_id, serial))
+            if sn is None:
+                quant_add(bin=line.bin, item=line.item, quantity=Decimal(1), serials=[serial],
+                          reason=QuantMove.Reason.COUNT, source=source, actor=actor)  # fmt: skip
+                difference[line.item_id] += 1
+                continue
+            if sn.status != SerialNumber.Status.IN_STOCK or sn.bin is None:
+                raise Conflict(
+                    _("Serial number %(serial)s of %(item)s is %(status)s: it cannot be "
+                      "counted in bin %(bin)s.")
+                    % {"serial": serial, "item": line.item.code, "bin": line.bin.code,
+                       "status": sn.get_status_display().lower()},
+                    code="serial_count",
+                )  # fmt: skip
+            quant_move(from_bin=sn.bin, to_bin=line.bin, item=line.item, lot=sn.lot,
+                       quantity=Decimal(1), serials=[serial], reason=QuantMove.Reason.COUNT,
+                       source=source, actor=actor)  # fmt: skip
+            moved_out.add((sn.bin_id, serial))
+    for line in lines:
+        missing = sorted(
+            serial
+            for serial in set(held[line.pk]) - scanned[line.pk]
+            if (line.bin_id, serial) not in moved_out
+        )
+        if not missing:
+            continue
+        reserved = [s for s in missing if held[line.pk][s].status != SerialNumber.Status.IN_STOCK]
+        if reserved:
+            raise Conflict(
+                _("Serial number %(serial)s of %(item)s is missing from bin %(bin)s but "
+                  "reserved for a pick: release the pick first.")
+                % {"serial": reserved[0], "item": line.item.code, "bin": line.bin.code},
+                code="serial_count",
+            )  # fmt: skip
+        by_lot: dict[int | None, list[str]] = defaultdict(list)
+        for serial in missing:
+            by_lot[held[line.pk][serial].lot_id].append(serial)
+        lots = {sn.lot_id: sn.lot for sn in held[line.pk].values()}
+        for lot_id, serials in sorted(by_lot.items(), key=lambda pair: pair[0] or 0):
+            quant_remove(bin=line.bin, item=line.item, lot=lots[lot_id],
+                         quantity=Decimal(len(serials)), serials=serials,
+                         reason=QuantMove.Reason.COUNT, source=source, actor=actor)  # fmt: skip
+            difference[line.item_id] -= len(serials)
+    return difference
 
 
 @transaction.atomic

@@ -85,15 +85,13 @@ def _serials_in(item: Item, bin: Bin, lot: Lot | None, quantity: Decimal) -> lis
     )
 
 
-def _room(bin: Bin, quantity: Decimal) -> None:
-    if (
-        bin.capacity_units is not None
-        and selectors.bin_fill(bin=bin) + quantity > bin.capacity_units
-    ):
-        raise ValidationError(
-            {"bin": _("Bin %(bin)s has no room for %(quantity)s more.")
-             % {"bin": bin.code, "quantity": figure(quantity)}}
-        )  # fmt: skip
+def _room(bin: Bin, item: Item, quantity: Decimal, *, field: str = "bin") -> None:
+    """Refuse when the bin has no room for the goods: units, volume or weight capacity."""
+    refusal = selectors.bin_room_refusal(
+        bin=selectors.bin_with_load(bin_id=bin.pk), item=item, quantity=quantity
+    )
+    if refusal:
+        raise ValidationError({field: refusal})
 
 
 @transaction.atomic
@@ -122,7 +120,7 @@ def move_task_confirm(
             {"bin": _("Bin %(bin)s does not take this work.") % {"bin": bin.code}}
         )
     if bin.pk != task.to_bin_id:
-        _room(bin, task.quantity)
+        _room(bin, task.item, task.quantity)
     quant_move(
         from_bin=task.from_bin, to_bin=bin, item=task.item, lot=task.lot,
         quantity=task.quantity,
@@ -168,7 +166,7 @@ def bin_move(
             {"to_bin": _("A bin-to-bin move stays in one warehouse: use a transfer.")}
         )
     quantity = positive_quantity(quantity)
-    _room(to_bin, quantity)
+    _room(to_bin, item, quantity, field="to_bin")
     _source, target = quant_move(
         from_bin=from_bin, to_bin=to_bin, item=item, lot=lot, quantity=quantity,
         serials=list(serials), reason=Reason.MOVE, actor=actor,

@@ -14,7 +14,7 @@ from common.errors import DomainError
 from common.htmx import wants_partial
 from erp_core.documents.views import error_text
 from erp_core.models import Warehouse
-from wms import selectors_ui as selectors
+from wms import selectors
 from wms.forms import BinForm, ZoneForm
 from wms.models import Bin, Count, ExpectedReceipt, Lot, MoveTask, Zone
 from wms.services.layout import layout_save

@@ -12,14 +12,13 @@ from django.views.decorators.http import require_http_methods
 
 from common.templatetags.numbers import qty as qty_str
 from erp_core.models import Item
-from wms import selectors_ui as selectors
+from wms import selectors
 from wms.models import Allocation, Bin, Count, ExpectedReceipt, Lot, MoveTask, PickList
 from wms.services.common import not_negative_quantity, positive_quantity
 from wms.services.counts import count_record
 from wms.services.inbound import expected_receipt_scan
-from wms.services.internal import move_task_confirm
+from wms.services.internal import bin_move, move_task_confirm
 from wms.services.outbound import pick_list_pick
-from wms.services.stock import Source, quant_move
 from wms.views.kit import ScanFlow, ScanStep, scan_screen, wms_required
 
 # --- resolving one scan --------------------------------------------------------------------------
@@ -141,14 +140,13 @@ def _finish_move(scanned: dict, user) -> str:
     item, lot = scanned["item"], scanned.get("lot")
     serial = scanned.get("serial")
     quantity = 1 if serial else scanned["quantity"]
-    quant_move(
+    bin_move(
         from_bin=scanned["from_bin"],
         to_bin=scanned["to_bin"],
         item=item,
         lot=lot,
         quantity=quantity,
         serials=[serial] if serial else (),
-        source=Source(type="scan", id="move"),
         actor=user,
     )
     return _("Moved %(quantity)s of %(item)s from %(from)s to %(to)s.") % {
@@ -640,8 +638,31 @@ def scan_counted(value: str, scanned: dict):
     return not_negative_quantity(value)
 
 
+def scan_counted_serial(value: str, scanned: dict) -> str:
+    """A serial number found in the bin (known or not: the service tells a missing one from an
+    extra one when the count is approved)."""
+    value = value.strip()
+    if not value or len(value) > 64:
+        raise ValidationError(_("Scan the unit's serial number."))
+    return value
+
+
 def _finish_count(scanned: dict, user) -> str:
     item, lot = scanned["item"], scanned.get("lot")
+    if scanned.get("serial"):
+        line = count_record(
+            count=scanned["count"],
+            bin_barcode=scanned["bin"].barcode,
+            barcode=item.barcode or item.code,
+            serial=scanned["serial"],
+            actor=user,
+        )
+        return _("Counted serial number %(serial)s of %(item)s in %(bin)s (%(n)s so far).") % {
+            "serial": scanned["serial"],
+            "item": item.code,
+            "bin": scanned["bin"].code,
+            "n": qty_str(line.counted_quantity),
+        }
     count_record(
         count=scanned["count"],
         bin_barcode=scanned["bin"].barcode,
@@ -672,8 +693,14 @@ COUNT = ScanFlow(
             when=lot_tracked,
             show=lambda lot: lot.lot_number,
         ),
+        ScanStep("serial", gettext_lazy("Serial number"), scan_counted_serial, when=serial_tracked),
         ScanStep(
-            "quantity", gettext_lazy("Quantity found"), scan_counted, numeric=True, show=qty_str
+            "quantity",
+            gettext_lazy("Quantity found"),
+            scan_counted,
+            numeric=True,
+            show=qty_str,
+            when=not_serial_tracked,
         ),
     ),
     finish=_finish_count,
