@@ -14,3 +14,6 @@ class PlanningConfig(AppConfig):
     name = "erp_core.planning"
     label = "planning"
     verbose_name = _("Planning")
+
+    def ready(self) -> None:
+        from erp_core.planning import handlers  # noqa: F401 - connects the receivers
