@@ -224,28 +224,46 @@ class PlannedOrderPeg(models.Model):
         SAFETY_STOCK = "safety_stock", _("Safety stock")
 
     planned_order = models.ForeignKey(
-        PlannedOrder, verbose_name=_("planned order"), on_delete=models.CASCADE,
+        PlannedOrder,
+        verbose_name=_("planned order"),
+        on_delete=models.CASCADE,
         related_name="pegs",
-    )  # fmt: skip
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     need_date = models.DateField(_("needed on"))
     sales_order_line = models.ForeignKey(
-        "sales.SalesOrderLine", verbose_name=_("sales order line"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="+",
-    )  # fmt: skip
-    forecast = models.ForeignKey(
-        Forecast, verbose_name=_("forecast"), on_delete=models.CASCADE, null=True, blank=True,
+        "sales.SalesOrderLine",
+        verbose_name=_("sales order line"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+    )
+    forecast = models.ForeignKey(
+        Forecast,
+        verbose_name=_("forecast"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     production_order = models.ForeignKey(
-        "production.ProductionOrder", verbose_name=_("production order"),
-        on_delete=models.CASCADE, null=True, blank=True, related_name="+",
-    )  # fmt: skip
+        "production.ProductionOrder",
+        verbose_name=_("production order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     parent = models.ForeignKey(
-        PlannedOrder, verbose_name=_("parent planned order"), on_delete=models.CASCADE,
-        null=True, blank=True, related_name="component_pegs",
-    )  # fmt: skip
+        PlannedOrder,
+        verbose_name=_("parent planned order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="component_pegs",
+    )
 
     class Meta:
         verbose_name = _("planned order peg")
@@ -264,7 +282,7 @@ class PlannedOrderPeg(models.Model):
                     ]
                 ),
                 name="planned_peg_kind_valid",
-            ),  # fmt: skip
+            ),
         ]
 
     def __str__(self) -> str:

@@ -77,10 +77,16 @@ def _bom_components(today: dt.date) -> tuple[dict[int, list[Component]], set[int
     replaced by their own components. Returns the components and the phantom item ids."""
     lines = list(
         BomLine.objects.filter(bom__is_active=True).values_list(
-            "bom_id", "bom__item_id", "bom__valid_from", "bom__valid_to",
-            "component_id", "quantity_per", "scrap_percent", "is_phantom",
+            "bom_id",
+            "bom__item_id",
+            "bom__valid_from",
+            "bom__valid_to",
+            "component_id",
+            "quantity_per",
+            "scrap_percent",
+            "is_phantom",
         )
-    )  # fmt: skip
+    )
     valid = _valid({(row[0], row[1], row[2], row[3]) for row in lines}, today)
     valid_boms = set(valid.values())
     raw: dict[int, list[tuple[int, Decimal, bool]]] = defaultdict(list)
@@ -114,10 +120,15 @@ def _routings(today: dt.date) -> dict[int, tuple[Operation, ...]]:
         RoutingOperation.objects.filter(routing__is_active=True)
         .order_by("sequence", "pk")
         .values_list(
-            "routing_id", "routing__item_id", "routing__valid_from", "routing__valid_to",
-            "work_center_id", "setup_minutes", "run_minutes_per_unit",
+            "routing_id",
+            "routing__item_id",
+            "routing__valid_from",
+            "routing__valid_to",
+            "work_center_id",
+            "setup_minutes",
+            "run_minutes_per_unit",
         )
-    )  # fmt: skip
+    )
     valid = set(_valid({(r[0], r[1], r[2], r[3]) for r in rows}, today).values())
     result: dict[int, list[Operation]] = defaultdict(list)
     for routing_id, item_id, _f, _t, work_center_id, setup, run in rows:
@@ -148,50 +159,75 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
         items_qs = items_qs.filter(pk__in=item_ids)
     items: dict[int, PlanItem] = {}
     for row in items_qs.values_list(
-        "pk", "make_or_buy", "purchase_lead_time_days", "production_lead_time_days",
-        "safety_stock", "lot_sizing", "fixed_order_qty", "min_order_qty", "order_multiple",
+        "pk",
+        "make_or_buy",
+        "purchase_lead_time_days",
+        "production_lead_time_days",
+        "safety_stock",
+        "lot_sizing",
+        "fixed_order_qty",
+        "min_order_qty",
+        "order_multiple",
         "period_order_days",
-    ):  # fmt: skip
+    ):
         pk, mob, buy_lt, make_lt, safety, sizing, fixed, min_qty, multiple, period = row
         if pk in phantoms:
             continue
         make = mob == Item.MakeOrBuy.MAKE
         items[pk] = PlanItem(
-            pk, make=make, purchase_lead_time_days=buy_lt, production_lead_time_days=make_lt,
-            safety_stock=safety, lot_sizing=sizing, fixed_order_qty=fixed,
-            min_order_qty=min_qty, order_multiple=multiple, period_order_days=period,
+            pk,
+            make=make,
+            purchase_lead_time_days=buy_lt,
+            production_lead_time_days=make_lt,
+            safety_stock=safety,
+            lot_sizing=sizing,
+            fixed_order_qty=fixed,
+            min_order_qty=min_qty,
+            order_multiple=multiple,
+            period_order_days=period,
             components=tuple(c for c in components.get(pk, ()) if c.item_id not in phantoms)
-            if make else (),
+            if make
+            else (),
             operations=operations.get(pk, ()) if make else (),
-        )  # fmt: skip
+        )
     # Components outside the item set (inactive parents' BOMs…) are dropped from the BOMs.
     for pk, item in items.items():
         if any(c.item_id not in items for c in item.components):
             items[pk] = PlanItem(
-                **{**item.__dict__, "components": tuple(c for c in item.components
-                                                        if c.item_id in items)}
-            )  # fmt: skip
+                **{
+                    **item.__dict__,
+                    "components": tuple(c for c in item.components if c.item_id in items),
+                }
+            )
 
     def scoped(qs, field_name="item_id"):
         return qs if item_ids is None else qs.filter(**{f"{field_name}__in": item_ids})
 
-    on_hand: dict[int, Decimal] = {
-        item_id: total
-        for item_id, total in scoped(StockBalance.objects.filter(warehouse__is_active=True))
+    on_hand: dict[int, Decimal] = dict(
+        scoped(StockBalance.objects.filter(warehouse__is_active=True))
         .values("item_id")
         .annotate(total=Sum("quantity"))
         .values_list("item_id", "total")
-    }
+    )
     demands: list[Demand] = []
     sales_order_of_line: dict[int, int] = {}
     for line_id, order_id, item_id, open_qty, dates in (
-        (r[0], r[1], r[2], r[3], r[4:]) for r in scoped(
-            SalesOrderLine.objects.filter(order__status=SalesOrder.Status.APPROVED)
-        ).annotate(open=F("quantity") - F("delivered_quantity") - F("closed_quantity"))
+        (r[0], r[1], r[2], r[3], r[4:])
+        for r in scoped(SalesOrderLine.objects.filter(order__status=SalesOrder.Status.APPROVED))
+        .annotate(open=F("quantity") - F("delivered_quantity") - F("closed_quantity"))
         .filter(open__gt=0)
-        .values_list("pk", "order_id", "item_id", "open", "promised_date", "requested_date",
-                     "order__promised_date", "order__requested_date", "order__date")
-    ):  # fmt: skip
+        .values_list(
+            "pk",
+            "order_id",
+            "item_id",
+            "open",
+            "promised_date",
+            "requested_date",
+            "order__promised_date",
+            "order__requested_date",
+            "order__date",
+        )
+    ):
         if item_id not in items:
             continue
         date = next(d for d in dates if d is not None)
@@ -212,9 +248,17 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
         scoped(PurchaseOrderLine.objects.filter(order__status=PurchaseOrder.Status.APPROVED))
         .annotate(open=F("quantity") - F("received_quantity"))
         .filter(open__gt=0)
-        .values_list("pk", "item_id", "open", "order__number", "confirmed_date",
-                     "expected_date", "order__expected_date", "order__date")
-    ):  # fmt: skip
+        .values_list(
+            "pk",
+            "item_id",
+            "open",
+            "order__number",
+            "confirmed_date",
+            "expected_date",
+            "order__expected_date",
+            "order__date",
+        )
+    ):
         if item_id in items:
             date = next(d for d in dates if d is not None)
             supplies.append(Supply(item_id, date, open_qty, SupplyKind.PURCHASE_ORDER_LINE, pk))
@@ -223,15 +267,17 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
         scoped(
             PurchaseRequisitionLine.objects.filter(
                 requisition__status__in=[
-                    PurchaseRequisition.Status.DRAFT, PurchaseRequisition.Status.APPROVED
+                    PurchaseRequisition.Status.DRAFT,
+                    PurchaseRequisition.Status.APPROVED,
                 ]
             )
         )
         .annotate(open=F("quantity") - F("ordered_quantity"))
         .filter(open__gt=0)
-        .values_list("pk", "item_id", "open", "requisition__number", "needed_by",
-                     "requisition__date")
-    ):  # fmt: skip
+        .values_list(
+            "pk", "item_id", "open", "requisition__number", "needed_by", "requisition__date"
+        )
+    ):
         if item_id in items:
             date = next(d for d in dates if d is not None)
             supplies.append(Supply(item_id, date, open_qty, SupplyKind.REQUISITION_LINE, pk))
@@ -253,7 +299,7 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
         .annotate(open=F("quantity_required") - F("quantity_consumed"))
         .filter(open__gt=0)
         .values_list("order_id", "component_id", "open", "order__start_date", "order__due_date")
-    ):  # fmt: skip
+    ):
         if item_id in items:
             demands.append(
                 Demand(item_id, start or due, open_qty, DemandKind.PRODUCTION_ORDER, order_id)
@@ -268,9 +314,14 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
         supplies.append(Supply(item_id, due, qty, SupplyKind.FIRM_PLANNED_ORDER, pk))
         for component in items[item_id].components:
             firm_components.append(
-                Demand(component.item_id, start, (qty * component.quantity_per).quantize(Q6),
-                       DemandKind.FIRM_PLANNED_ORDER, pk)
-            )  # fmt: skip
+                Demand(
+                    component.item_id,
+                    start,
+                    (qty * component.quantity_per).quantize(Q6),
+                    DemandKind.FIRM_PLANNED_ORDER,
+                    pk,
+                )
+            )
 
     parents: dict[int, set[int]] = defaultdict(set)
     if item_ids is not None:
@@ -286,14 +337,25 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
             for component in components.get(parent_id, ()):
                 if component.item_id in items:
                     demands.append(
-                        Demand(component.item_id, start, (qty * component.quantity_per).quantize(Q6),
-                               DemandKind.EXTERNAL, pk)
-                    )  # fmt: skip
+                        Demand(
+                            component.item_id,
+                            start,
+                            (qty * component.quantity_per).quantize(Q6),
+                            DemandKind.EXTERNAL,
+                            pk,
+                        )
+                    )
 
     data = PlanInput(
-        today=today, items=items, on_hand=on_hand, demands=demands, forecasts=forecasts,
-        supplies=supplies, calendars=_calendars(), firm_components=firm_components,
-    )  # fmt: skip
+        today=today,
+        items=items,
+        on_hand=on_hand,
+        demands=demands,
+        forecasts=forecasts,
+        supplies=supplies,
+        calendars=_calendars(),
+        firm_components=firm_components,
+    )
     return Loaded(data, numbers, sales_order_of_line, parents)
 
 

@@ -51,8 +51,13 @@ def lead_times(plant):
 
 def test_a_run_nets_a_sales_order_through_the_bom_and_pegs_it(lead_times, customer):
     plant = lead_times
-    order = make_order(customer, plant.finished, [(plant.gearbox, 80)], approve=True,
-                       requested_date=today() + dt.timedelta(days=14))  # fmt: skip
+    order = make_order(
+        customer,
+        plant.finished,
+        [(plant.gearbox, 80)],
+        approve=True,
+        requested_date=today() + dt.timedelta(days=14),
+    )
     run = run_mrp()
     assert run.status == MrpRun.Status.DONE and run.progress == 100
     (gearboxes,) = by_item(plant.gearbox)
@@ -63,8 +68,10 @@ def test_a_run_nets_a_sales_order_through_the_bom_and_pegs_it(lead_times, custom
     # 2 shafts each, 100 in stock: 160 − 100 = 60, bought from the gearbox start
     (shafts,) = by_item(plant.shaft)
     assert (shafts.kind, shafts.quantity, shafts.due_date) == (
-        PlannedOrder.Kind.BUY, D(60), gearboxes.start_date,
-    )  # fmt: skip
+        PlannedOrder.Kind.BUY,
+        D(60),
+        gearboxes.start_date,
+    )
     assert shafts.pegs.get().parent == gearboxes
     # the phantom kit is never planned; its grease is: 0.5 × 80 = 40 < 100 in stock
     assert by_item(plant.kit) == [] and by_item(plant.grease) == []
@@ -76,8 +83,13 @@ def test_a_need_within_the_lead_time_is_a_shortage_published_with_its_order(
     lead_times, customer, django_capture_on_commit_callbacks
 ):
     plant = lead_times
-    order = make_order(customer, plant.finished, [(plant.gearbox, 200)], approve=True,
-                       requested_date=today() + dt.timedelta(days=10))  # fmt: skip
+    order = make_order(
+        customer,
+        plant.finished,
+        [(plant.gearbox, 200)],
+        approve=True,
+        requested_date=today() + dt.timedelta(days=10),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         run = run_mrp()
     shortage = Shortage.objects.get(item=plant.housing)
@@ -99,8 +111,13 @@ def test_a_second_run_is_refused_while_one_is_queued(plant):
 
 def test_a_new_run_replaces_planned_orders_and_keeps_firm_ones(lead_times, customer):
     plant = lead_times
-    make_order(customer, plant.finished, [(plant.gearbox, 80)], approve=True,
-               requested_date=today() + dt.timedelta(days=14))  # fmt: skip
+    make_order(
+        customer,
+        plant.finished,
+        [(plant.gearbox, 80)],
+        approve=True,
+        requested_date=today() + dt.timedelta(days=14),
+    )
     run_mrp()
     (gearboxes,) = by_item(plant.gearbox)
     services.planned_orders_firm(ids=[gearboxes.pk], actor=None)
@@ -116,8 +133,13 @@ def test_a_new_run_replaces_planned_orders_and_keeps_firm_ones(lead_times, custo
 
 def test_release_makes_a_requisition_and_a_production_order(lead_times, customer):
     plant = lead_times
-    make_order(customer, plant.finished, [(plant.gearbox, 80)], approve=True,
-               requested_date=today() + dt.timedelta(days=14))  # fmt: skip
+    make_order(
+        customer,
+        plant.finished,
+        [(plant.gearbox, 80)],
+        approve=True,
+        requested_date=today() + dt.timedelta(days=14),
+    )
     run_mrp()
     ids = list(PlannedOrder.objects.values_list("pk", flat=True))
     released = services.planned_orders_release(ids=ids, actor=None, warehouse=plant.finished)
@@ -128,8 +150,10 @@ def test_release_makes_a_requisition_and_a_production_order(lead_times, customer
     gearboxes = PlannedOrder.objects.get(item=plant.gearbox)
     production = ProductionOrder.objects.get(pk=gearboxes.production_order_id)
     assert (production.item, production.quantity, production.status) == (
-        plant.gearbox, D(80), ProductionOrder.Status.DRAFT,
-    )  # fmt: skip
+        plant.gearbox,
+        D(80),
+        ProductionOrder.Status.DRAFT,
+    )
     # the next run counts them as supply: nothing new is planned
     run_mrp()
     assert not PlannedOrder.objects.filter(status=PlannedOrder.Status.PLANNED).exists()
@@ -149,18 +173,26 @@ def test_open_supply_gets_exception_messages(plant, customer):
     run_mrp()
     message = ExceptionMessage.objects.get(supply_id=production.pk)
     assert (message.kind, message.supply_number) == (
-        ExceptionMessage.Kind.CANCEL, production.number,
-    )  # fmt: skip
+        ExceptionMessage.Kind.CANCEL,
+        production.number,
+    )
 
 
 def test_a_forecast_is_planned_less_the_orders_of_its_period(plant, customer):
     start = today() + dt.timedelta(days=20)
     forecast = services.forecast_create(
-        item=plant.gearbox, period_start=start, period_end=start + dt.timedelta(days=6),
+        item=plant.gearbox,
+        period_start=start,
+        period_end=start + dt.timedelta(days=6),
         quantity=D(50),
-    )  # fmt: skip
-    make_order(customer, plant.finished, [(plant.gearbox, 30)], approve=True,
-               requested_date=start + dt.timedelta(days=2))  # fmt: skip
+    )
+    make_order(
+        customer,
+        plant.finished,
+        [(plant.gearbox, 30)],
+        approve=True,
+        requested_date=start + dt.timedelta(days=2),
+    )
     run_mrp()
     kinds = sorted(
         (p.kind, p.quantity)
@@ -173,11 +205,16 @@ def test_a_forecast_is_planned_less_the_orders_of_its_period(plant, customer):
 def test_forecast_bad_input_is_refused(plant):
     start = today()
     with pytest.raises(ValidationError):
-        services.forecast_create(item=plant.gearbox, period_start=start,
-                                 period_end=start - dt.timedelta(days=1), quantity=D(5))  # fmt: skip
+        services.forecast_create(
+            item=plant.gearbox,
+            period_start=start,
+            period_end=start - dt.timedelta(days=1),
+            quantity=D(5),
+        )
     with pytest.raises(ValidationError):
-        services.forecast_create(item=plant.gearbox, period_start=start, period_end=start,
-                                 quantity="-1")  # fmt: skip
+        services.forecast_create(
+            item=plant.gearbox, period_start=start, period_end=start, quantity="-1"
+        )
     assert not Forecast.objects.exists()
 
 
@@ -188,8 +225,13 @@ def test_a_confirmed_sales_order_replans_its_items_by_net_change(
     run_mrp()
     assert not PlannedOrder.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        make_order(customer, plant.finished, [(plant.gearbox, 80)], approve=True,
-                   requested_date=today() + dt.timedelta(days=14))  # fmt: skip
+        make_order(
+            customer,
+            plant.finished,
+            [(plant.gearbox, 80)],
+            approve=True,
+            requested_date=today() + dt.timedelta(days=14),
+        )
     net = MrpRun.objects.filter(kind=MrpRun.Kind.NET_CHANGE).get()
     assert net.status == MrpRun.Status.DONE
     assert by_item(plant.gearbox)[0].quantity == D(80)
