@@ -18,6 +18,7 @@ from erp_core.planning.models import (
     PlannedOrderPeg,
     Shortage,
 )
+from erp_core.planning.promise import available_to_promise
 from erp_core.production.models import ProductionOrder
 from erp_core.purchasing.models import PurchaseRequisitionLine
 from erp_core.sales.tests.helpers import make_order
@@ -238,3 +239,24 @@ def test_a_confirmed_sales_order_replans_its_items_by_net_change(
     assert by_item(plant.shaft)[0].quantity == D(60)
     # the gearbox and the three items below it (the phantom kit is not planned), not every item
     assert net.items_planned == 4
+
+
+def test_available_to_promise_counts_the_free_planned_supply_after_a_run(plant):
+    plant.gearbox.lot_sizing = "fixed"
+    plant.gearbox.fixed_order_qty = D(50)
+    plant.gearbox.save()
+    services.forecast_create(
+        item=plant.gearbox,
+        period_start=today() + dt.timedelta(days=10),
+        period_end=today() + dt.timedelta(days=16),
+        quantity=D(20),
+    )
+    assert (
+        available_to_promise(item_id=plant.gearbox.pk, quantity=D(10), on_date=today()).date is None
+    )
+    run_mrp()
+    (order,) = by_item(plant.gearbox)  # 50 planned for 20 forecast: 30 free
+    answer = available_to_promise(item_id=plant.gearbox.pk, quantity=D(30), on_date=today())
+    assert (answer.date, answer.basis) == (order.due_date, "planned_supply")
+    too_much = available_to_promise(item_id=plant.gearbox.pk, quantity=D(31), on_date=today())
+    assert too_much.date is None
