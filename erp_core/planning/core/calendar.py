@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 ONE_DAY = dt.timedelta(days=1)
 MINUTES_PER_HOUR = Decimal(60)
@@ -36,6 +37,9 @@ class Operation:
     work_center_id: int
     setup_minutes: Decimal
     run_minutes_per_unit: Decimal
+
+
+ALWAYS = WorkCenterCalendar(0, "1111111", Decimal(480))
 
 
 def _working_days_needed(minutes: Decimal, per_day: Decimal) -> int:
@@ -64,17 +68,24 @@ def back_schedule(
     for operation in reversed(operations):
         calendar = calendars.get(operation.work_center_id)
         if calendar is None or "1" not in calendar.working_days:
-            calendar = WorkCenterCalendar(0, "1111111", Decimal(480))
+            calendar = ALWAYS
         minutes = operation.setup_minutes + operation.run_minutes_per_unit * quantity
         days = _working_days_needed(minutes, calendar.minutes_per_day)
-        day = end if first else end - ONE_DAY
+        end = _back_days(calendar.working_days, end, days, first)
         first = False
-        while not calendar.is_working(day):
-            day -= ONE_DAY
-        left = days - 1
-        while left:
-            day -= ONE_DAY
-            if calendar.is_working(day):
-                left -= 1
-        end = day
     return end
+
+
+@lru_cache(maxsize=65536)
+def _back_days(working_days: str, end: dt.date, days: int, inclusive: bool) -> dt.date:
+    """The first of ``days`` working days (of ``working_days``) ending on ``end`` (when
+    ``inclusive``, else the working day before it), counted backwards."""
+    day = end if inclusive else end - ONE_DAY
+    while working_days[day.weekday()] != "1":
+        day -= ONE_DAY
+    left = days - 1
+    while left:
+        day -= ONE_DAY
+        if working_days[day.weekday()] == "1":
+            left -= 1
+    return day

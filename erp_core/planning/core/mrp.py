@@ -145,7 +145,7 @@ class Supply:
     ref: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Peg:
     """``quantity`` of a supply serves the demand ``kind`` / ``ref`` (needed on ``date``)."""
 
@@ -155,7 +155,7 @@ class Peg:
     date: dt.date
 
 
-@dataclass
+@dataclass(slots=True)
 class PlannedOrder:
     """A proposed order: buy or make ``quantity`` of ``item_id``, from ``start`` to ``due``.
 
@@ -185,7 +185,7 @@ class ExceptionMessage:
     quantity: Decimal
 
 
-@dataclass
+@dataclass(slots=True)
 class Shortage:
     """``quantity`` of ``item_id`` cannot be had by ``date``; the demands it hurts."""
 
@@ -304,7 +304,7 @@ def start_date(
 # --- The run ---------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Lot:
     """A supply being used up in the netting of one item."""
 
@@ -314,6 +314,7 @@ class _Lot:
     left: Decimal
     pegs: list[Peg]
     planned: PlannedOrder | None = None
+    quantity: Decimal = ZERO  # what an open supply brings, for its exception messages
 
 
 def _consumed_forecasts(
@@ -414,27 +415,30 @@ def _net_item(
     if not demands and not supplies:
         return
     # Needs dated before today are needed today; the pegs keep the date they were wanted.
-    demands.sort(key=lambda d: (max(d.date, today), d.kind, d.ref))
+    demands.sort(key=lambda d: (d.date if d.date > today else today, d.kind, d.ref))
+    whens = [d.date if d.date > today else today for d in demands]
     lots: list[_Lot] = []
     if free > 0:
         lots.append(_Lot("on_hand", item.id, today, free, []))
     existing = [
-        _Lot(s.kind, s.ref, s.date, s.quantity, [])
+        _Lot(s.kind, s.ref, s.date, s.quantity, [], quantity=s.quantity)
         for s in sorted(supplies, key=lambda s: (s.date, s.kind, s.ref))
         if s.quantity > 0
     ]
     lots.extend(existing)
     lot_index = 0
+    n_lots = len(lots)
     for position, demand in enumerate(demands):
         need = demand.quantity
-        when = max(demand.date, today)
+        when = whens[position]
         while need > 0:
-            while lot_index < len(lots) and lots[lot_index].left <= 0:
+            while lot_index < n_lots and lots[lot_index].left <= 0:
                 lot_index += 1
-            if lot_index == len(lots):
-                lot = _new_planned(item, when, need, demands, position, today, calendars,
+            if lot_index == n_lots:
+                lot = _new_planned(item, when, need, demands, whens, position, calendars,
                                    planned_orders)  # fmt: skip
                 lots.append(lot)
+                n_lots += 1
                 if lot.planned is not None and lot.planned.start < today:
                     # It cannot arrive in time: the demand is short until it does.
                     shortages.append(
@@ -442,13 +446,17 @@ def _net_item(
                                  [Peg(demand.kind, demand.ref, need, demand.date)])
                     )  # fmt: skip
             lot = lots[lot_index]
-            used = min(lot.left, need)
-            lot.left -= used
-            need -= used
-            lot.pegs.append(Peg(demand.kind, demand.ref, used, demand.date))
+            left = lot.left
+            if left >= need:
+                lot.left = left - need
+                lot.pegs.append(Peg(demand.kind, demand.ref, need, demand.date))
+                break
+            lot.left = ZERO
+            need -= left
+            lot.pegs.append(Peg(demand.kind, demand.ref, left, demand.date))
     for lot in existing:
         supply_pegs[(lot.kind, lot.ref)] = lot.pegs
-        _supply_exceptions(item, lot, supplies, today, exceptions)
+        _supply_exceptions(item, lot, today, exceptions)
     for lot in lots:
         if lot.planned is not None:
             lot.planned.pegs = lot.pegs
@@ -468,20 +476,26 @@ def _new_planned(
     when: dt.date,
     need: Decimal,
     demands: list[Demand],
+    whens: list[dt.date],
     position: int,
-    today: dt.date,
     calendars: dict[int, WorkCenterCalendar],
     planned_orders: list[PlannedOrder],
 ) -> _Lot:
     """A planned order due ``when`` for ``need`` (lot-sized), as a lot."""
+    # Daily buckets: one order covers every later need of the same day (and, with period order
+    # quantity, of the item's period).
+    days = item.period_order_days if item.lot_sizing == LotSizing.PERIOD else 1
+    horizon = when + dt.timedelta(days=days)
     window = ZERO
+    index = position + 1
+    count = len(whens)
+    while index < count and whens[index] < horizon:
+        window += demands[index].quantity
+        index += 1
     if item.lot_sizing == LotSizing.PERIOD:
-        horizon = when + dt.timedelta(days=item.period_order_days)
-        for later in demands[position + 1 :]:
-            if max(later.date, today) >= horizon:
-                break
-            window += later.quantity
-    quantity = lot_size(item, need, window)
+        quantity = lot_size(item, need, window)
+    else:
+        quantity = lot_size(item, need + window)
     start = start_date(item, when, quantity, calendars)
     order = PlannedOrder(len(planned_orders), item.id, item.make, quantity, start, when)
     planned_orders.append(order)
@@ -491,12 +505,11 @@ def _new_planned(
 def _supply_exceptions(
     item: PlanItem,
     lot: _Lot,
-    supplies: list[Supply],
     today: dt.date,
     exceptions: list[ExceptionMessage],
 ) -> None:
     """The messages about one open supply once its item is netted."""
-    quantity = next(s.quantity for s in supplies if (s.kind, s.ref) == (lot.kind, lot.ref))
+    quantity = lot.quantity
     if lot.date < today:
         exceptions.append(
             ExceptionMessage(ExceptionKind.PAST_DUE, item.id, lot.kind, lot.ref, lot.date,
