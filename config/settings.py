@@ -309,7 +309,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"PartnerKindEnum": "erp_core.models.Partner.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerKindEnum": "erp_core.models.Partner.Kind",
+        "MakeOrBuyEnum": "erp_core.models.Item.MakeOrBuy",
+        "MrpRunKindEnum": "erp_core.planning.models.MrpRun.Kind",
+        "PlannedOrderPegKindEnum": "erp_core.planning.models.PlannedOrderPeg.Kind",
+        "ExceptionMessageKindEnum": "erp_core.planning.models.ExceptionMessage.Kind",
+        "SupplyKindEnum": "erp_core.planning.models.ExceptionMessage.SupplyKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "config.api.strip_database_integer_bounds",
