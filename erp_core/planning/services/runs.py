@@ -33,7 +33,7 @@ from erp_core.planning.models import (
 )
 from erp_core.planning.services.load import Loaded, items_below, load_plan_input
 from integration import topics
-from integration.bus import publish
+from integration.bus import publish_many
 
 Stage = MrpRun.Status
 ZERO = Decimal(0)
@@ -249,19 +249,21 @@ def _save(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int] | 
         )  # fmt: skip
     Shortage.objects.bulk_create(shortage_rows, batch_size=5000)
     warehouse_id = _default_warehouse_id()
-    if warehouse_id is not None:
-        for row in shortage_rows:
-            publish(
-                topic=topics.shortage_detected,
-                payload={
+    if warehouse_id is not None and shortage_rows:
+        publish_many(
+            topic=topics.shortage_detected,
+            payloads=[
+                {
                     "item_id": row.item_id,
                     "warehouse_id": warehouse_id,
                     "quantity": str(row.quantity),
                     "needed_by": row.need_date.isoformat(),
                     "sales_order_ids": row.sales_order_ids,
                     "mrp_run_id": run.pk,
-                },
-            )
+                }
+                for row in shortage_rows
+            ],
+        )
     run.status = MrpRun.Status.DONE
     run.progress, run.stage = 100, "done"
     run.finished_at = timezone.now()
