@@ -319,6 +319,11 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--db", default="mrp_db")
     parser.add_argument("--core-only", action="store_true", help="skip the database runs")
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="keep the database a previous run of the same --items/--lines/--seed loaded",
+    )
     args = parser.parse_args()
 
     if not args.core_only:
@@ -348,25 +353,31 @@ def main() -> None:
         print(f"peak memory: {peak_mb():.0f} MB")
         return
 
-    base = f"{args.pg}/postgres"
-    subprocess.run(["psql", base, "-qc", f"DROP DATABASE IF EXISTS {args.db}"], check=True)
-    subprocess.run(["psql", base, "-qc", f"CREATE DATABASE {args.db}"], check=True)
     from django.core.management import call_command
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    call_command("migrate", verbosity=0)
-    line_id = load_database(factory)
+    from erp_core.planning.models import MrpRun
+    from erp_core.sales.models import SalesOrderLine
+
+    if args.reuse_db:
+        # A run cut short leaves its row active; the plan it replaces stays and is replaced.
+        MrpRun.objects.filter(status__in=MrpRun.ACTIVE).update(status=MrpRun.Status.FAILED)
+        line_id = SalesOrderLine.objects.order_by("pk").values_list("pk", flat=True).first()
+    else:
+        base = f"{args.pg}/postgres"
+        subprocess.run(["psql", base, "-qc", f"DROP DATABASE IF EXISTS {args.db}"], check=True)
+        subprocess.run(["psql", base, "-qc", f"CREATE DATABASE {args.db}"], check=True)
+        call_command("migrate", verbosity=0)
+        line_id = load_database(factory)
     del factory
 
     from unittest import mock
 
     from django.utils import timezone
 
-    from erp_core.planning.models import MrpRun
     from erp_core.planning.services import mrp_net_change, mrp_run_execute, mrp_run_start
     from erp_core.planning.services import runs as runs_module
-    from erp_core.sales.models import SalesOrderLine
 
     stages: dict[str, float] = {}
     real_load, real_plan, real_save = (

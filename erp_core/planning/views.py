@@ -123,6 +123,9 @@ def planned_order_list(request: HttpRequest) -> HttpResponse:
             orders = orders.filter(is_short=True)
     elif not request.GET:
         orders = orders.exclude(status=PlannedOrder.Status.RELEASED)
+    run = request.GET.get("run", "")
+    if run.isdigit():
+        orders = orders.filter(run_id=int(run))
     page_obj = Paginator(orders, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
