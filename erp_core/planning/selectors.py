@@ -82,7 +82,7 @@ def _spread(
     load: dict, calendar: WorkCenterCalendar, start: dt.date, end: dt.date, hours: Decimal
 ) -> None:
     """Spread ``hours`` evenly over the work center's working days from ``start`` to ``end``."""
-    days = []
+    days: list[dt.date] = []
     day = start
     while day <= end and len(days) < 400:
         if calendar.is_working(day):
@@ -127,12 +127,12 @@ def work_center_load(*, start: dt.date, days: int = 14) -> dict:
             if wc_id in calendars:
                 hours = (setup + run * quantity) / SIXTY
                 _spread(load, calendars[wc_id], first, due, hours)
-    for wc_id, hours, first, due in ProductionOrderOperation.objects.filter(
+    for wc_id, hours, planned_start, due in ProductionOrderOperation.objects.filter(
         order__status__in=[ProductionOrder.Status.DRAFT, ProductionOrder.Status.RELEASED],
         order__due_date__gte=start,
     ).values_list("work_center_id", "planned_hours", "order__start_date", "order__due_date"):
         if wc_id in calendars:
-            _spread(load, calendars[wc_id], first or due, due, hours)
+            _spread(load, calendars[wc_id], planned_start or due, due, hours)
     dates = [start + dt.timedelta(days=n) for n in range(days)]
     return {
         "days": dates,

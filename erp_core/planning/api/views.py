@@ -8,7 +8,7 @@ from typing import cast
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -20,6 +20,7 @@ from erp_core.api.permissions import (
     HasModulePermission,
     ModelPermissions,
 )
+from erp_core.models import User
 from erp_core.planning import selectors, services
 from erp_core.planning.api.filters import (
     ExceptionMessageFilterSet,
@@ -44,8 +45,17 @@ from erp_core.planning.tasks import enqueue_mrp_run
 MODULE = "erp_core.access_erp"
 
 
+def _actor(request: Request) -> User | None:
+    """The signed-in user who takes the step (the permission classes let only staff in)."""
+    return request.user if isinstance(request.user, User) else None
+
+
 class _PlanningViewSet(viewsets.GenericViewSet):
-    permission_classes = (IsAuthenticated, HasModulePermission, ModelPermissions)
+    permission_classes: tuple[type[BasePermission], ...] = (
+        IsAuthenticated,
+        HasModulePermission,
+        ModelPermissions,
+    )
     module_permission = MODULE
     partner_actions: tuple[str, ...] = ()
 
@@ -88,7 +98,7 @@ class MrpRunViewSet(
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Queue a run (409 while one is active) and answer it."""
-        run = services.mrp_run_start(actor=request.user, enqueue=enqueue_mrp_run)
+        run = services.mrp_run_start(actor=_actor(request), enqueue=enqueue_mrp_run)
         return Response(MrpRunSerializer(run).data, status=status.HTTP_201_CREATED)
 
 
@@ -134,7 +144,7 @@ class PlannedOrderViewSet(viewsets.ReadOnlyModelViewSet, _PlanningViewSet):
         data = PlannedOrderBulkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = cast(dict, data.validated_data)["ids"]
-        return self._answer(services.planned_orders_firm(ids=ids, actor=request.user))
+        return self._answer(services.planned_orders_firm(ids=ids, actor=_actor(request)))
 
     @_bulk("Unfirm planned orders", "The next run re-plans them. 409 once released.")
     @action(detail=False, methods=["post"])
@@ -143,7 +153,7 @@ class PlannedOrderViewSet(viewsets.ReadOnlyModelViewSet, _PlanningViewSet):
         data = PlannedOrderBulkSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         ids = cast(dict, data.validated_data)["ids"]
-        return self._answer(services.planned_orders_unfirm(ids=ids, actor=request.user))
+        return self._answer(services.planned_orders_unfirm(ids=ids, actor=_actor(request)))
 
     @_bulk(
         "Release planned orders",
@@ -158,7 +168,7 @@ class PlannedOrderViewSet(viewsets.ReadOnlyModelViewSet, _PlanningViewSet):
         data.is_valid(raise_exception=True)
         values = cast(dict, data.validated_data)
         orders = services.planned_orders_release(
-            ids=values["ids"], actor=request.user, warehouse=values.get("warehouse")
+            ids=values["ids"], actor=_actor(request), warehouse=values.get("warehouse")
         )
         return self._answer(orders)
 

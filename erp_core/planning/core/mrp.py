@@ -239,10 +239,10 @@ def low_level_codes(items: dict[int, PlanItem]) -> dict[int, int]:
     while ready:
         item_id = ready.pop()
         done += 1
-        item = items.get(item_id)
-        if item is None:
+        parent = items.get(item_id)
+        if parent is None:
             continue
-        for component in item.components:
+        for component in parent.components:
             child = component.item_id
             if code.get(child, 0) < code[item_id] + 1:
                 code[child] = code[item_id] + 1
