@@ -348,6 +348,11 @@ SPECTACULAR_SETTINGS = {
             ("paused", "Paused"),
             ("done", "Done"),
         ],
+        "MakeOrBuyEnum": "erp_core.models.Item.MakeOrBuy",
+        "MrpRunKindEnum": "erp_core.planning.models.MrpRun.Kind",
+        "PlannedOrderPegKindEnum": "erp_core.planning.models.PlannedOrderPeg.Kind",
+        "ExceptionMessageKindEnum": "erp_core.planning.models.ExceptionMessage.Kind",
+        "SupplyKindEnum": "erp_core.planning.models.ExceptionMessage.SupplyKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

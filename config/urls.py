@@ -26,6 +26,7 @@ api_v1 = [
     path("erp/", include("erp_core.sales.api.urls")),
     path("erp/", include("erp_core.purchasing.api.urls")),
     path("erp/", include("erp_core.production.api.urls")),
+    path("erp/", include("erp_core.planning.api.urls")),
     path("erp/", include("erp_core.billing.api.urls")),
     path("erp/", include("erp_core.scheduling.api.urls")),
     *(
@@ -42,6 +43,7 @@ urlpatterns = [
     path("sales/", include("erp_core.sales.urls")),
     path("purchasing/", include("erp_core.purchasing.urls")),
     path("production/", include("erp_core.production.urls")),
+    path("planning/", include("erp_core.planning.urls")),
     path("billing/", include("erp_core.billing.urls")),
     path("planning/schedule/", include("erp_core.scheduling.urls")),
     path("portal/", include("erp_core.portal.urls")),

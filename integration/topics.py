@@ -145,7 +145,14 @@ purchase_order_cancelled = declare(
 )
 shortage_detected = declare(
     "erp.shortage_detected",
-    fields={"item_id": "int", "warehouse_id": "int", "quantity": "decimal", "needed_by": "date"},
+    fields={
+        "item_id": "int",
+        "warehouse_id": "int",
+        "quantity": "decimal",
+        "needed_by": "date",
+        "sales_order_ids?": "list",
+        "mrp_run_id?": "int",
+    },
     description="Planning found a shortage of an item in a warehouse.",
 )
 invoice_posted = declare(

@@ -62,6 +62,8 @@ class ItemForm(BootstrapFormMixin, KeepWhenEmptyMixin, forms.ModelForm):
         "reorder_point",
         "min_order_qty",
         "order_multiple",
+        "lot_sizing",
+        "period_order_days",
     )
 
     class Meta:

@@ -8,13 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from common.limits import TAX_RATE_LIMITS, TOLERANCE_LIMITS
+from common.limits import POSITIVE_QUANTITY_LIMITS, TAX_RATE_LIMITS, TOLERANCE_LIMITS
 from erp_core.masterdata.models.partners import Partner
 
 # Decimal shapes used across the ERP: quantities and rates carry 6 places, money 2.
@@ -294,6 +294,12 @@ class Item(models.Model):
         LOT = "lot", _("Lot")
         SERIAL = "serial", _("Serial number")
 
+    class LotSizing(models.TextChoices):
+        LOT_FOR_LOT = "lot_for_lot", _("Lot for lot")
+        FIXED = "fixed", _("Fixed quantity")
+        MIN_MULTIPLE = "min_multiple", _("Minimum and multiple")
+        PERIOD = "period", _("Period order quantity")
+
     class CostingMethod(models.TextChoices):
         STANDARD = "standard", _("Standard cost")
         MOVING_AVERAGE = "moving_average", _("Moving average")
@@ -345,6 +351,27 @@ class Item(models.Model):
     reorder_point = models.DecimalField(_("reorder point"), **QTY, default=ZERO)
     min_order_qty = models.DecimalField(_("minimum order quantity"), **QTY, default=Decimal(1))
     order_multiple = models.DecimalField(_("order multiple"), **QTY, default=Decimal(1))
+    lot_sizing = models.CharField(
+        _("lot sizing"),
+        max_length=16,
+        choices=LotSizing.choices,
+        default=LotSizing.LOT_FOR_LOT,
+        help_text=_("How planning sizes the orders it proposes for this item."),
+    )
+    fixed_order_qty = models.DecimalField(
+        _("fixed order quantity"),
+        **QTY,
+        null=True,
+        blank=True,
+        validators=POSITIVE_QUANTITY_LIMITS,
+        help_text=_("The quantity of each planned order when lot sizing is fixed."),
+    )
+    period_order_days = models.PositiveSmallIntegerField(
+        _("period of supply (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("With period order quantity, one order covers the needs of this many days."),
+    )
     output_tolerance_percent = models.DecimalField(
         _("production output tolerance %"),
         max_digits=7,
@@ -395,6 +422,23 @@ class Item(models.Model):
                 condition=Q(min_order_qty__gt=0) & Q(order_multiple__gt=0),
                 name="item_order_quantities_positive",
             ),
+            models.CheckConstraint(
+                condition=Q(lot_sizing__in=["lot_for_lot", "fixed", "min_multiple", "period"]),
+                name="item_lot_sizing_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(lot_sizing="fixed")
+                | (Q(fixed_order_qty__isnull=False) & Q(fixed_order_qty__gt=0)),
+                name="item_fixed_lot_has_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(fixed_order_qty__isnull=True) | Q(fixed_order_qty__gt=0),
+                name="item_fixed_order_qty_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_order_days__gte=1) & Q(period_order_days__lte=365),
+                name="item_period_order_days_range",
+            ),
         ]
         indexes = [models.Index(fields=["pinyin_initials"], name="item_pinyin_idx")]
 
@@ -426,6 +470,12 @@ class Item(models.Model):
             for name in ("safety_stock", "reorder_point"):
                 if getattr(self, name):
                     errors[name] = _("A service is not stocked.")
+        if self.lot_sizing == self.LotSizing.FIXED and not self.fixed_order_qty:
+            errors["fixed_order_qty"] = _("Give the quantity of each order for fixed lot sizing.")
+        if self.fixed_order_qty is not None and self.fixed_order_qty <= 0:
+            errors["fixed_order_qty"] = _("Must be greater than zero.")
+        if self.period_order_days is not None and not 1 <= self.period_order_days <= 365:
+            errors["period_order_days"] = _("Between 1 and 365 days.")
         if self.shelf_life_days is not None and self.shelf_life_days == 0:
             errors["shelf_life_days"] = _("Leave empty when the item does not expire.")
         if errors:
