@@ -135,7 +135,7 @@ def period_month_end_close(*, period: FiscalPeriod, user: User | None) -> Period
     closing.steps = steps
     closing.save(update_fields=["steps"])
     closing.entries.set(entries)
-    fiscal_period_close(period=period, actor=user)
+    closing.period = fiscal_period_close(period=period, actor=user)
     return closing
 
 
