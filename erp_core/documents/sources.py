@@ -34,6 +34,7 @@ OTHER_SOURCES = {
     ("demo", "opening"): _("Demo opening stock"),
     ("demo", "purchase"): _("Demo purchase"),
     ("demo", "consumption"): _("Demo consumption"),
+    ("demo", "workshop"): _("Demo issue to the workshop"),
     ("demo", ""): _("Demo data"),
 }
 STOCK_MOVE = _("Stock move %(id)s")

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.errors import DomainError
-from erp_core.ledger import services
+from erp_core.ledger import closing, services
 from erp_core.ledger.models import (
     Account,
     CompanySettings,
@@ -24,6 +24,7 @@ from erp_core.ledger.models import (
     JournalEntry,
     JournalLine,
     JournalSequence,
+    PeriodClosing,
     PostingRule,
 )
 
@@ -46,6 +47,7 @@ class CompanySettingsAdmin(SimpleHistoryAdmin):
             {"fields": ("tax_id", "address", "phone", "bank_name", "bank_account")},
         ),
         (_("Invoicing"), {"fields": ("invoice_on_shipment",)}),
+        (_("Month-end close"), {"fields": ("overhead_allocation",)}),
     )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -114,19 +116,19 @@ class FiscalPeriodAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Close the selected periods"), permissions=("close",))
     def close_periods(self, request: HttpRequest, queryset: QuerySet[FiscalPeriod]) -> None:
-        """Close each period through ``fiscal_period_close``."""
+        """Close each period through its month-end close (``period_month_end_close``)."""
         for period in queryset.order_by("start"):
             try:
-                services.fiscal_period_close(period=period, actor=request.user)
+                closing.period_month_end_close(period=period, user=request.user)
             except (ValidationError, DomainError) as exc:
                 _report(self, request, period, exc)
 
     @admin.action(description=_("Reopen the selected periods"), permissions=("close",))
     def reopen_periods(self, request: HttpRequest, queryset: QuerySet[FiscalPeriod]) -> None:
-        """Reopen each period through ``fiscal_period_reopen``."""
+        """Reopen each period through ``period_month_end_reopen`` (its closing reversed)."""
         for period in queryset.order_by("start"):
             try:
-                services.fiscal_period_reopen(period=period, actor=request.user)
+                closing.period_month_end_reopen(period=period, user=request.user)
             except (ValidationError, DomainError) as exc:
                 _report(self, request, period, exc)
 
@@ -363,3 +365,23 @@ class JournalEntryAdmin(admin.ModelAdmin):
 
     def has_reverse_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("ledger.reverse_journalentry")
+
+
+@admin.register(PeriodClosing)
+class PeriodClosingAdmin(admin.ModelAdmin):
+    """Month-end and year-end closings, read-only: close and reopen from the periods page."""
+
+    list_display = ("__str__", "kind", "status", "closed_at", "closed_by", "reversed_at")
+    list_filter = ("kind", "status", "period__fiscal_year")
+    list_select_related = ("period__fiscal_year", "closed_by")
+    search_fields = ("entries__number",)
+    readonly_fields = (
+        "kind", "period", "status", "entries", "steps", "closed_at", "closed_by",
+        "reversed_at", "reversed_by",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -15,6 +15,7 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from erp_core import registry
         from erp_core.ledger import menu, roles
+        from erp_core.ledger.closing import check_profit_and_loss_closed
         from erp_core.ledger.demo import ledger_step
         from erp_core.ledger.reconcile import LEDGER_CHECKS
 
@@ -22,3 +23,4 @@ class LedgerConfig(AppConfig):
         registry.register_menu("finance", menu.ENTRIES, order=menu.ORDER)
         registry.register_demo_step("ledger", ledger_step, after=["masterdata"])
         registry.register_reconcile_check(*LEDGER_CHECKS)
+        registry.register_reconcile_check(check_profit_and_loss_closed)

@@ -72,6 +72,13 @@ KINDS: dict[str, Kind] = {
     "reversal": Kind(_("Reversal of %(number)s")),
     "rounding": Kind(_("Rounding")),
     "paid_in_capital": Kind(_("Paid-in capital received")),
+    # Month-end and year-end close (books part 2)
+    "year_end_profit_and_loss": Kind(_("Year-end close %(year)s: profit and loss to 4103")),
+    "year_end_profit_distribution": Kind(_("Year-end close %(year)s: 4103 to 4104")),
+    "month_end_overhead": Kind(_("Month-end close %(period)s: manufacturing overhead cleared")),
+    "month_end_late_costs": Kind(
+        _("Month-end close %(period)s: late costs of closed production orders")
+    ),
 }
 
 

@@ -18,7 +18,7 @@ from common.errors import DomainError
 from common.htmx import wants_partial
 from erp_core.documents.sources import source_labels
 from erp_core.documents.views import Step, StepTable, error_text, staff_required
-from erp_core.ledger import reports, selectors, services
+from erp_core.ledger import closing, reports, selectors, services
 from erp_core.ledger.forms import (
     GeneralLedgerForm,
     JournalEntryForm,
@@ -26,7 +26,7 @@ from erp_core.ledger.forms import (
     ReverseForm,
     TrialBalanceForm,
 )
-from erp_core.ledger.models import JournalEntry
+from erp_core.ledger.models import FiscalYear, JournalEntry
 from erp_core.ledger.reconcile import run_checks
 
 FINANCE = "erp_core.access_finance"
@@ -238,15 +238,33 @@ def account_tree(request: HttpRequest) -> HttpResponse:
 
 @staff_required("ledger.view_fiscalperiod", modules=(FINANCE,))
 def period_list(request: HttpRequest) -> HttpResponse:
-    """Fiscal periods with close and reopen buttons."""
-    return render(request, "ledger/period_list.html", {"periods": selectors.fiscal_period_list()})
+    """Fiscal periods with their month-end close (the steps it runs, the entries it posted)
+    and reopen, and each year's year-end close."""
+    periods = list(selectors.fiscal_period_list())
+    found = closing.closings_by_period(periods)
+    rows = [(period, found.get(period.pk, [])) for period in periods]
+    years = []
+    for period in periods:
+        if not years or years[-1]["year"].pk != period.fiscal_year_id:
+            years.append({"year": period.fiscal_year, "rows": [], "closed": None})
+        years[-1]["rows"].append((period, found.get(period.pk, [])))
+        for standing in found.get(period.pk, []):
+            if standing.kind == standing.Kind.YEAR_END:
+                years[-1]["closed"] = standing
+    return render(
+        request,
+        "ledger/period_list.html",
+        {"periods": periods, "rows": rows, "years": years, "steps": closing.month_end_steps()},
+    )
 
 
 def _period_action(request: HttpRequest, pk: int, *, close: bool) -> HttpResponse:
     period = get_object_or_404(selectors.fiscal_period_list(), pk=pk)
-    service = services.fiscal_period_close if close else services.fiscal_period_reopen
     try:
-        period = service(period=period, actor=request.user)
+        if close:
+            period = closing.period_month_end_close(period=period, user=request.user).period
+        else:
+            period = closing.period_month_end_reopen(period=period, user=request.user)
     except (ValidationError, DomainError) as exc:
         messages.error(request, error_text(exc))
     else:
@@ -258,15 +276,34 @@ def _period_action(request: HttpRequest, pk: int, *, close: bool) -> HttpRespons
 @staff_required("ledger.close_fiscalperiod", modules=(FINANCE,))
 @require_POST
 def period_close(request: HttpRequest, pk: int) -> HttpResponse:
-    """Close a period."""
+    """Close a period: its month-end steps post, then the period closes."""
     return _period_action(request, pk, close=True)
 
 
 @staff_required("ledger.close_fiscalperiod", modules=(FINANCE,))
 @require_POST
 def period_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    """Reopen a period."""
+    """Reopen a period: its month-end closing is reversed."""
     return _period_action(request, pk, close=False)
+
+
+@staff_required("ledger.close_fiscalperiod", modules=(FINANCE,))
+@require_POST
+def year_close(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Close (``step`` "close") or reopen ("reopen") a fiscal year."""
+    year = get_object_or_404(FiscalYear, pk=pk)
+    try:
+        if step == "close":
+            closing.fiscal_year_close(fiscal_year=year, user=request.user)
+            text = _("The year %(year)s was closed.")
+        else:
+            closing.fiscal_year_reopen(fiscal_year=year, user=request.user)
+            text = _("The year %(year)s was reopened.")
+    except (ValidationError, DomainError) as exc:
+        messages.error(request, error_text(exc))
+    else:
+        messages.success(request, text % {"year": year.year})
+    return redirect("ledger:period-list")
 
 
 def _trial_balance_form(request: HttpRequest) -> TrialBalanceForm:

@@ -16,6 +16,7 @@ from common.admin import ReadOnlyAdminMixin
 from common.errors import DomainError
 from erp_core.production import services
 from erp_core.production.models import (
+    ProductionCostAdjustment,
     ProductionOrder,
     ProductionOrderMaterial,
     ProductionOrderOperation,
@@ -194,3 +195,22 @@ class ProductionTimeBookingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("booked_at",)
     list_select_related = ("order", "operation", "journal_entry")
     search_fields = ("order__number", "source_event_id")
+
+
+@admin.register(ProductionCostAdjustment)
+class ProductionCostAdjustmentAdmin(admin.ModelAdmin):
+    """Cost the month-end close put on orders (overhead, late costs), read-only."""
+
+    list_display = ("order", "kind", "amount", "to_wip", "journal_entry", "created_at")
+    list_filter = ("kind", "to_wip")
+    list_select_related = ("order", "journal_entry")
+    search_fields = ("order__number", "journal_entry__number")
+    readonly_fields = (
+        "order", "kind", "amount", "to_wip", "stock_move", "journal_entry", "created_at",
+    )  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

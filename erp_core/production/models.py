@@ -385,3 +385,67 @@ class ProductionTimeBooking(models.Model):
     def amount(self) -> Decimal:
         """Machine and labour amounts together."""
         return self.machine_amount + self.labour_amount
+
+
+class ProductionCostAdjustment(models.Model):
+    """Cost a month-end close put on an order after the fact: its share of the manufacturing
+    overhead not absorbed by machine time, or a late revaluation of its consumption (a
+    backdated stock move after the order closed), with the entry that posted it.
+
+    Kept per order so that the order's WIP and its close see it; a reopened month reverses the
+    entry, and an adjustment whose entry is reversed no longer counts.
+    """
+
+    class Kind(models.TextChoices):
+        OVERHEAD = "overhead", _("Overhead allocated")
+        LATE_COST = "late_cost", _("Late cost of consumption")
+
+    order = models.ForeignKey(
+        ProductionOrder,
+        verbose_name=_("production order"),
+        on_delete=models.PROTECT,
+        related_name="cost_adjustments",
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    to_wip = models.BooleanField(
+        _("to work in progress"),
+        help_text=_("On the order's WIP (an open order); else on its variance account."),
+    )
+    stock_move = models.ForeignKey(
+        "stock.StockMove",
+        verbose_name=_("revaluation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    journal_entry = models.ForeignKey(
+        "ledger.JournalEntry",
+        verbose_name=_("journal entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("production cost adjustment")
+        verbose_name_plural = _("production cost adjustments")
+        ordering = ["order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["overhead", "late_cost"]),
+                name="production_adjustment_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="overhead", stock_move__isnull=True)
+                | Q(kind="late_cost", stock_move__isnull=False),
+                name="production_adjustment_late_cost_has_move",
+            ),
+        ]
+        indexes = [models.Index(fields=["stock_move"], name="production_adj_move_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.get_kind_display()} {self.amount}"

@@ -1,4 +1,5 @@
-"""The stock ledger's demo step: opening stock of the bought items, and one issue of steel."""
+"""The stock ledger's demo step: opening stock of the bought items, and one issue of steel to
+the workshop."""
 
 from decimal import Decimal
 
@@ -37,12 +38,14 @@ def stock_step() -> dict[str, int]:
                 unit_cost=item.standard_cost * Decimal("1.08"),
                 source=Source(type="demo", id="purchase"),
             )
+            # Steel taken by the workshop for its own upkeep, on no production order: an issue
+            # to manufacturing overhead (机物料消耗, Dr 5101), which the month-end close clears.
             stock_issue(
                 item=item,
                 warehouse=warehouse,
                 quantity=Decimal(120),
-                reason=StockMove.Reason.PRODUCTION_CONSUMPTION,
-                source=Source(type="demo", id="consumption"),
+                reason=StockMove.Reason.ISSUE,
+                source=Source(type="demo", id="workshop"),
             )
             booked += 2
     return {"stock moves": booked}

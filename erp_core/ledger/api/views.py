@@ -36,6 +36,7 @@ from erp_core.ledger.api.serializers import (
     TrialBalanceQuerySerializer,
     TrialBalanceSerializer,
 )
+from erp_core.ledger.closing import period_month_end_close, period_month_end_reopen
 from erp_core.ledger.models import Account, FiscalPeriod, Journal, JournalEntry
 
 FINANCE = "erp_core.access_finance"
@@ -215,15 +216,16 @@ class FiscalPeriodViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(summary="Close a period", request=None, responses={200: FiscalPeriodSerializer})
     @action(detail=True, methods=["post"])
     def close(self, request: Request, pk: str | None = None) -> Response:
-        """Close the period through ``fiscal_period_close``."""
-        period = services.fiscal_period_close(period=self.get_object(), actor=request.user)
-        return Response(FiscalPeriodSerializer(period).data)
+        """Close the period through its month-end close (``period_month_end_close``): the
+        month-end steps post first."""
+        closing = period_month_end_close(period=self.get_object(), user=request.user)
+        return Response(FiscalPeriodSerializer(closing.period).data)
 
     @extend_schema(summary="Reopen a period", request=None, responses={200: FiscalPeriodSerializer})
     @action(detail=True, methods=["post"])
     def reopen(self, request: Request, pk: str | None = None) -> Response:
-        """Reopen the period through ``fiscal_period_reopen``."""
-        period = services.fiscal_period_reopen(period=self.get_object(), actor=request.user)
+        """Reopen the period through ``period_month_end_reopen`` (its closing is reversed)."""
+        period = period_month_end_reopen(period=self.get_object(), user=request.user)
         return Response(FiscalPeriodSerializer(period).data)
 
 

@@ -1,6 +1,7 @@
 """Ledger models, one module per sub-domain, all importable from ``erp_core.ledger.models``."""
 
 from erp_core.ledger.models.accounts import Account, NormalBalance, PostingKind, PostingRule
+from erp_core.ledger.models.closing import PeriodClosing
 from erp_core.ledger.models.journals import (
     Journal,
     JournalEntry,
@@ -19,6 +20,7 @@ __all__ = [
     "JournalLine",
     "JournalSequence",
     "NormalBalance",
+    "PeriodClosing",
     "PostingKind",
     "PostingRule",
 ]

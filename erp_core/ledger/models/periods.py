@@ -83,6 +83,21 @@ class CompanySettings(models.Model):
         ),
     )
 
+    class OverheadAllocation(models.TextChoices):
+        COST_OF_SALES = "cost_of_sales", _("To cost of sales (6401)")
+        ORDERS = "orders", _("To the period's production orders, by machine time absorbed")
+
+    overhead_allocation = models.CharField(
+        _("overhead difference goes"),
+        max_length=16,
+        choices=OverheadAllocation.choices,
+        default=OverheadAllocation.COST_OF_SALES,
+        help_text=_(
+            "At month end, where the difference between manufacturing overhead incurred and "
+            "absorbed by machine time (the balance of 5101) goes."
+        ),
+    )
+
     history = HistoricalRecords()
 
     class Meta:
@@ -95,6 +110,10 @@ class CompanySettings(models.Model):
             models.CheckConstraint(
                 condition=Q(fiscal_year_start_month__gte=1, fiscal_year_start_month__lte=12),
                 name="ledger_company_settings_start_month_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(overhead_allocation__in=["cost_of_sales", "orders"]),
+                name="ledger_company_settings_overhead_allocation_valid",
             ),
         ]
 

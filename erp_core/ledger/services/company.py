@@ -19,6 +19,7 @@ COMPANY_FIELDS = (
     "bank_name",
     "bank_account",
     "invoice_on_shipment",
+    "overhead_allocation",
 )
 
 

@@ -93,6 +93,8 @@ def test_every_kind_reads_in_chinese():
         "order": "MO-1",
         "sequence": "10",
         "number": "STK-2026-000001",
+        "year": "2026",
+        "period": "2026-12",
     }
     with translation.override("zh-hans"):
         for kind in KINDS:

@@ -22,9 +22,14 @@ from erp_core.ledger.models import Account, PostingKind
 from erp_core.ledger.selectors import posting_accounts
 from erp_core.ledger.services import LineInput, journal_entry_post_lines
 from erp_core.models import Item, User
-from erp_core.production.models import ProductionOrder, ProductionOrderMaterial
+from erp_core.production.models import (
+    ProductionCostAdjustment,
+    ProductionOrder,
+    ProductionOrderMaterial,
+)
 from erp_core.production.selectors import SOURCE_TYPE
 from erp_core.production.services._common import JOURNAL, ZERO, Status, _category_code
+from erp_core.production.services.closing import order_adjustments, variance_account
 from erp_core.stock.models import StockMove
 
 
@@ -93,10 +98,7 @@ def _closing_lines(
     closing: dict[Account, Decimal] = defaultdict(lambda: ZERO)
     for account, amount in balance.items():
         closing[account] -= amount
-    variance_account = posting_accounts(
-        kind=PostingKind.STANDARD_COST_VARIANCE, category_code=category
-    ).debit
-    closing[variance_account] += variance
+    closing[variance_account(order.item)] += variance
     lines = []
     for account, amount in sorted(closing.items(), key=lambda pair: pair[0].code):
         if amount > 0:
@@ -114,7 +116,9 @@ def production_order_close(
 
     Actual cost = consumed material value + machine hours × rate + labour hours × rate. The
     order's WIP remainder (actual − output value already credited) is cleared in one entry
-    on journal PRD to the standard cost variance account (Dr when actual is above standard).
+    on journal PRD to the variance account (Dr when actual is above what output took): 1404
+    for a standard-cost product, cost of sales (6401) for one at an actual cost, whose output
+    already took the actual cost of its time (``closing.variance_kind``).
     """
     order = document_lock(order)
     require_status(order, Status.DONE, action=_("closed"))
@@ -123,7 +127,10 @@ def production_order_close(
     _apply_revaluations(order, materials)
     operations = list(order.operations.all())
     material_cost = sum((row.consumed_value for row in materials), ZERO)
-    machine_cost = sum((op.actual_machine_cost for op in operations), ZERO)
+    # The overhead a month-end close allocated while the order was open is on its machine WIP.
+    machine_cost = sum((op.actual_machine_cost for op in operations), ZERO) + order_adjustments(
+        order, kind=ProductionCostAdjustment.Kind.OVERHEAD
+    )
     labour_cost = sum((op.actual_labour_cost for op in operations), ZERO)
     actual = material_cost + machine_cost + labour_cost
     variance = actual - order.output_value

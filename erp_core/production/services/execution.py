@@ -44,6 +44,7 @@ from erp_core.production.services._common import (
     refuse_if_shop_floor_reports,
     report_limits_check,
 )
+from erp_core.production.services.closing import order_wip
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import MoveLine, Source, stock_moves_book, stock_output
 
@@ -93,6 +94,30 @@ def calendar_hours_check(
                 },
                 code="over_calendar",
             )
+
+
+#: The unit cost's places, as the stock ledger keeps them.
+UNIT_COST_PLACES = Decimal("0.000001")
+
+
+def output_unit_cost(order: ProductionOrder, quantity: Decimal) -> Decimal:
+    """The unit cost ``quantity`` of good output is received at.
+
+    A standard-cost item: its standard. An item at an actual cost (moving average, FIFO): its
+    share of the order's WIP so far (consumed, time, overhead allocated, less what earlier
+    output took) — all of it when this output reaches the order quantity, else in proportion
+    of the quantity still to make; while nothing is in WIP yet, the planned unit cost. What is
+    booked after the last output goes to cost of sales at the close.
+    """
+    item = order.item
+    if item.costing_method == Item.CostingMethod.STANDARD:
+        return item.standard_cost
+    wip = order_wip(order)
+    if wip <= 0:
+        return order.planned_unit_cost
+    remaining = order.quantity - order.quantity_produced
+    share = wip if quantity >= remaining else wip * quantity / remaining
+    return (share / quantity).quantize(UNIT_COST_PLACES)
 
 
 def _start(order: ProductionOrder) -> list[str]:
@@ -214,7 +239,8 @@ def production_order_report_output(
     """Receive good output into the order's warehouse out of WIP; count the scrap.
 
     Good output is valued at the item's standard cost when it is costed at standard, else at
-    the order's planned unit cost; the stock move posts Dr inventory / Cr WIP. Starts a
+    the order's actual cost so far (``output_unit_cost``); the stock move posts Dr inventory /
+    Cr WIP. Starts a
     released order; reaching the order quantity makes it done. Output past the quantity and
     its tolerance, or any report on a done order, needs a supervisor's ``override_reason``.
     """
@@ -231,14 +257,9 @@ def production_order_report_output(
     override_note(order, actor=actor, reason=override_reason)
     changed = ["quantity_produced", "quantity_scrapped"]
     if quantity > 0:
-        item = order.item
-        unit_cost = (
-            item.standard_cost
-            if item.costing_method == Item.CostingMethod.STANDARD
-            else order.planned_unit_cost
-        )
+        unit_cost = output_unit_cost(order, quantity)
         move = stock_output(
-            item=item,
+            item=order.item,
             warehouse=order.warehouse,
             quantity=quantity,
             unit_cost=unit_cost,

@@ -111,20 +111,22 @@ def test_a_favourable_variance_is_a_credit_on_the_variance_account(plant):
     assert _net(order, "500101") == D("0")
 
 
-def test_an_item_not_at_standard_is_received_at_the_planned_unit_cost(plant):
+def test_an_item_not_at_standard_is_received_at_its_actual_cost_so_far(plant):
     plant.gearbox.costing_method = "moving_average"
     plant.gearbox.save()
     order = plant.released("10")
     services.production_order_consume(order=order, item=plant.shaft, quantity=D("20"))
     order = services.production_order_report_output(order=order, quantity=D("4"))
     move = production_order_stock_moves(order=order).get(reason="production_output")
-    assert move.unit_cost == D("46.000000")
-    assert order.output_value == D("184.00")
+    # 200.00 in WIP for 10 to make: 4 take 80.00 (not 4 × the planned 46.00)
+    assert move.unit_cost == D("20.000000")
+    assert order.output_value == D("80.00")
     order = services.production_order_complete(order=order, actor=None)
     order = services.production_order_close(order=order, actor=None)
     assert order.standard_cost == D("184.00")
-    assert order.variance == D("200.00") - D("184.00")
+    assert order.variance == D("200.00") - D("80.00")
     assert _net(order, "500101") == D("0")
+    assert _net(order, "6401") == D("120.00")
 
 
 def test_closing_an_order_with_nothing_booked_posts_nothing(plant):
