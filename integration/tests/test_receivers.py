@@ -37,10 +37,14 @@ NAMES = {
     "crm.quote_accepted": ["sales.order_from_quote"],
     "crm.account_opened": ["sales.customer_from_crm_account"],
     "erp.customer_registered": ["crm.bind_customer"],
-    "erp.sales_order_confirmed": ["wms.outbound_from_sales_order", "crm.win_opportunity"],
+    "erp.sales_order_confirmed": [
+        "erp_core.planning.replan_confirmed",
+        "wms.outbound_from_sales_order",
+        "crm.win_opportunity",
+    ],
     "erp.invoice_posted": ["crm.receivable_from_invoice"],
     "erp.payment_received": ["crm.apply_payment"],
-    "erp.sales_order_cancelled": ["wms.outbound_cancelled"],
+    "erp.sales_order_cancelled": ["erp_core.planning.replan_cancelled", "wms.outbound_cancelled"],
     "wms.shipment_dispatched": [
         "sales.delivery_from_shipment",
         "billing.invoice_from_shipment",
@@ -52,7 +56,7 @@ NAMES = {
     "mes.time_booked": ["erp_core.production.book_time"],
     "erp.production_order_released": ["mes.work_order_from_release"],
     "erp.production_order_unreleased": ["mes.work_order_unreleased"],
-    "erp.schedule_changed": ["mes.queues_from_schedule"],
+    "erp.schedule_changed": ["mes.queues_from_schedule", "crm.flag_slipped_promises"],
 }
 
 
