@@ -686,3 +686,92 @@ def sales_order_billing(*, order: SalesOrder, ordered: Decimal) -> OrderBilling:
         sign = -1 if invoice.is_credit_note else 1
         documents.append(OrderDocument(invoice=invoice, amount=sign * part, paid=sign * paid))
     return OrderBilling(ordered=ordered, documents=documents, payments=list(payments.values()))
+
+
+# --- Goods received not billed (GR/IR) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnbilledReceipt:
+    """A stocked receipt line whose value received is not (all) billed yet, as of a day."""
+
+    receipt_id: int
+    receipt_number: str
+    receipt_date: dt.date
+    supplier: str
+    line_no: int
+    item_code: str
+    quantity: Decimal
+    received_value: Decimal  # what the receipt credited to 1401 材料采购
+    billed_value: Decimal  # what the posted bills debited to 1401 at the order's price
+    unbilled_value: Decimal
+
+
+def _billed_on(as_of: dt.date | None, *, credit_notes: bool) -> Subquery:
+    """The 1401 value posted bills (or their credit notes) cleared of a receipt line."""
+    if credit_notes:
+        lines = InvoiceLine.objects.filter(
+            credited_line__receipt_line=OuterRef("pk"),
+            invoice__kind=Invoice.Kind.SUPPLIER_CREDIT_NOTE,
+        )
+    else:
+        lines = InvoiceLine.objects.filter(
+            receipt_line=OuterRef("pk"), invoice__kind=Invoice.Kind.SUPPLIER_BILL
+        )
+    lines = lines.filter(invoice__status=Invoice.Status.APPROVED)
+    if as_of is not None:
+        lines = lines.filter(invoice__date__lte=as_of)
+    return Subquery(
+        lines.values("receipt_line" if not credit_notes else "credited_line__receipt_line")
+        .annotate(total=Sum("order_amount"))
+        .values("total")[:1],
+        output_field=AMOUNT,
+    )
+
+
+def receipts_not_billed(*, as_of: dt.date | None = None) -> list[UnbilledReceipt]:
+    """Goods received not billed (暂估): per stocked receipt line, what it credited to the GR/IR
+    account (1401 材料采购) and what posted bills cleared of it, as of ``as_of`` (all when
+    ``None``); only lines with something left. One query.
+
+    A service line posts nothing on receipt (its bill goes to an expense), so it is not here.
+    """
+    qs = PurchaseReceiptLine.objects.filter(
+        receipt__status=PurchaseReceipt.Status.APPROVED, stock_move__isnull=False
+    )
+    if as_of is not None:
+        qs = qs.filter(receipt__date__lte=as_of)
+    rows = (
+        qs.annotate(
+            billed=Coalesce(
+                _billed_on(as_of, credit_notes=False), Value(ZERO), output_field=AMOUNT
+            ),
+            credited=Coalesce(
+                _billed_on(as_of, credit_notes=True), Value(ZERO), output_field=AMOUNT
+            ),
+        )
+        .select_related("receipt__supplier", "item", "stock_move")
+        .order_by("receipt__date", "receipt_id", "line_no")
+    )
+    result = []
+    for row in rows:
+        move = row.stock_move
+        received = money(move.receipt_value if move.receipt_value is not None else move.value)
+        billed = money(Decimal(str(row.billed))) - money(Decimal(str(row.credited)))
+        if received == billed:
+            continue
+        result.append(
+            UnbilledReceipt(
+                receipt_id=row.receipt_id,
+                receipt_number=row.receipt.number,
+                receipt_date=row.receipt.date,
+                supplier=str(row.receipt.supplier),
+                line_no=row.line_no,
+                item_code=row.item.code,
+                quantity=row.quantity - row.billed_quantity,
+                received_value=received,
+                billed_value=billed,
+                unbilled_value=received - billed,
+            )
+        )
+    return result

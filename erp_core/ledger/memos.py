@@ -48,6 +48,7 @@ REASONS = {
     "adjustment": _("Adjustment"),
     "transfer": _("Transfer"),
     "revaluation": _("Revaluation"),
+    "opening": _("Opening balance"),
 }
 
 _MOVE = ("quantity",)
@@ -72,6 +73,12 @@ KINDS: dict[str, Kind] = {
     "reversal": Kind(_("Reversal of %(number)s")),
     "rounding": Kind(_("Rounding")),
     "paid_in_capital": Kind(_("Paid-in capital received")),
+    "stock_opening": Kind(_("Opening balance %(document)s: %(item)s %(quantity)s"), _MOVE),
+    "grir_accrual": Kind(_("Goods received not billed at %(period)s")),
+    "grir_accrual_reversal": Kind(
+        _("Reversal of the accrual of goods received not billed at %(period)s")
+    ),
+    "count_differences_clear": Kind(_("Count differences of %(period)s cleared")),
 }
 
 

@@ -21,14 +21,14 @@ class StockConfig(AppConfig):
             roles,
         )
         from erp_core.stock.demo import stock_step
-        from erp_core.stock.reconcile import STOCK_CHECKS
+        from erp_core.stock.reconcile import COUNT_CHECKS, STOCK_CHECKS
         from erp_core.stock.services import revalue_on_standard_cost_change
 
         registry.register_roles(roles.ROLE_PERMISSIONS)
         registry.register_menu("erp", menu.ENTRIES, order=menu.ORDER)
         # Each opening move posts a journal entry: the books must be there first.
         registry.register_demo_step("stock", stock_step, after=["masterdata", "ledger"])
-        registry.register_reconcile_check(*STOCK_CHECKS)
+        registry.register_reconcile_check(*STOCK_CHECKS, *COUNT_CHECKS)
         # A standard cost changed in master data revalues the stock on hand at once.
         item_standard_cost_changed.connect(
             revalue_on_standard_cost_change, dispatch_uid="stock_standard_cost_revalue"

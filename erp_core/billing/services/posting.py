@@ -6,7 +6,7 @@ posting time and a credit note's settlement against its original.
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
@@ -15,7 +15,8 @@ from erp_core.billing.models import Invoice, InvoiceLine
 from erp_core.billing.services.common import entry_lines, store
 from erp_core.billing.services.lines import bill_match_status, credited_quantity, matched
 from erp_core.ledger.models import Account, PostingKind
-from erp_core.ledger.selectors import posting_accounts
+from erp_core.ledger.money import money
+from erp_core.ledger.selectors import item_posting_category, posting_accounts
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.sales.models import Delivery, DeliveryLine
 
@@ -25,7 +26,16 @@ def _default_rule(kind: str):
 
 
 def _category(line: InvoiceLine) -> str | None:
-    return line.item.category.code if line.item.category_id else None
+    return item_posting_category(line.item)
+
+
+def _stocked(line: InvoiceLine) -> bool:
+    """Whether the line bills goods booked into stock through 1401 (a stocked receipt line, or
+    a credit note of such a line)."""
+    source = line.credited_line if line.credited_line_id else line
+    if source.receipt_line_id is None:
+        return False
+    return source.receipt_line.stock_move_id is not None
 
 
 def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
@@ -56,7 +66,7 @@ def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
         vat = _default_rule(PostingKind.INPUT_VAT).debit
         for line in lines:
             category = _category(line)
-            if line.order_unit_price is not None and not line.account_id:
+            if line.order_unit_price is not None and not line.account_id and _stocked(line):
                 clearing = posting_accounts(
                     kind=PostingKind.PURCHASE_BILL, category_code=category
                 ).debit
@@ -66,10 +76,13 @@ def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
                 amounts[clearing] += sign * line.order_amount
                 amounts[variance] += sign * line.variance_amount
             else:
+                # A line with no stock behind it (freight, a service, a received service)
+                # cleared nothing into 1401: it is an expense or a cost, by the line's account
+                # or the ``purchase_expense`` rule of its category.
                 account = (
                     line.account
                     or posting_accounts(
-                        kind=PostingKind.PURCHASE_BILL, category_code=category
+                        kind=PostingKind.PURCHASE_EXPENSE, category_code=category
                     ).debit
                 )
                 amounts[account] += sign * line.net_amount
@@ -190,9 +203,73 @@ def rematch(invoice: Invoice, lines: list[InvoiceLine]) -> None:
                 ]
             )
             changed = True
+    changed = _clear_residue(lines) or changed
     status = bill_match_status(lines)
     if changed or status != invoice.match_status:
         store(invoice, match_status=status)
+
+
+def _clear_residue(lines: list[InvoiceLine]) -> bool:
+    """The bill that completes a receipt line clears what is left of its value in 1401.
+
+    Each part of a receipt billed in parts is priced to the cent on its own (10 × 1.005 billed
+    3 + 3 + 4: 3.02 + 3.02 + 4.02 = 10.06 against 10.05 received): the last part takes the
+    receipt's value less what the earlier parts cleared, and the cent goes to its price
+    variance instead of staying on 1401. Runs after ``take_received`` (the billed quantities
+    are counted and the receipt lines locked).
+    """
+    parts: dict[int, list[InvoiceLine]] = defaultdict(list)
+    for line in lines:
+        if line.receipt_line_id and line.order_unit_price is not None:
+            parts[line.receipt_line_id].append(line)
+    if not parts:
+        return False
+    done = {
+        row.pk: row
+        for row in PurchaseReceiptLine.objects.filter(
+            pk__in=list(parts), billed_quantity=F("quantity"), stock_move__isnull=False
+        ).select_related("stock_move")
+    }
+    if not done:
+        return False
+    earlier = {
+        row["receipt_line_id"]: row
+        for row in InvoiceLine.objects.filter(
+            receipt_line_id__in=list(done),
+            invoice__kind=Invoice.Kind.SUPPLIER_BILL,
+            invoice__status=Invoice.Status.APPROVED,
+        )
+        .exclude(invoice_id=lines[0].invoice_id)
+        .values("receipt_line_id")
+        .annotate(total=Sum("order_amount"), parts=Count("pk"))
+        .order_by()
+    }
+    changed = False
+    for pk, row in done.items():
+        ours = parts[pk]
+        received = row.stock_move.receipt_value
+        if received is None:
+            continue
+        other = earlier.get(pk, {"total": 0, "parts": 0})
+        before = money(Decimal(str(other["total"] or 0))) + sum(
+            (line.order_amount for line in ours[:-1]), Decimal("0")
+        )
+        last = ours[-1]
+        rest = received - before
+        # Only a residue of rounding: never more than a cent per part billed.
+        limit = Decimal("0.01") * (len(ours) + other["parts"])
+        if rest == last.order_amount or abs(rest - last.order_amount) > limit:
+            continue
+        last.order_amount = rest
+        last.variance_amount = last.net_amount - rest
+        last.match_status = (
+            Invoice.MatchStatus.MATCHED
+            if last.variance_amount == 0
+            else Invoice.MatchStatus.PRICE_VARIANCE
+        )
+        last.save(update_fields=["order_amount", "variance_amount", "match_status"])
+        changed = True
+    return changed
 
 
 def apply_credit_note(credit_note: Invoice, lines: list[InvoiceLine]) -> Decimal:
