@@ -18,6 +18,7 @@ ENTRIES = (
     Entry(_("Receivables aging"), "billing:ar-aging", "billing.view_invoice", _GROUP),
     Entry(_("Payables aging"), "billing:ap-aging", "billing.view_invoice", _GROUP),
     Entry(_("Partner statement"), "billing:statement", "billing.view_invoice", _GROUP),
+    Entry(_("Month end: GR/IR and counts"), "billing:month-end", "billing.view_invoice", _GROUP),
 )
 
 

@@ -707,24 +707,17 @@ class UnbilledReceipt:
     unbilled_value: Decimal
 
 
-def _billed_on(as_of: dt.date | None, *, credit_notes: bool) -> Subquery:
-    """The 1401 value posted bills (or their credit notes) cleared of a receipt line."""
-    if credit_notes:
-        lines = InvoiceLine.objects.filter(
-            credited_line__receipt_line=OuterRef("pk"),
-            invoice__kind=Invoice.Kind.SUPPLIER_CREDIT_NOTE,
-        )
-    else:
-        lines = InvoiceLine.objects.filter(
-            receipt_line=OuterRef("pk"), invoice__kind=Invoice.Kind.SUPPLIER_BILL
-        )
-    lines = lines.filter(invoice__status=Invoice.Status.APPROVED)
+def _billed_on(as_of: dt.date | None) -> Subquery:
+    """The 1401 value posted bills cleared of a receipt line (at the order's price)."""
+    lines = InvoiceLine.objects.filter(
+        receipt_line=OuterRef("pk"),
+        invoice__kind=Invoice.Kind.SUPPLIER_BILL,
+        invoice__status=Invoice.Status.APPROVED,
+    )
     if as_of is not None:
         lines = lines.filter(invoice__date__lte=as_of)
     return Subquery(
-        lines.values("receipt_line" if not credit_notes else "credited_line__receipt_line")
-        .annotate(total=Sum("order_amount"))
-        .values("total")[:1],
+        lines.values("receipt_line").annotate(total=Sum("order_amount")).values("total")[:1],
         output_field=AMOUNT,
     )
 
@@ -734,7 +727,8 @@ def receipts_not_billed(*, as_of: dt.date | None = None) -> list[UnbilledReceipt
     account (1401 材料采购) and what posted bills cleared of it, as of ``as_of`` (all when
     ``None``); only lines with something left. One query.
 
-    A service line posts nothing on receipt (its bill goes to an expense), so it is not here.
+    A service line posts nothing on receipt (its bill goes to an expense), so it is not here;
+    nor does a supplier's credit note reopen a receipt (it lowers the goods' cost).
     """
     qs = PurchaseReceiptLine.objects.filter(
         receipt__status=PurchaseReceipt.Status.APPROVED, stock_move__isnull=False
@@ -742,14 +736,7 @@ def receipts_not_billed(*, as_of: dt.date | None = None) -> list[UnbilledReceipt
     if as_of is not None:
         qs = qs.filter(receipt__date__lte=as_of)
     rows = (
-        qs.annotate(
-            billed=Coalesce(
-                _billed_on(as_of, credit_notes=False), Value(ZERO), output_field=AMOUNT
-            ),
-            credited=Coalesce(
-                _billed_on(as_of, credit_notes=True), Value(ZERO), output_field=AMOUNT
-            ),
-        )
+        qs.annotate(billed=Coalesce(_billed_on(as_of), Value(ZERO), output_field=AMOUNT))
         .select_related("receipt__supplier", "item", "stock_move")
         .order_by("receipt__date", "receipt_id", "line_no")
     )
@@ -757,7 +744,7 @@ def receipts_not_billed(*, as_of: dt.date | None = None) -> list[UnbilledReceipt
     for row in rows:
         move = row.stock_move
         received = money(move.receipt_value if move.receipt_value is not None else move.value)
-        billed = money(Decimal(str(row.billed))) - money(Decimal(str(row.credited)))
+        billed = money(Decimal(str(row.billed)))
         if received == billed:
             continue
         result.append(

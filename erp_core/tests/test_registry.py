@@ -561,6 +561,7 @@ EXPECTED_MENU = (
             ("billing:ar-aging", "billing.view_invoice", "Receivables and payables"),
             ("billing:ap-aging", "billing.view_invoice", "Receivables and payables"),
             ("billing:statement", "billing.view_invoice", "Receivables and payables"),
+            ("billing:month-end", "billing.view_invoice", "Receivables and payables"),
             ("ledger:entry-list", "ledger.view_journalentry", "General ledger"),
             ("ledger:account-tree", "ledger.view_account", "General ledger"),
             ("ledger:period-list", "ledger.view_fiscalperiod", "General ledger"),

@@ -234,6 +234,7 @@ def journal_entry_reverse(
             "credit": line.debit,
             "partner": line.partner,
             "memo": line_memo(line),
+            "red": line.debit < 0 or line.credit < 0,
         }
         for line in original.lines.select_related("account", "partner").order_by("id")
     ]

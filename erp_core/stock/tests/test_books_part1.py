@@ -34,7 +34,8 @@ def _balance(code: str) -> D:
     totals = JournalLine.objects.filter(entry__status="posted", account__code=code).aggregate(
         debit=Sum("debit"), credit=Sum("credit")
     )
-    return D(str(totals["debit"] or 0)) - D(str(totals["credit"] or 0))
+    # SQLite sums in floating point: read to the cent.
+    return (D(str(totals["debit"] or 0)) - D(str(totals["credit"] or 0))).quantize(D("0.01"))
 
 
 def _lines(entry: JournalEntry) -> set[tuple]:
