@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.billing.models import Invoice, Payment
+from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.registry import Entry, WorkItem
 
 ORDER = 10
@@ -66,6 +67,18 @@ WORK = (
         _("Customer invoices past due"),
         _overdue_invoices,
         "billing:ar-aging",
+        {},
+    ),
+    WorkItem(
+        "finance",
+        "billing.view_invoice",
+        _("Receipts not billed"),
+        lambda: PurchaseReceiptLine.objects.filter(
+            receipt__status=PurchaseReceipt.Status.APPROVED,
+            stock_move__isnull=False,
+            billed_quantity__lt=F("quantity"),
+        ),
+        "billing:month-end",
         {},
     ),
 )

@@ -258,7 +258,8 @@ def check_goods_received_not_billed() -> list[Breach]:
             },
             accounts=codes,
             documents=tuple(
-                f"{row.receipt_number}/{row.line_no} {row.item_code} {row.unbilled_value}"
+                f"{row.receipt_number}{f'/{row.line_no}' if row.receipt_id else ''} "
+                f"{row.item_code} {row.unbilled_value}"
                 for row in unbilled
             ),
         )

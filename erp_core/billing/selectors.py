@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -23,17 +24,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.templatetags.numbers import out_of_range
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from erp_core.documents.sources import source_label
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.money import ZERO, money
 from erp_core.ledger.selectors import company_settings
 from erp_core.models import Partner
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder
+from erp_core.stock.models import StockMove
 
 AMOUNT = DecimalField(max_digits=20, decimal_places=2)
 RECEIVABLE = "receivable"
@@ -695,7 +699,7 @@ def sales_order_billing(*, order: SalesOrder, ordered: Decimal) -> OrderBilling:
 class UnbilledReceipt:
     """A stocked receipt line whose value received is not (all) billed yet, as of a day."""
 
-    receipt_id: int
+    receipt_id: int | None  # None: a stock receipt booked without a purchase receipt
     receipt_number: str
     receipt_date: dt.date
     supplier: str
@@ -759,6 +763,32 @@ def receipts_not_billed(*, as_of: dt.date | None = None) -> list[UnbilledReceipt
                 received_value=received,
                 billed_value=billed,
                 unbilled_value=received - billed,
+            )
+        )
+    # A receipt booked straight into stock, with no purchase receipt behind it, credited 1401
+    # all the same: it is goods received that no bill will clear, and listed as such.
+    loose = StockMove.objects.filter(reason=StockMove.Reason.RECEIPT).filter(
+        ~Exists(PurchaseReceiptLine.objects.filter(stock_move=OuterRef("pk")))
+    )
+    if as_of is not None:
+        loose = loose.filter(moved_at__date__lte=as_of)
+    for move in loose.select_related("item").order_by("moved_at", "pk"):
+        received = money(move.receipt_value if move.receipt_value is not None else move.value)
+        if not received:
+            continue
+        result.append(
+            UnbilledReceipt(
+                receipt_id=None,
+                receipt_number=source_label(move.source_type, move.source_id)
+                or f"StockMove #{move.pk}",
+                receipt_date=timezone.localdate(move.moved_at),
+                supplier="",
+                line_no=0,
+                item_code=move.item.code,
+                quantity=move.quantity,
+                received_value=received,
+                billed_value=ZERO,
+                unbilled_value=received,
             )
         )
     return result

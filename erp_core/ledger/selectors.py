@@ -266,7 +266,8 @@ def category_chain(
         if cache is None:
             parents = category_parents()
         else:
-            if cache.parents is None or category_code not in cache.parents:
+            # Read once per transaction; a category saved since empties the cache (receivers).
+            if cache.parents is None:
                 cache.parents = category_parents()
             parents = cache.parents
     chain = [category_code]

@@ -663,6 +663,7 @@ EXPECTED_WORKLIST = (
         {"status": "draft"},
     ),
     ("finance", "billing.view_invoice", "Customer invoices past due", "billing:ar-aging", {}),
+    ("finance", "billing.view_invoice", "Receipts not billed", "billing:month-end", {}),
     ("wms", "wms.access_wms", "Warehouse tasks to do", "wms:task-list", {}),
     ("wms", "wms.access_wms", "Receipts to receive", "wms:receipt-list", {"status": "draft"}),
 )

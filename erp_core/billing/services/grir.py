@@ -76,7 +76,8 @@ def grir_accrual_post(*, period: FiscalPeriod, user: User | None) -> JournalEntr
     lines = []
     if before == 0:
         for row in unbilled:
-            line_memo = f"{row.receipt_number}/{row.line_no} {row.item_code}"
+            where = f"{row.receipt_number}/{row.line_no}" if row.receipt_id else row.receipt_number
+            line_memo = f"{where} {row.item_code}"[:255]
             amount = row.unbilled_value
             lines.append(
                 LineInput(account=accounts.debit, debit=amount, memo=line_memo)

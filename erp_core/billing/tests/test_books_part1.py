@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.db.models import Sum
 
+from common.testing import api_client
 from erp_core.billing import services
 from erp_core.billing.reconcile import check_goods_received_not_billed
 from erp_core.billing.selectors import receipts_not_billed
@@ -19,6 +20,7 @@ from erp_core.billing.tests.factories import (
     supplier,
 )
 from erp_core.ledger.models import FiscalPeriod, JournalEntry, JournalLine
+from erp_core.ledger.services import journal_entry_post_lines
 from erp_core.stock.services import stock_receipt
 from erp_core.tests.factories import UserFactory
 
@@ -116,12 +118,25 @@ def test_reconcile_lists_what_1401_holds_beyond_the_receipts(books):
     partner = supplier()
     received_receipt(partner, [(item(), "2", "3.00")])
     assert check_goods_received_not_billed() == []
+    # Goods received straight into stock, no purchase receipt: still goods received not billed.
     warehouse = received_receipt(partner, [(item(), "1", "1")]).warehouse
     stock_receipt(item=item(), warehouse=warehouse, quantity=D(1), unit_cost=D(7))
+    assert len(receipts_not_billed()) == 3
+    assert check_goods_received_not_billed() == []
+    # A hand-made entry on 1401 is explained by no receipt.
+    journal_entry_post_lines(
+        journal_code="GEN",
+        date=TODAY,
+        memo="typed by hand",
+        lines=[{"account": "1002", "debit": "5"}, {"account": "1401", "credit": "5"}],
+        source_type="",
+        source_id=None,
+        source_event_id=None,
+    )
     (breach,) = check_goods_received_not_billed()
     assert breach.check == "goods_received_not_billed"
-    assert "7.00" in breach.message
-    assert len(breach.documents) == 2  # the two receipts still open
+    assert "5.00" in breach.message
+    assert len(breach.documents) == 3  # every receipt still open, to trace the difference
 
 
 def test_the_month_end_page_lists_receipts_not_billed_and_runs_the_steps(books, client):
@@ -183,3 +198,30 @@ def test_a_supplier_credit_note_lowers_the_cost_and_input_vat_without_reopening_
     assert receipts_not_billed() == []
     assert check_goods_received_not_billed() == []
     assert _balance("22210101") == D("6.50") - D("1.30")
+
+
+def test_the_api_lists_receipts_not_billed_and_runs_the_month_end_steps(books):
+    partner = supplier()
+    receipt = received_receipt(partner, [(item(), "3", "4.00")])
+    period = FiscalPeriod.objects.get(start__lte=TODAY, end__gte=TODAY)
+    client = api_client(UserFactory(roles=["Finance"]))
+    response = client.get("/api/v1/erp/receipts-not-billed/", {"as_of": period.end.isoformat()})
+    assert response.status_code == 200
+    (row,) = response.json()
+    assert (row["receipt_number"], row["unbilled_value"]) == (receipt.number, "12.00")
+    response = client.post(
+        "/api/v1/erp/month-end-steps/grir-accrual/", {"period": period.pk}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["entry_number"].startswith("PUR-")
+    response = client.post(
+        "/api/v1/erp/month-end-steps/count-clear/", {"period": period.pk}, format="json"
+    )
+    assert response.status_code == 200 and response.json()["entry_id"] is None
+    response = client.post("/api/v1/erp/month-end-steps/count-clear/", {}, format="json")
+    assert response.status_code == 400
+    sales = api_client(UserFactory(roles=["Sales"]))
+    response = sales.post(
+        "/api/v1/erp/month-end-steps/grir-accrual/", {"period": period.pk}, format="json"
+    )
+    assert response.status_code == 403
