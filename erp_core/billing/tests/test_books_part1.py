@@ -225,3 +225,19 @@ def test_the_api_lists_receipts_not_billed_and_runs_the_month_end_steps(books):
         "/api/v1/erp/month-end-steps/grir-accrual/", {"period": period.pk}, format="json"
     )
     assert response.status_code == 403
+
+
+def test_a_red_credit_note_is_unposted_by_its_reversal(books):
+    invoice = customer_invoice(quantity="2", price="10", post=True)
+    note = services.credit_note_create(
+        invoice=invoice,
+        date=TODAY,
+        lines=[{"credited_line": invoice.lines.get(), "quantity": "1"}],
+        actor=None,
+    )
+    note = services.invoice_approve(invoice=note, actor=None)
+    entry = note.journal_entry
+    services.invoice_unapprove(invoice=note, actor=None)
+    reversal = JournalEntry.objects.get(reversal_of=entry)
+    assert _lines(reversal) == {(code, credit, debit) for code, debit, credit in _lines(entry)}
+    assert _balance("6001") == D("-20.00")

@@ -186,6 +186,8 @@ def journal_entry_post(*, entry: JournalEntry, actor: User | None) -> JournalEnt
                 "credit": line.credit,
                 "partner": line.partner,
                 "memo": line.memo,
+                # A reversal (written by ``journal_entry_reverse`` only) mirrors red lines.
+                "red": entry.reversal_of_id is not None,
             }
             for line in lines
         ]
