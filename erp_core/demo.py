@@ -71,6 +71,7 @@ DEMO_CATEGORIES = (
     ("SEMI", "半成品", None),
     ("FG", "成品", None),
     ("SERV", "服务", None),
+    ("PKG", "包装物", None),
 )
 
 DEMO_WAREHOUSES = (
@@ -109,6 +110,7 @@ DEMO_ITEMS = (
     ("KIT-BEARING", "轴承组件", "虚拟件", "SEMI", "semi", "make", "PCS", "none", "0", ""),
     ("FG-GEARBOX", "减速机", "R80 i=20", "FG", "finished", "make", "PCS", "serial", "1250.00", ""),
     ("SV-INSTALL", "安装调试服务", "", "SERV", "service", "buy", "H", "none", "0", ""),
+    ("PK-CRATE", "木箱", "R80 出口包装", "PKG", "consumable", "buy", "PCS", "none", "38.00", ""),
 )
 
 DEMO_START = date(2025, 1, 1)

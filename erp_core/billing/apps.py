@@ -24,6 +24,8 @@ class BillingConfig(AppConfig):
         )
         from erp_core.billing.demo import billing_step
         from erp_core.billing.reconcile import BILLING_CHECKS
+        from erp_core.billing.services.grir import grir_accrual_post
+        from erp_core.ledger.closing import register_month_end_step
 
         registry.register_roles(roles.ROLE_PERMISSIONS)
         registry.register_menu("finance", menu.ENTRIES, order=menu.ORDER)
@@ -31,5 +33,9 @@ class BillingConfig(AppConfig):
         # It bills the receipt of purchasing's step and invoices the delivery of sales' step.
         registry.register_demo_step("billing", billing_step, after=["purchasing", "sales"])
         registry.register_reconcile_check(*BILLING_CHECKS)
+        # Month-end close: goods received not billed accrued first (reversed the next day).
+        register_month_end_step(
+            "grir_accrual", _("Goods received not billed accrued"), grir_accrual_post, order=10
+        )
         for panel in panels.PANELS:
             registry.register_panel(panel)

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp_core.billing.models import Invoice, Payment
+from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.registry import Entry, WorkItem
 
 ORDER = 10
@@ -18,6 +19,7 @@ ENTRIES = (
     Entry(_("Receivables aging"), "billing:ar-aging", "billing.view_invoice", _GROUP),
     Entry(_("Payables aging"), "billing:ap-aging", "billing.view_invoice", _GROUP),
     Entry(_("Partner statement"), "billing:statement", "billing.view_invoice", _GROUP),
+    Entry(_("Month end: GR/IR and counts"), "billing:month-end", "billing.view_invoice", _GROUP),
 )
 
 
@@ -65,6 +67,18 @@ WORK = (
         _("Customer invoices past due"),
         _overdue_invoices,
         "billing:ar-aging",
+        {},
+    ),
+    WorkItem(
+        "finance",
+        "billing.view_invoice",
+        _("Receipts not billed"),
+        lambda: PurchaseReceiptLine.objects.filter(
+            receipt__status=PurchaseReceipt.Status.APPROVED,
+            stock_move__isnull=False,
+            billed_quantity__lt=F("quantity"),
+        ),
+        "billing:month-end",
         {},
     ),
 )

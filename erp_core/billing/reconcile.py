@@ -14,8 +14,14 @@ from django.utils.translation import gettext as _
 
 from common.errors import NotFound
 from erp_core.billing.models import Invoice, Payment, PaymentAllocation
-from erp_core.billing.selectors import AMOUNT, PAYABLE, RECEIVABLE, invoice_kinds_for
-from erp_core.ledger.models import JournalEntry, JournalLine, PostingKind
+from erp_core.billing.selectors import (
+    AMOUNT,
+    PAYABLE,
+    RECEIVABLE,
+    invoice_kinds_for,
+    receipts_not_billed,
+)
+from erp_core.ledger.models import JournalEntry, JournalLine, PostingKind, PostingRule
 from erp_core.ledger.money import ZERO, money
 from erp_core.ledger.reconcile import Breach
 from erp_core.ledger.selectors import posting_accounts
@@ -205,4 +211,64 @@ def check_allocations() -> list[Breach]:
     return breaches
 
 
-BILLING_CHECKS = [check_receivables, check_payables, check_allocations]
+def _grir_accounts() -> set:
+    """The GR/IR accounts: what receipts credit and bills clear (1401 材料采购), every rule."""
+    from_rules = set()
+    for rule in PostingRule.objects.filter(
+        kind__in=(PostingKind.PURCHASE_BILL, PostingKind.STOCK_RECEIPT)
+    ).select_related("debit_account", "credit_account"):
+        from_rules.add(
+            rule.debit_account if rule.kind == PostingKind.PURCHASE_BILL else rule.credit_account
+        )
+    return from_rules
+
+
+def check_goods_received_not_billed() -> list[Breach]:
+    """The GR/IR account (1401 材料采购) equals the goods received and not yet billed.
+
+    Its credit balance is what receipts booked at the order's price less what posted bills
+    cleared; a month-end accrual and its reversal net to zero. A breach lists every receipt
+    still open with its value, so the difference can be traced.
+    """
+    accounts = _grir_accounts()
+    if not accounts:
+        return []
+    totals = JournalLine.objects.filter(
+        entry__status=JournalEntry.Status.POSTED, account__in=accounts
+    ).aggregate(debit=Sum("debit"), credit=Sum("credit"))
+    booked = money(Decimal(str(totals["credit"] or 0))) - money(Decimal(str(totals["debit"] or 0)))
+    unbilled = receipts_not_billed()
+    expected = sum((row.unbilled_value for row in unbilled), ZERO)
+    if booked == expected:
+        return []
+    codes = tuple(sorted(account.code for account in accounts))
+    return [
+        Breach(
+            check="goods_received_not_billed",
+            message=_(
+                "The GR/IR account %(accounts)s stands at %(booked)s (credit), the goods "
+                "received and not billed at %(expected)s: %(difference)s is not explained by "
+                "any receipt."
+            )
+            % {
+                "accounts": ", ".join(codes),
+                "booked": booked,
+                "expected": expected,
+                "difference": booked - expected,
+            },
+            accounts=codes,
+            documents=tuple(
+                f"{row.receipt_number}{f'/{row.line_no}' if row.receipt_id else ''} "
+                f"{row.item_code} {row.unbilled_value}"
+                for row in unbilled
+            ),
+        )
+    ]
+
+
+BILLING_CHECKS = [
+    check_receivables,
+    check_payables,
+    check_allocations,
+    check_goods_received_not_billed,
+]

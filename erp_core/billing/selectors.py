@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import (
     Case,
     DecimalField,
+    Exists,
     F,
     OuterRef,
     Prefetch,
@@ -23,17 +24,20 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.templatetags.numbers import out_of_range
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from erp_core.documents.sources import source_label
 from erp_core.documents.words import amount_in_words
 from erp_core.ledger.money import ZERO, money
 from erp_core.ledger.selectors import company_settings
 from erp_core.models import Partner
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder
+from erp_core.stock.models import StockMove
 
 AMOUNT = DecimalField(max_digits=20, decimal_places=2)
 RECEIVABLE = "receivable"
@@ -686,3 +690,105 @@ def sales_order_billing(*, order: SalesOrder, ordered: Decimal) -> OrderBilling:
         sign = -1 if invoice.is_credit_note else 1
         documents.append(OrderDocument(invoice=invoice, amount=sign * part, paid=sign * paid))
     return OrderBilling(ordered=ordered, documents=documents, payments=list(payments.values()))
+
+
+# --- Goods received not billed (GR/IR) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnbilledReceipt:
+    """A stocked receipt line whose value received is not (all) billed yet, as of a day."""
+
+    receipt_id: int | None  # None: a stock receipt booked without a purchase receipt
+    receipt_number: str
+    receipt_date: dt.date
+    supplier: str
+    line_no: int
+    item_code: str
+    quantity: Decimal
+    received_value: Decimal  # what the receipt credited to 1401 材料采购
+    billed_value: Decimal  # what the posted bills debited to 1401 at the order's price
+    unbilled_value: Decimal
+
+
+def _billed_on(as_of: dt.date | None) -> Subquery:
+    """The 1401 value posted bills cleared of a receipt line (at the order's price)."""
+    lines = InvoiceLine.objects.filter(
+        receipt_line=OuterRef("pk"),
+        invoice__kind=Invoice.Kind.SUPPLIER_BILL,
+        invoice__status=Invoice.Status.APPROVED,
+    )
+    if as_of is not None:
+        lines = lines.filter(invoice__date__lte=as_of)
+    return Subquery(
+        lines.values("receipt_line").annotate(total=Sum("order_amount")).values("total")[:1],
+        output_field=AMOUNT,
+    )
+
+
+def receipts_not_billed(*, as_of: dt.date | None = None) -> list[UnbilledReceipt]:
+    """Goods received not billed (暂估): per stocked receipt line, what it credited to the GR/IR
+    account (1401 材料采购) and what posted bills cleared of it, as of ``as_of`` (all when
+    ``None``); only lines with something left. One query.
+
+    A service line posts nothing on receipt (its bill goes to an expense), so it is not here;
+    nor does a supplier's credit note reopen a receipt (it lowers the goods' cost).
+    """
+    qs = PurchaseReceiptLine.objects.filter(
+        receipt__status=PurchaseReceipt.Status.APPROVED, stock_move__isnull=False
+    )
+    if as_of is not None:
+        qs = qs.filter(receipt__date__lte=as_of)
+    rows = (
+        qs.annotate(billed=Coalesce(_billed_on(as_of), Value(ZERO), output_field=AMOUNT))
+        .select_related("receipt__supplier", "item", "stock_move")
+        .order_by("receipt__date", "receipt_id", "line_no")
+    )
+    result = []
+    for row in rows:
+        move = row.stock_move
+        received = money(move.receipt_value if move.receipt_value is not None else move.value)
+        billed = money(Decimal(str(row.billed)))
+        if received == billed:
+            continue
+        result.append(
+            UnbilledReceipt(
+                receipt_id=row.receipt_id,
+                receipt_number=row.receipt.number,
+                receipt_date=row.receipt.date,
+                supplier=str(row.receipt.supplier),
+                line_no=row.line_no,
+                item_code=row.item.code,
+                quantity=row.quantity - row.billed_quantity,
+                received_value=received,
+                billed_value=billed,
+                unbilled_value=received - billed,
+            )
+        )
+    # A receipt booked straight into stock, with no purchase receipt behind it, credited 1401
+    # all the same: it is goods received that no bill will clear, and listed as such.
+    loose = StockMove.objects.filter(reason=StockMove.Reason.RECEIPT).filter(
+        ~Exists(PurchaseReceiptLine.objects.filter(stock_move=OuterRef("pk")))
+    )
+    if as_of is not None:
+        loose = loose.filter(moved_at__date__lte=as_of)
+    for move in loose.select_related("item").order_by("moved_at", "pk"):
+        received = money(move.receipt_value if move.receipt_value is not None else move.value)
+        if not received:
+            continue
+        result.append(
+            UnbilledReceipt(
+                receipt_id=None,
+                receipt_number=source_label(move.source_type, move.source_id)
+                or f"StockMove #{move.pk}",
+                receipt_date=timezone.localdate(move.moved_at),
+                supplier="",
+                line_no=0,
+                item_code=move.item.code,
+                quantity=move.quantity,
+                received_value=received,
+                billed_value=ZERO,
+                unbilled_value=received,
+            )
+        )
+    return result

@@ -63,6 +63,19 @@ urlpatterns = [
     path("ap-aging/", views.ap_aging, name="ap-aging"),
     path("ap-aging.xlsx", views.ap_aging_export, name="ap-aging-export"),
     path("statement/", views.statement, name="statement"),
+    path("month-end/", views.month_end, name="month-end"),
+    path(
+        "month-end/grir-accrual/",
+        views.month_end_step,
+        {"step": "grir-accrual"},
+        name="month-end-grir-accrual",
+    ),
+    path(
+        "month-end/count-clear/",
+        views.month_end_step,
+        {"step": "count-clear"},
+        name="month-end-count-clear",
+    ),
     path("statement.pdf", views.statement_pdf, name="statement-pdf"),
     path("statement.xlsx", views.statement_export, name="statement-export"),
 ]

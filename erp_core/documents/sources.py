@@ -38,6 +38,7 @@ OTHER_SOURCES = {
     ("demo", ""): _("Demo data"),
 }
 STOCK_MOVE = _("Stock move %(id)s")
+OPENING_BALANCE = _("Opening balance %(id)s")
 TIME_BOOKING = _("Time booking %(id)s")
 
 Pair = tuple[str, str]
@@ -80,6 +81,8 @@ def source_label(source_type: str, source_id, number: str = "") -> str:
         return str(OTHER_SOURCES.get((source_type, source_id), OTHER_SOURCES[("demo", "")]))
     if source_type == "stock.move":
         return gettext(str(STOCK_MOVE)) % {"id": source_id}
+    if source_type == "stock.opening":
+        return gettext(str(OPENING_BALANCE)) % {"id": source_id}
     if source_type == "production.time":
         return gettext(str(TIME_BOOKING)) % {"id": source_id}
     return f"{source_type} {source_id}".strip()

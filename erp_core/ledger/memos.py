@@ -48,6 +48,7 @@ REASONS = {
     "adjustment": _("Adjustment"),
     "transfer": _("Transfer"),
     "revaluation": _("Revaluation"),
+    "opening": _("Opening balance"),
 }
 
 _MOVE = ("quantity",)
@@ -79,6 +80,12 @@ KINDS: dict[str, Kind] = {
     "month_end_late_costs": Kind(
         _("Month-end close %(period)s: late costs of closed production orders")
     ),
+    "stock_opening": Kind(_("Opening balance %(document)s: %(item)s %(quantity)s"), _MOVE),
+    "grir_accrual": Kind(_("Goods received not billed at %(period)s")),
+    "grir_accrual_reversal": Kind(
+        _("Reversal of the accrual of goods received not billed at %(period)s")
+    ),
+    "count_differences_clear": Kind(_("Count differences of %(period)s cleared")),
 }
 
 

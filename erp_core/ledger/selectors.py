@@ -25,6 +25,7 @@ from erp_core.ledger.models import (
     PostingRule,
 )
 from erp_core.ledger.models.periods import SINGLETON_PK
+from erp_core.masterdata.models import Item, ItemCategory
 
 
 def company_settings() -> CompanySettings:
@@ -136,6 +137,7 @@ class _RulesCache:
 
     transaction: list
     rules: dict[tuple[str, str], PostingRule | None] = field(default_factory=dict)
+    parents: dict[str, str] | None = None  # item category code → its parent's code ("" at root)
 
 
 def _transaction_rules() -> _RulesCache | None:
@@ -180,7 +182,7 @@ def _forget_on_change(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     posting_rules_forget(using=using)
 
 
-for _model in (PostingRule, Account):
+for _model in (PostingRule, Account, ItemCategory):
     post_save.connect(
         _forget_on_change, sender=_model, dispatch_uid=f"ledger.rules_forget_save.{_model.__name__}"
     )
@@ -196,10 +198,11 @@ def posting_accounts_for(
 ) -> dict[str, PostingAccounts]:
     """The debit and credit accounts of several event kinds for one item category, by kind.
 
-    Per kind the category's own rule wins; without one, the default rule of the kind (no
-    category). One query at most; inside a transaction the rules already read are not read
-    again. Raises ``NotFound`` for an unknown kind or a kind with no rule (seed the rules with
-    ``posting_rules_seed``).
+    Per kind the category's own rule wins, then its nearest ancestor's (the category tree of
+    ``ItemCategory``); without one, the default rule of the kind (no category). One query for
+    the rules and, given a category, one for the category tree; inside a transaction what was
+    read is not read again. Raises ``NotFound`` for an unknown kind or a kind with no rule
+    (seed the rules with ``posting_rules_seed``).
     """
     kinds = list(dict.fromkeys(kinds))
     for kind in kinds:
@@ -207,9 +210,9 @@ def posting_accounts_for(
             raise NotFound(
                 _("Unknown posting kind %(kind)s.") % {"kind": kind}, code="unknown_kind"
             )
-    category = category_code or ""
-    pairs = {(kind, code) for kind in kinds for code in {category, ""}}
     cache = _transaction_rules()
+    chain = category_chain(category_code, cache=cache)
+    pairs = {(kind, code) for kind in kinds for code in chain}
     if cache is None:
         known = _read_rules(pairs)
     else:
@@ -221,15 +224,15 @@ def posting_accounts_for(
         unruled = {
             (kind, code)
             for kind in kinds
-            for code in {category, ""}
-            if cache.rules[(kind, category)] is None and cache.rules[(kind, "")] is None
+            for code in chain
+            if all(cache.rules[(kind, link)] is None for link in chain)
         }
         if unruled - missing:
             cache.rules.update(_read_rules(unruled))
         known = cache.rules
     result = {}
     for kind in kinds:
-        rule = known[(kind, category)] or known[(kind, "")]
+        rule = next((known[(kind, code)] for code in chain if known[(kind, code)]), None)
         if rule is None:
             raise NotFound(
                 _("No posting rule for %(kind)s.") % {"kind": kind}, code="posting_rule_missing"
@@ -238,6 +241,60 @@ def posting_accounts_for(
             debit=rule.debit_account, credit=rule.credit_account, rule=rule
         )
     return result
+
+
+def category_parents() -> dict[str, str]:
+    """Every item category's code → its parent's code ("" for a root), in one query."""
+    return {
+        code: parent or ""
+        for code, parent in ItemCategory.objects.values_list("code", "parent__code")
+    }
+
+
+def category_chain(
+    category_code: str | None,
+    *,
+    cache: "_RulesCache | None" = None,
+    parents: dict[str, str] | None = None,
+) -> list[str]:
+    """The category codes whose rules apply, nearest first: the category, its ancestors, then
+    "" (the default rule). Inside a transaction the category tree is read once."""
+    if not category_code:
+        return [""]
+    if parents is None:
+        cache = cache or _transaction_rules()
+        if cache is None:
+            parents = category_parents()
+        else:
+            # Read once per transaction; a category saved since empties the cache (receivers).
+            if cache.parents is None:
+                cache.parents = category_parents()
+            parents = cache.parents
+    chain = [category_code]
+    code = parents.get(category_code, "")
+    while code and code not in chain:
+        chain.append(code)
+        code = parents.get(code, "")
+    chain.append("")
+    return chain
+
+
+def item_posting_category(item: Item) -> str | None:
+    """The posting category of an item: its category's code (``None`` without one).
+
+    The one resolver of an item's accounts: pass it to ``posting_accounts_for`` /
+    ``posting_accounts``, which take the rule of the category, else of its nearest ancestor
+    that has one, else the default rule of the kind. So a company that sets its categories'
+    accounts once (``category_posting_rules_set``: raw materials and parts 1403, finished
+    goods 1405, packaging 1411) has every receipt, issue, consumption, shipment, count and
+    opening balance read the inventory account from the item's category.
+    """
+    return item.category.code if item.category_id else None
+
+
+def item_posting_accounts(*, item: Item, kinds: Iterable[str]) -> dict[str, PostingAccounts]:
+    """The accounts of several kinds for an item, by its category (``item_posting_category``)."""
+    return posting_accounts_for(kinds=kinds, category_code=item_posting_category(item))
 
 
 def posting_accounts(*, kind: str, category_code: str | None = None) -> PostingAccounts:

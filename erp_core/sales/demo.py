@@ -15,7 +15,7 @@ from erp_core.sales.services import (
     sales_order_create,
 )
 from erp_core.stock.models import StockMove
-from erp_core.stock.services import Source, stock_receipt
+from erp_core.stock.services import OPENING_SOURCE, OpeningLine, stock_opening_balance_post
 
 PRICE_LIST_CODE = "PL-STD"
 # FG-GEARBOX and SF-FRAME: (item, minimum quantity, unit price excl. VAT)
@@ -50,13 +50,14 @@ def sales_step() -> dict[str, int]:
             ],
         )
         created["price lists"] += 1
-    if not StockMove.objects.filter(item=gearbox, source_type="demo").exists():
-        stock_receipt(
-            item=gearbox,
+    if not StockMove.objects.filter(item=gearbox, source_type__in=("demo", OPENING_SOURCE)):
+        # Opening stock, as its own document: Dr 1405 库存商品, Cr 4190 期初余额.
+        stock_opening_balance_post(
             warehouse=finished,
-            quantity=Decimal(20),
-            unit_cost=gearbox.standard_cost,
-            source=Source(type="demo", id="opening"),
+            reference="OB-DEMO-FG",
+            lines=[
+                OpeningLine(item=gearbox, quantity=Decimal(20), unit_cost=gearbox.standard_cost)
+            ],
         )
         created["stock moves"] += 1
     if SalesOrder.objects.filter(memo__startswith=DEMO_TAG).exists():

@@ -18,7 +18,7 @@ class StockMoveAdmin(ReadOnlyAdmin):
         "moved_at", "item", "warehouse", "reason", "quantity", "unit_cost", "value", "variance",
         "journal_entry",
     )  # fmt: skip
-    list_filter = ("reason", "warehouse")
+    list_filter = ("reason", "abnormal_loss", "warehouse")
     search_fields = ("item__code", "item__name", "source_id")
     date_hierarchy = "moved_at"
     list_select_related = ("item", "warehouse", "journal_entry")

@@ -50,6 +50,14 @@ class AdjustmentForm(BootstrapFormMixin, forms.Form):
         max_length=255,
         help_text=_("Why the stock is adjusted: a count, goods that came back, breakage…"),
     )
+    abnormal = forms.BooleanField(
+        label=_("Abnormal loss"),
+        required=False,
+        help_text=_(
+            "A loss beyond the norms (theft, mismanagement, spoilage): its input VAT is "
+            "transferred out at month end."
+        ),
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

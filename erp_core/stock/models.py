@@ -28,6 +28,7 @@ class StockMove(models.Model):
         TRANSFER = "transfer", _("Transfer")
         REVALUATION = "revaluation", _("Revaluation")
         COST_CHANGE = "cost_change", _("Standard cost change")
+        OPENING = "opening", _("Opening balance")
 
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
@@ -89,6 +90,15 @@ class StockMove(models.Model):
     # Written by a person (an adjustment's reason); a default in the database too, because
     # revaluation rows are copied in without it.
     note = models.CharField(_("note"), max_length=255, blank=True, default="", db_default="")
+    abnormal_loss = models.BooleanField(
+        _("abnormal loss"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "A count loss beyond the norms (theft, mismanagement, spoilage): cleared from "
+            "待处理财产损溢 to 营业外支出 with its input VAT transferred out."
+        ),
+    )
     journal_entry = models.ForeignKey(
         "ledger.JournalEntry",
         verbose_name=_("journal entry"),

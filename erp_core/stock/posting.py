@@ -37,6 +37,7 @@ _RECEIPT_KIND = {
     Reason.RECEIPT: PostingKind.STOCK_RECEIPT,
     Reason.PRODUCTION_OUTPUT: PostingKind.PRODUCTION_OUTPUT,
     Reason.ADJUSTMENT: PostingKind.ADJUSTMENT_GAIN,
+    Reason.OPENING: PostingKind.OPENING_BALANCE,
 }
 _ISSUE_KIND = {
     Reason.ISSUE: PostingKind.STOCK_ISSUE,

@@ -10,9 +10,17 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from erp_core.ledger.models import JournalEntry, JournalLine, PostingKind, PostingRule
+from erp_core.ledger.models import (
+    FiscalPeriod,
+    JournalEntry,
+    JournalLine,
+    PostingKind,
+    PostingRule,
+)
 from erp_core.ledger.money import money
 from erp_core.ledger.reconcile import Breach
+from erp_core.ledger.selectors import category_chain, category_parents
+from erp_core.stock.clearing import pending_balances
 from erp_core.stock.models import StockBalance, StockMove
 from erp_core.stock.selectors import stock_valuation_by_category
 
@@ -25,9 +33,15 @@ def check_inventory_accounts_match_valuation() -> list[Breach]:
             "debit_account"
         )
     }
+    parents = category_parents()
     expected: dict[str, Decimal] = defaultdict(Decimal)
     for category, value in stock_valuation_by_category().items():
-        account = rules.get(category or "") or rules.get("")
+        # The category's rule, else its nearest ancestor's, else the default (as postings do).
+        account = None
+        for code in category_chain(category, parents=parents):
+            account = rules.get(code)
+            if account is not None:
+                break
         if account is None:
             return [
                 Breach(
@@ -98,4 +112,36 @@ def check_balances_match_moves() -> list[Breach]:
     return breaches
 
 
+def check_count_differences_cleared() -> list[Breach]:
+    """1901 待处理财产损溢 is zero at the end of every closed period: the month-end steps
+    clear it (``count_differences_clear``) before the period closes."""
+    closed = FiscalPeriod.objects.filter(status=FiscalPeriod.Status.CLOSED).order_by("-end")
+    latest = closed.select_related("fiscal_year").first()
+    if latest is None:
+        return []
+    breaches = []
+    for account, balance in pending_balances(as_of=latest.end).items():
+        if balance:
+            moves = StockMove.objects.filter(
+                reason=StockMove.Reason.ADJUSTMENT, moved_at__date__lte=latest.end
+            ).order_by("-moved_at")[:20]
+            breaches.append(
+                Breach(
+                    check="count_differences",
+                    message=_(
+                        "%(account)s stands at %(balance)s at the end of the closed period "
+                        "%(period)s: its count differences were not cleared."
+                    )
+                    % {"account": account.code, "balance": balance, "period": latest},
+                    accounts=(account.code,),
+                    documents=tuple(
+                        f"StockMove #{move.pk} {move.item_id} {move.value}" for move in moves
+                    ),
+                )
+            )
+    return breaches
+
+
 STOCK_CHECKS = [check_inventory_accounts_match_valuation, check_balances_match_moves]
+# Not in STOCK_CHECKS, which the stock tests' ``assert_books_reconcile`` runs after every step.
+COUNT_CHECKS = [check_count_differences_cleared]

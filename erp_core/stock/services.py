@@ -35,6 +35,7 @@ from common.templatetags.numbers import qty
 from erp_core import registry
 from erp_core.documents.sources import source_numbers
 from erp_core.ledger.memos import Memo
+from erp_core.ledger.selectors import item_posting_category
 from erp_core.ledger.services import EntryInput
 from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
@@ -77,8 +78,8 @@ def _lazy_text(message, params: dict):
 
 
 ISSUE_REASONS = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION, Reason.ADJUSTMENT)
-RECEIPT_REASONS = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.ADJUSTMENT)
-_IN_ONLY = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT)
+RECEIPT_REASONS = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.ADJUSTMENT, Reason.OPENING)
+_IN_ONLY = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.OPENING)
 _OUT_ONLY = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION)
 
 
@@ -90,6 +91,7 @@ class Source:
     id: str = ""
     event_id: str | None = None
     note: str = ""  # why, in the words of the person who booked it (an adjustment's reason)
+    abnormal: bool = False  # a count loss beyond the norms (cleared to 6711, VAT transferred out)
 
 
 @dataclass(frozen=True)
@@ -287,8 +289,7 @@ def _current_cost(item: Item, state: State) -> Decimal:
 
 
 def _category_code(item: Item) -> str | None:
-    category = item.category
-    return category.code if category is not None else None
+    return item_posting_category(item)
 
 
 def _load_categories(items: list[Item]) -> None:
@@ -420,6 +421,7 @@ class _Batch:
             source_id=source.id,
             source_event_id=source.event_id,
             note=source.note,
+            abnormal_loss=source.abnormal and valued.quantity < 0,
         )
 
     def _history(self, key: _Key) -> Iterator[tuple]:
@@ -1043,6 +1045,7 @@ def stock_adjustment_book(
     quantity: Decimal | str,
     reason: str,
     unit_cost: Decimal | str | None = None,
+    abnormal: bool = False,
     actor=None,
 ) -> StockMove:
     """Book an adjustment a person counted, with the reason they give (a count, goods that come
@@ -1076,7 +1079,7 @@ def stock_adjustment_book(
         warehouse=warehouse,
         quantity=quantity,
         unit_cost=unit_cost,
-        source=Source(note=reason),
+        source=Source(note=reason, abnormal=bool(abnormal) and quantity < 0),
         actor=actor,
     )
 
@@ -1102,3 +1105,60 @@ def stock_transfer(
         actor=actor,
     )  # fmt: skip
     return out, into
+
+
+@dataclass(frozen=True)
+class OpeningLine:
+    """One line of an opening balance: an item's quantity on hand and its unit cost."""
+
+    item: Item
+    quantity: Decimal
+    unit_cost: Decimal
+
+
+OPENING_SOURCE = "stock.opening"
+
+
+@transaction.atomic
+def stock_opening_balance_post(
+    *,
+    warehouse: Warehouse,
+    lines: Sequence[OpeningLine],
+    reference: str,
+    moved_at: dt.datetime | None = None,
+    actor=None,
+) -> list[StockMove]:
+    """Book the stock a company holds when it starts its books here, as its own document.
+
+    Each line comes in at its unit cost (reason ``opening``); the document posts one entry:
+    Dr each item category's inventory account (1403 原材料, 1405 库存商品, 1411 周转材料…),
+    Cr the opening-balance equity account (4190 期初余额, the ``opening_balance`` rule) — never
+    1401 材料采购, which only bills clear. ``reference`` names the document (its source id);
+    a reference already booked is refused.
+    """
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 50:
+        raise ValidationError({"reference": _("Give the opening balance a reference.")})
+    if not lines:
+        raise ValidationError({"lines": _("An opening balance needs at least one line.")})
+    if StockMove.objects.filter(source_type=OPENING_SOURCE, source_id=reference).exists():
+        raise ValidationError(
+            {"reference": _("The opening balance %(ref)s is booked.") % {"ref": reference}}
+        )
+    moves = []
+    for line in lines:
+        quantity = parse_decimal(
+            line.quantity, field="quantity", bounds=StockMove._meta.get_field("quantity")
+        )
+        unit_cost = parse_decimal(
+            line.unit_cost,
+            field="unit_cost",
+            bounds=StockMove._meta.get_field("unit_cost"),
+            min_value=0,
+        )
+        moves.append(
+            MoveLine(item=line.item, warehouse=warehouse, quantity=quantity,
+                     reason=Reason.OPENING, unit_cost=unit_cost, moved_at=moved_at,
+                     source=Source(type=OPENING_SOURCE, id=reference))
+        )  # fmt: skip
+    return _book(moves, actor=actor)

@@ -122,6 +122,7 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
                     quantity=form.signed_quantity(),
                     unit_cost=data["unit_cost"],
                     reason=data["reason"],
+                    abnormal=data.get("abnormal", False),
                     actor=request.user,
                 )
             except ValidationError as exc:

@@ -775,6 +775,7 @@ EXPECTED_MENU = (
             ("billing:ar-aging", "billing.view_invoice", "Receivables and payables"),
             ("billing:ap-aging", "billing.view_invoice", "Receivables and payables"),
             ("billing:statement", "billing.view_invoice", "Receivables and payables"),
+            ("billing:month-end", "billing.view_invoice", "Receivables and payables"),
             ("ledger:entry-list", "ledger.view_journalentry", "General ledger"),
             ("ledger:account-tree", "ledger.view_account", "General ledger"),
             ("ledger:period-list", "ledger.view_fiscalperiod", "General ledger"),
@@ -925,6 +926,7 @@ EXPECTED_WORKLIST = (
         {"status": "draft"},
     ),
     ("finance", "billing.view_invoice", "Customer invoices past due", "billing:ar-aging", {}),
+    ("finance", "billing.view_invoice", "Receipts not billed", "billing:month-end", {}),
     ("mes", "mes.view_machine", "Machines down", "mes:machine-list", {"state": "down"}),
     (
         "mes",

@@ -4,6 +4,8 @@ Bins belong to an ERP warehouse (a foreign key to master data): the ERP values s
 warehouse, WMS says in which bin of it each unit lies.
 """
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,11 @@ class Bin(models.Model):
     walking_order = models.PositiveIntegerField(_("walking order"), default=0)
 
     history = HistoricalRecords()
+
+    # What a bin holds (units, m³, kg): annotated by ``wms.selectors.bins_with_fill``.
+    fill: Decimal
+    fill_volume: Decimal
+    fill_weight: Decimal
 
     class Meta:
         verbose_name = _("bin")

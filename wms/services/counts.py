@@ -408,7 +408,7 @@ def _approve_serials(
             serial__in={serial for _item_id, serial in wanted},
         )
     }
-    moved_out: set[tuple[int, str]] = set()  # (bin id, serial) moved away by the count
+    moved_out: set[tuple[int | None, str]] = set()  # (bin id, serial) moved away by the count
     difference: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         for serial in extra[line.pk]:

@@ -12,7 +12,7 @@ from common.serializers import AnswersWithReadSerializer, DecimalNumberField, Mo
 from erp_core.api.permissions import is_partner_user
 from erp_core.billing.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from erp_core.billing.selectors import SIDES, gross_in_words
-from erp_core.ledger.models import Account
+from erp_core.ledger.models import Account, FiscalPeriod
 from erp_core.models import Item, Partner, TaxCode
 from erp_core.purchasing.models import PurchaseReceiptLine
 from erp_core.sales.models import DeliveryLine
@@ -516,3 +516,39 @@ class StatementSerializer(serializers.Serializer):
     total_increase = DecimalNumberField(**MONEY)
     total_decrease = DecimalNumberField(**MONEY)
     closing = DecimalNumberField(**MONEY)
+
+
+class AsOfQuerySerializer(serializers.Serializer):
+    """On which date."""
+
+    as_of = serializers.DateField(required=False, help_text="Default: all posted documents.")
+
+
+class UnbilledReceiptSerializer(serializers.Serializer):
+    """A stocked receipt line not (all) billed: what it credited to 1401 and what is left."""
+
+    receipt_id = serializers.IntegerField(
+        allow_null=True, help_text="null: a stock receipt booked without a purchase receipt"
+    )
+    receipt_number = serializers.CharField()
+    receipt_date = serializers.DateField()
+    supplier = serializers.CharField()
+    line_no = serializers.IntegerField()
+    item_code = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    received_value = serializers.DecimalField(max_digits=20, decimal_places=2)
+    billed_value = serializers.DecimalField(max_digits=20, decimal_places=2)
+    unbilled_value = serializers.DecimalField(max_digits=20, decimal_places=2)
+
+
+class MonthEndStepInputSerializer(serializers.Serializer):
+    """The fiscal period whose month-end step to run."""
+
+    period = serializers.PrimaryKeyRelatedField(queryset=FiscalPeriod.objects.all())
+
+
+class MonthEndStepResultSerializer(serializers.Serializer):
+    """The entry the step posted; ``null`` when there was nothing to post."""
+
+    entry_id = serializers.IntegerField(allow_null=True)
+    entry_number = serializers.CharField(allow_null=True)

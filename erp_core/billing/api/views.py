@@ -27,9 +27,12 @@ from erp_core.billing.api.filters import InvoiceFilterSet, PaymentFilterSet
 from erp_core.billing.api.serializers import (
     AgingQuerySerializer,
     AgingSerializer,
+    AsOfQuerySerializer,
     InvoiceSerializer,
     InvoiceUpdateSerializer,
     InvoiceWriteSerializer,
+    MonthEndStepInputSerializer,
+    MonthEndStepResultSerializer,
     PaymentAllocateInputSerializer,
     PaymentSerializer,
     PaymentUnallocateInputSerializer,
@@ -37,6 +40,7 @@ from erp_core.billing.api.serializers import (
     PaymentWriteSerializer,
     StatementQuerySerializer,
     StatementSerializer,
+    UnbilledReceiptSerializer,
 )
 from erp_core.billing.models import Invoice, Payment
 from erp_core.billing.printing import invoice_pdf
@@ -48,6 +52,7 @@ from erp_core.documents.api import (
     unapprove_step,
     void_step,
 )
+from erp_core.stock.clearing import count_differences_clear
 
 ERP = "erp_core.access_erp"
 FINANCE = "erp_core.access_finance"
@@ -324,3 +329,89 @@ class PartnerStatementViewSet(viewsets.GenericViewSet):
             partner=partner, kind=side, date_from=data["date_from"], date_to=data["date_to"]
         )
         return Response(StatementSerializer(report).data, status=status.HTTP_200_OK)
+
+
+class ReceiptsNotBilledViewSet(viewsets.GenericViewSet):
+    """``receipts-not-billed/?as_of=``: goods received not billed (GR/IR), per receipt line."""
+
+    queryset = Invoice.objects.all()  # the model permission: billing.view_invoice
+    serializer_class = UnbilledReceiptSerializer
+    filter_backends = ()
+    pagination_class = None
+    permission_classes = DOCUMENT_PERMISSIONS
+    module_permission = FINANCE
+    partner_actions = ()
+
+    @extend_schema(
+        summary="Goods received not billed",
+        description=(
+            "Each stocked receipt line dated up to `as_of` whose value (credited to 1401 材料采购 "
+            "at the order's price) the bills posted by then have not cleared: what the month-end "
+            "accrual moves to the GR/IR liability."
+        ),
+        parameters=[AsOfQuerySerializer],
+        responses={200: UnbilledReceiptSerializer(many=True)},
+    )
+    def list(self, request: Request) -> Response:
+        """The receipt lines not billed."""
+        query = AsOfQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        rows = selectors.receipts_not_billed(as_of=query.validated_data.get("as_of"))
+        return Response(UnbilledReceiptSerializer(rows, many=True).data)
+
+
+class MonthEndStepViewSet(viewsets.GenericViewSet):
+    """``month-end-steps/grir-accrual/`` and ``month-end-steps/count-clear/`` (POST a period):
+    the month-end steps of purchasing and counts; each posts one entry, or nothing."""
+
+    queryset = Invoice.objects.all()
+    serializer_class = MonthEndStepInputSerializer
+    filter_backends = ()
+    pagination_class = None
+    permission_classes = DOCUMENT_PERMISSIONS
+    module_permission = FINANCE
+    partner_actions = ()
+    step_actions = ("grir_accrual", "count_clear")
+    action_permissions = {
+        "grir_accrual": "ledger.post_journalentry",
+        "count_clear": "ledger.post_journalentry",
+    }
+
+    def _run(self, request: Request, service) -> Response:
+        data = MonthEndStepInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        entry = service(period=data.validated_data["period"], user=request.user)
+        result = {
+            "entry_id": entry.pk if entry else None,
+            "entry_number": entry.number if entry else None,
+        }
+        return Response(MonthEndStepResultSerializer(result).data, status=status.HTTP_200_OK)
+
+    @extend_schema(
+        summary="Accrue goods received not billed",
+        description=(
+            "Dr 1401 / Cr 2202 暂估 on the period's last day by what is received and not billed "
+            "then (only the difference to the period's earlier accruals), reversed on the next "
+            "period's first day."
+        ),
+        request=MonthEndStepInputSerializer,
+        responses={200: MonthEndStepResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="grir-accrual")
+    def grir_accrual(self, request: Request) -> Response:
+        """Run the GR/IR accrual of a period."""
+        return self._run(request, services.grir_accrual_post)
+
+    @extend_schema(
+        summary="Clear count differences",
+        description=(
+            "Clear 1901 待处理财产损溢 on the period's last day: abnormal losses to 6711 with "
+            "their input VAT transferred out (22210103), the rest to 6602."
+        ),
+        request=MonthEndStepInputSerializer,
+        responses={200: MonthEndStepResultSerializer},
+    )
+    @action(detail=False, methods=["post"], url_path="count-clear")
+    def count_clear(self, request: Request) -> Response:
+        """Run the clearing of count differences of a period."""
+        return self._run(request, count_differences_clear)

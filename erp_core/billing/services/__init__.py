@@ -5,6 +5,7 @@ Each service is keyword-only and typed and runs in one transaction; a refusal
 writes nothing.
 """
 
+from erp_core.billing.services.grir import grir_accrual_post
 from erp_core.billing.services.invoices import (
     credit_note_create,
     customer_invoice_create_from_deliveries,
@@ -31,6 +32,7 @@ __all__ = [
     "credit_note_create",
     "customer_invoice_create_from_deliveries",
     "customer_invoice_from_shipment",
+    "grir_accrual_post",
     "invoice_approve",
     "invoice_create",
     "invoice_unapprove",

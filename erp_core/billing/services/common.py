@@ -98,25 +98,37 @@ def check_memo(memo: str | None) -> str:
     return memo
 
 
+def _line(account: Account, amount: Decimal, partner=None, *, red: bool = False) -> LineInput:
+    """A debit-positive ``amount`` as a line; ``red``: on the opposite side, negative (红字)."""
+    if red:
+        if amount > 0:
+            return LineInput(account=account, credit=-amount, partner=partner, red=True)
+        return LineInput(account=account, debit=amount, partner=partner, red=True)
+    if amount > 0:
+        return LineInput(account=account, debit=amount, partner=partner)
+    return LineInput(account=account, credit=-amount, partner=partner)
+
+
 def entry_lines(
-    amounts: dict[Account, Decimal], *, partner_amounts: Iterable[tuple] = ()
+    amounts: dict[Account, Decimal], *, partner_amounts: Iterable[tuple] = (), red: bool = False
 ) -> list[LineInput]:
     """Journal lines from debit-positive amounts per account (a negative amount is a credit),
-    then the partner's lines ``(account, debit-positive amount, partner)``."""
+    then the partner's lines ``(account, debit-positive amount, partner)``.
+
+    ``red`` (a credit note, 红字): each amount is posted as a negative amount on the side its
+    original took — a revenue reversed is a negative credit to 6001, not a debit — so the
+    accounts' debit and credit totals are not overstated.
+    """
     lines: list[LineInput] = []
     merged: dict[Account, Decimal] = defaultdict(Decimal)
     for account, amount in amounts.items():
         merged[account] += amount
     for account, amount in sorted(merged.items(), key=lambda pair: pair[0].code):
-        if amount > 0:
-            lines.append(LineInput(account=account, debit=amount))
-        elif amount < 0:
-            lines.append(LineInput(account=account, credit=-amount))
+        if amount:
+            lines.append(_line(account, amount, red=red))
     for account, amount, partner in partner_amounts:
-        if amount > 0:
-            lines.append(LineInput(account=account, debit=amount, partner=partner))
-        elif amount < 0:
-            lines.append(LineInput(account=account, credit=-amount, partner=partner))
+        if amount:
+            lines.append(_line(account, amount, partner, red=red))
     return lines
 
 

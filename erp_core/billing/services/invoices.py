@@ -366,7 +366,11 @@ def invoice_approve(
     check_currency(partner, invoice.currency)
     lines = list(
         invoice.lines.select_related(
-            "item__category", "account", "receipt_line__order_line", "credited_line"
+            "item__category",
+            "account",
+            "receipt_line__order_line",
+            "receipt_line__stock_move",
+            "credited_line__receipt_line",
         ).order_by("line_no")
     )
     if not lines or invoice.gross_amount <= 0:

@@ -6,6 +6,8 @@ import datetime as dt
 import itertools
 from decimal import Decimal
 
+from django.utils import timezone
+
 from erp_core.billing import services
 from erp_core.billing.models import Invoice, Payment
 from erp_core.documents.amounts import line_amounts
@@ -17,6 +19,7 @@ from erp_core.purchasing.models import (
     PurchaseReceiptLine,
 )
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
+from erp_core.stock.services import Source, stock_receipt
 from erp_core.testing.books import BOOKS_DAY
 from erp_core.tests.factories import ItemFactory, PartnerFactory, TaxCodeFactory
 
@@ -159,7 +162,7 @@ def received_receipt(
             gross_amount=amounts.gross,
             received_quantity=received,
         )
-        PurchaseReceiptLine.objects.create(
+        receipt_line = PurchaseReceiptLine.objects.create(
             receipt=receipt,
             line_no=line_no,
             order_line=order_line,
@@ -167,6 +170,18 @@ def received_receipt(
             quantity=received,
             unit_cost=D(price),
         )
+        if status == PurchaseReceipt.Status.APPROVED and not line_item.is_service:
+            # Received goods are in stock and credited to 1401 材料采购, as the receipt
+            # service books them: the bills clear what the receipt booked.
+            receipt_line.stock_move = stock_receipt(
+                item=line_item,
+                warehouse=receipt.warehouse,
+                quantity=received,
+                unit_cost=D(price),
+                moved_at=timezone.make_aware(dt.datetime.combine(day, dt.time(9))),
+                source=Source(type="purchasing.receipt", id=str(receipt.pk)),
+            )
+            receipt_line.save(update_fields=["stock_move"])
     return receipt
 
 

@@ -200,7 +200,7 @@ def test_unposting_a_bill_gives_the_billed_quantity_back(books):
     }
 
 
-def test_a_supplier_credit_note_mirrors_the_bill_with_its_variance(books):
+def test_a_supplier_credit_note_posts_the_bill_red_with_its_variance(books):
     bill = supplier_bill(quantity="10", order_price="5.00", billed_price="5.20", post=True)
     note = services.credit_note_create(
         invoice=bill,
@@ -211,11 +211,13 @@ def test_a_supplier_credit_note_mirrors_the_bill_with_its_variance(books):
     )
     assert note.kind == Invoice.Kind.SUPPLIER_CREDIT_NOTE and note.number.startswith("BC-")
     note = services.invoice_approve(invoice=note, actor=None)
+    # 红字, and the goods' cost is lowered instead of reopening the receipt on 1401: the
+    # price difference of a standard-cost item, the cost of goods sold of one at actual cost.
+    difference = "1404" if bill.lines.get().item.costing_method == "standard" else "6401"
     assert _lines(note.journal_entry) == {
-        ("2202", D("29.38"), D("0.00"), bill.partner_id),
-        ("1401", D("0.00"), D("25.00"), None),
-        ("1404", D("0.00"), D("1.00"), None),
-        ("22210101", D("0.00"), D("3.38"), None),
+        ("2202", D("0.00"), D("-29.38"), bill.partner_id),
+        (difference, D("-26.00"), D("0.00"), None),
+        ("22210101", D("-3.38"), D("0.00"), None),
     }
     bill.refresh_from_db()
     assert bill.open_amount == D("29.38")

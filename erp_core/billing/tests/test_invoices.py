@@ -332,7 +332,7 @@ def test_unposting_is_refused_while_a_payment_is_allocated(books):
     assert _state(invoice) == state
 
 
-def test_a_credit_note_mirrors_the_invoice_and_settles_it(books):
+def test_a_credit_note_posts_red_on_the_invoice_sides_and_settles_it(books):
     invoice = customer_invoice(quantity="10", price="100", post=True)
     line = invoice.lines.get()
     note = services.credit_note_create(
@@ -345,10 +345,12 @@ def test_a_credit_note_mirrors_the_invoice_and_settles_it(books):
     assert note.kind == Invoice.Kind.CUSTOMER_CREDIT_NOTE and note.number.startswith("CN-")
     assert note.gross_amount == D("339.00") and note.due_date == TODAY
     note = services.invoice_approve(invoice=note, actor=None)
+    # 红字: negative amounts on the sides the invoice took, so revenue and output VAT are not
+    # overstated by a debit and a credit of the same sale.
     assert _lines(note.journal_entry) == {
-        ("6001", D("300.00"), D("0.00"), None),
-        ("22210102", D("39.00"), D("0.00"), None),
-        ("1122", D("0.00"), D("339.00"), invoice.partner_id),
+        ("6001", D("0.00"), D("-300.00"), None),
+        ("22210102", D("0.00"), D("-39.00"), None),
+        ("1122", D("-339.00"), D("0.00"), invoice.partner_id),
     }
     invoice.refresh_from_db()
     assert invoice.open_amount == D("791.00")

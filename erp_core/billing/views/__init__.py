@@ -13,6 +13,7 @@ from erp_core.billing.views.invoices import (
     invoice_pdf,
     invoice_step,
 )
+from erp_core.billing.views.month_end import month_end, month_end_step
 from erp_core.billing.views.payments import (
     payment_allocate,
     payment_create,
@@ -50,6 +51,8 @@ __all__ = [
     "invoice_list",
     "invoice_pdf",
     "invoice_step",
+    "month_end",
+    "month_end_step",
     "payment_allocate",
     "payment_create",
     "payment_detail",

@@ -139,6 +139,14 @@ class PostingKind(models.TextChoices):
     SUPPLIER_PAYMENT = "supplier_payment", _("Supplier payment")
     PRODUCTION_LABOUR = "production_labour", _("Production labour")
     PRODUCTION_MACHINE = "production_machine", _("Production machine time")
+    # Books part 1 (#15): opening balances, GR/IR accrual, bills without a receipt, counts.
+    OPENING_BALANCE = "opening_balance", _("Opening balance")
+    GRIR_ACCRUAL = "grir_accrual", _("Goods received not billed (accrual)")
+    PURCHASE_EXPENSE = "purchase_expense", _("Supplier bill line without a receipt")
+    COUNT_GAIN_CLEAR = "count_gain_clear", _("Count gain cleared")
+    COUNT_LOSS_NORMAL = "count_loss_normal", _("Count loss within norms cleared")
+    COUNT_LOSS_ABNORMAL = "count_loss_abnormal", _("Abnormal count loss cleared")
+    INPUT_VAT_TRANSFER_OUT = "input_vat_transfer_out", _("Input VAT transferred out")
 
 
 class PostingRule(models.Model):

@@ -212,9 +212,14 @@ class JournalLine(models.Model):
         verbose_name_plural = _("journal lines")
         ordering = ["entry", "id"]
         constraints = [
+            # One side only; a negative amount is a red-letter line (红字), written by the
+            # services for a credit note (``LineInput.red``), never typed.
             models.CheckConstraint(
-                condition=Q(debit__gt=0, credit=0) | Q(debit=0, credit__gt=0),
-                name="ledger_line_one_side_positive",
+                condition=Q(debit__gt=0, credit=0)
+                | Q(debit=0, credit__gt=0)
+                | Q(debit__lt=0, credit=0)
+                | Q(debit=0, credit__lt=0),
+                name="ledger_line_one_side",
             ),
         ]
 

@@ -186,6 +186,8 @@ def journal_entry_post(*, entry: JournalEntry, actor: User | None) -> JournalEnt
                 "credit": line.credit,
                 "partner": line.partner,
                 "memo": line.memo,
+                # A reversal (written by ``journal_entry_reverse`` only) mirrors red lines.
+                "red": entry.reversal_of_id is not None,
             }
             for line in lines
         ]
@@ -234,6 +236,7 @@ def journal_entry_reverse(
             "credit": line.debit,
             "partner": line.partner,
             "memo": line_memo(line),
+            "red": line.debit < 0 or line.credit < 0,
         }
         for line in original.lines.select_related("account", "partner").order_by("id")
     ]

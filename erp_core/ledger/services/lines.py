@@ -27,6 +27,9 @@ class LineInput:
     credit: Decimal = ZERO
     partner: Partner | None = None
     memo: str | Memo = ""
+    # 红字: a negative amount on the side the original took (a credit note's revenue is a
+    # negative credit to 6001, so revenue and output VAT totals are not overstated).
+    red: bool = False
 
 
 LineLike = LineInput | Mapping
@@ -71,6 +74,7 @@ def _clean_lines(lines: Iterable[LineLike], *, drop_zero: bool = False) -> list[
                 "credit": raw.credit,
                 "partner": raw.partner,
                 "memo": raw.memo,
+                "red": raw.red,
             }
         if not isinstance(raw, Mapping):
             errors.append(_("Line %(n)d: not a line.") % {"n": index})
@@ -94,17 +98,18 @@ def _clean_lines(lines: Iterable[LineLike], *, drop_zero: bool = False) -> list[
         if len(str(memo)) > 255:
             errors.append(_("Line %(n)d: the memo is longer than 255 characters.") % {"n": index})
             continue
-        if debit < 0 or credit < 0:
+        red = bool(raw.get("red"))
+        if (debit < 0 or credit < 0) and not red:
             errors.append(_("Line %(n)d: amounts cannot be negative.") % {"n": index})
             continue
         if debit == 0 and credit == 0 and drop_zero:
             continue
-        if (debit > 0) == (credit > 0):
+        if (debit != 0) == (credit != 0):
             errors.append(
                 _("Line %(n)d: give either a debit or a credit above zero.") % {"n": index}
             )
             continue
-        if debit + credit > AMOUNT_MAX:
+        if abs(debit) + abs(credit) > AMOUNT_MAX:
             errors.append(_("Line %(n)d: the amount is too large.") % {"n": index})
             continue
         if not account.is_postable:
@@ -119,7 +124,14 @@ def _clean_lines(lines: Iterable[LineLike], *, drop_zero: bool = False) -> list[
             )
             continue
         cleaned.append(
-            LineInput(account=account, debit=debit, credit=credit, partner=partner, memo=memo)
+            LineInput(
+                account=account,
+                debit=debit,
+                credit=credit,
+                partner=partner,
+                memo=memo,
+                red=red and (debit < 0 or credit < 0),
+            )
         )
     if errors:
         raise ValidationError({"lines": errors})

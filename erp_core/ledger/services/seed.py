@@ -47,10 +47,12 @@ CHART_OF_ACCOUNTS: tuple[tuple[str, str, str, str, str | None, bool], ...] = (
     ("222101", "应交增值税", "VAT payable", "liability", None, False),
     ("22210101", "进项税额", "Input VAT", "liability", "debit", False),
     ("22210102", "销项税额", "Output VAT", "liability", None, False),
+    ("22210103", "进项税额转出", "Input VAT transferred out", "liability", None, False),
     ("2241", "其他应付款", "Other payables", "liability", None, False),
     ("4001", "实收资本", "Paid-in capital", "equity", None, False),
     ("4103", "本年利润", "Profit for the year", "equity", None, False),
     ("4104", "利润分配", "Profit distribution", "equity", None, False),
+    ("4190", "期初余额", "Opening balances", "equity", None, False),
     ("5001", "生产成本", "Production cost (WIP)", "cost", None, False),
     ("500101", "直接材料", "Direct materials", "cost", None, False),
     ("500102", "直接人工", "Direct labour", "cost", None, False),
@@ -142,6 +144,31 @@ DEFAULT_POSTING_RULES: dict[str, tuple[str, str, str]] = {
     PostingKind.SUPPLIER_PAYMENT: ("2202", "1002", "A payment to a supplier from the bank"),
     PostingKind.PRODUCTION_LABOUR: ("500102", "2211", "Labour time applied to production"),
     PostingKind.PRODUCTION_MACHINE: ("500103", "5101", "Machine time applied to production"),
+    PostingKind.OPENING_BALANCE: ("1405", "4190", "Opening stock against 期初余额"),
+    PostingKind.GRIR_ACCRUAL: ("1401", "2202", "Goods received not billed: 应付账款—暂估"),
+    PostingKind.PURCHASE_EXPENSE: (
+        "6602",
+        "2202",
+        "A bill line with no receipt (freight, service)",
+    ),
+    PostingKind.COUNT_GAIN_CLEAR: ("1901", "6602", "Count gains cleared to 管理费用"),
+    PostingKind.COUNT_LOSS_NORMAL: ("6602", "1901", "Count losses within norms to 管理费用"),
+    PostingKind.COUNT_LOSS_ABNORMAL: ("6711", "1901", "Abnormal count losses to 营业外支出"),
+    PostingKind.INPUT_VAT_TRANSFER_OUT: ("6711", "22210103", "进项税额转出 of abnormal losses"),
+}
+
+# The kinds whose rules carry the inventory account of an item category, with the side it is
+# on; the other side is the default rule's (``category_posting_rules_set``).
+INVENTORY_SIDE: dict[str, str] = {
+    PostingKind.INVENTORY: "both",
+    PostingKind.STOCK_RECEIPT: "debit",
+    PostingKind.STOCK_ISSUE: "credit",
+    PostingKind.ADJUSTMENT_GAIN: "debit",
+    PostingKind.ADJUSTMENT_LOSS: "credit",
+    PostingKind.COGS: "credit",
+    PostingKind.PRODUCTION_CONSUMPTION: "credit",
+    PostingKind.PRODUCTION_OUTPUT: "debit",
+    PostingKind.OPENING_BALANCE: "debit",
 }
 
 
@@ -169,6 +196,43 @@ def posting_rules_seed() -> int:
         rule.save()
         created += 1
     return created
+
+
+@transaction.atomic
+def category_posting_rules_set(
+    *, category_code: str, inventory_account: str, description: str = ""
+) -> int:
+    """Set once the inventory account of an item category (and of its sub-categories).
+
+    Writes the category's rule of every kind that touches stock (``INVENTORY_SIDE``): the
+    inventory account on the stock side, the default rule's account on the other — so that
+    receipts, issues, consumption, output, shipments, counts and opening balances of its items
+    all post to one inventory account (raw materials and parts 1403, semi-finished and finished
+    goods 1405, packaging 1411). Idempotent; returns how many rules were added or changed.
+    """
+    account = selectors.account_get(code=inventory_account)
+    if account.type != Account.Type.ASSET or not (account.is_postable and account.is_active):
+        raise ValidationError(
+            {"inventory_account": _("Choose an active asset account without sub-accounts.")}
+        )
+    defaults = selectors.posting_accounts_for(kinds=list(INVENTORY_SIDE))
+    changed = 0
+    for kind, side in INVENTORY_SIDE.items():
+        default = defaults[kind]
+        debit = account if side in ("debit", "both") else default.debit
+        credit = account if side in ("credit", "both") else default.credit
+        rule = PostingRule.objects.filter(kind=kind, category_code=category_code).first()
+        if rule is None:
+            rule = PostingRule(kind=kind, category_code=category_code)
+        elif (rule.debit_account_id, rule.credit_account_id) == (debit.pk, credit.pk):
+            continue
+        rule.debit_account = debit
+        rule.credit_account = credit
+        rule.description = description or default.rule.description
+        rule.full_clean()
+        rule.save()
+        changed += 1
+    return changed
 
 
 @transaction.atomic

@@ -71,11 +71,11 @@ class TestAccountAPI(LedgerResource):
     def make_object(self, partner=None) -> Account:
         TestAccountAPI._n += 1
         return services.account_create(
-            code=f"6602{TestAccountAPI._n % 100:02d}", name_zh="费用", name_en="Expense"
+            code=f"6402{TestAccountAPI._n % 100:02d}", name_zh="费用", name_en="Expense"
         )
 
     def valid_create_payload(self) -> dict:
-        return {"code": "660299", "name_zh": "办公费", "name_en": "Office supplies"}
+        return {"code": "640299", "name_zh": "材料销售成本", "name_en": "Materials sold"}
 
     def invalid_create_payload(self) -> dict:
         return {"code": "66A", "name_zh": "", "type": "nonsense"}
@@ -305,7 +305,7 @@ def test_account_patch_and_filters(books):
     codes = [
         r["code"] for r in client.get(f"{BASE}accounts/", {"code_prefix": "2221"}).json()["results"]
     ]
-    assert codes == ["2221", "222101", "22210101", "22210102"]
+    assert codes == ["2221", "222101", "22210101", "22210102", "22210103"]
     assert_error_body(client.get(f"{BASE}accounts/", {"type": "nonsense"}), 400, "invalid")
 
 

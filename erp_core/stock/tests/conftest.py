@@ -18,7 +18,9 @@ def make_item(db):
         unit, _ = UnitOfMeasure.objects.get_or_create(
             code="PCS", defaults={"name": "Piece", "category": UnitOfMeasure.Category.COUNT}
         )
-        category, _ = ItemCategory.objects.get_or_create(code="RM", defaults={"name": "Raw"})
+        category = fields.pop("category", None)
+        if category is None:
+            category, _ = ItemCategory.objects.get_or_create(code="RM", defaults={"name": "Raw"})
         fields.setdefault("item_type", Item.ItemType.RAW_MATERIAL)
         return Item.objects.create(
             code=f"IT{next(_codes):05d}",
