@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.vary import vary_on_headers
 
 from mes import selectors
-from mes.models import DowntimeReason, Machine
+from mes.models import DowntimeReason, Machine, WorkOperation
 from mes.oee import Figures
 from mes.views.machines import mes_required
 
@@ -27,11 +27,29 @@ def _tiles(now: datetime) -> list[dict]:
         machines=machines, first=today, last=today, by="day", now=now
     )}  # fmt: skip
     reasons = dict(DowntimeReason.choices)
+    # The operation each machine is on (running, else paused), with its order: one query.
+    current: dict[int, WorkOperation] = {}
+    for operation in (
+        WorkOperation.objects.filter(
+            machine__in=machines,
+            status__in=[WorkOperation.Status.RUNNING, WorkOperation.Status.PAUSED],
+        )
+        .select_related("work_order__item", "work_order__production_order")
+        .order_by("status", "pk")  # "running" sorts after "paused": it wins below
+    ):
+        current[operation.machine_id] = operation
     tiles = []
     for machine in machines:
         since = machine.state_since
+        operation = current.get(machine.pk)
+        progress = None
+        if operation is not None and operation.work_order.quantity:
+            done = operation.quantity_good / operation.work_order.quantity * 100
+            progress = min(int(done), 100)
         tiles.append(
             {
+                "operation": operation,
+                "progress": progress,
                 "machine": machine,
                 "minutes": int((now - since).total_seconds() // 60) if since else None,
                 "figures": oee.get(machine.pk),

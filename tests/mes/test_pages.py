@@ -53,6 +53,10 @@ def test_the_operator_runs_an_operation_on_the_terminal(plant):
     assert not OperationReport.objects.exists()
     _post(client, plant.welder, operation, "report",
           {"quantity_good": "4", "lot_number": "FR-77"})  # fmt: skip
+    # The board shows the operation the welder is on and how far it is.
+    board = _client("Planner").get("/mes/", HTTP_HX_REQUEST="true").content.decode()
+    assert work_order.production_order.number in board
+    assert 'aria-valuenow="100"' in board
     finished = _post(client, plant.welder, operation, "finish")
     assert "finished" in " ".join(_messages(finished))
     lot = ProductionLot.objects.get(number="FR-77")
