@@ -74,3 +74,14 @@ def probe(db):
     """The bus probe module, its tables emptied."""
     bus_probe.clear_tables()
     return bus_probe
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A request in Chinese leaves its language active in the thread (the locale middleware
+    activates it and nothing deactivates it): each test starts and ends in the default one."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

@@ -63,8 +63,8 @@ def test_the_chinese_404_has_no_english(admin_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("root", ["/mes/", "/crm/"])
-def test_module_roots_without_pages_answer_the_products_404(admin_client, root):
+@pytest.mark.parametrize("root", ["/mes/no-such-page/", "/crm/no-such-page/"])
+def test_a_module_page_that_does_not_exist_answers_the_products_404(admin_client, root):
     response = admin_client.get(root, **ZH)
     _assert_layout(response, 404)
     _assert_chinese_only(response)

@@ -140,8 +140,19 @@ def period_month_end_close(*, period: FiscalPeriod, user: User | None) -> Period
 
 
 def _reverse_all(closing: PeriodClosing, *, user: User | None) -> None:
-    """Reverse every entry of a closing, each dated as its original, and mark it reversed."""
+    """Reverse every entry of a closing, each dated as its original, and mark it reversed.
+
+    An entry its step reversed itself already (the GR/IR accrual, reversed on the next period's
+    first day) keeps that reversal: the step accrues only what changed when the period is
+    closed again."""
+    reversed_already = set(
+        JournalEntry.objects.filter(reversal_of__in=closing.entries.all()).values_list(
+            "reversal_of_id", flat=True
+        )
+    )
     for entry in closing.entries.order_by("-pk"):
+        if entry.pk in reversed_already:
+            continue
         journal_entry_reverse(entry=entry, date=entry.date, actor=user)
     closing.status = PeriodClosing.Status.REVERSED
     closing.reversed_at = timezone.now()

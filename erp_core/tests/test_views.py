@@ -87,10 +87,10 @@ def test_warehouse_user_sees_its_erp_pages_and_wms_but_not_finance(client, login
     assert "sales:price-list-list" not in _entries(response, "erp")
 
 
-def test_finance_user_sees_erp_and_finance_only(client, login):
+def test_finance_user_sees_erp_finance_and_crm_collections(client, login):
     login("Finance")
     response = client.get(reverse("erp_core:home"))
-    assert _modules(response) == ["erp", "finance"]
+    assert _modules(response) == ["erp", "finance", "crm"]
     assert reverse("erp_core:partner-list") in response.text
     assert reverse("integration:event-log") not in response.text
 

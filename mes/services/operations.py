@@ -65,7 +65,7 @@ def _lock(operation: WorkOperation) -> WorkOperation:
     """Lock the work order, then the operation (always in this order: no deadlock)."""
     WorkOrder.objects.select_for_update().filter(pk=operation.work_order_id).first()
     return (
-        WorkOperation.objects.select_for_update()
+        WorkOperation.objects.select_for_update(of=("self",))
         .select_related("work_order", "work_order__production_order", "work_order__item", "machine")
         .get(pk=operation.pk)
     )

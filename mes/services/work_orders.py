@@ -67,7 +67,7 @@ def work_order_create(*, production_order_id: int) -> WorkOrder | None:
     centers has no active machine in MES.
     """
     order = (
-        ProductionOrder.objects.select_for_update()
+        ProductionOrder.objects.select_for_update(of=("self",))
         .filter(pk=production_order_id)
         .select_related("item")
         .first()

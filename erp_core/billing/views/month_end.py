@@ -22,17 +22,14 @@ from erp_core.stock.clearing import count_differences_clear, pending_balances
 POST_PERMISSION = "ledger.post_journalentry"
 
 
-def _period(request: HttpRequest) -> FiscalPeriod:
-    """The period asked for (``?period=``), else today's."""
+def _period(request: HttpRequest) -> FiscalPeriod | None:
+    """The period asked for (``?period=``), else today's (None when no period covers it)."""
     periods = FiscalPeriod.objects.select_related("fiscal_year")
     value = request.GET.get("period") or request.POST.get("period") or ""
     if value.isdigit():
         return get_object_or_404(periods, pk=int(value))
     today = timezone.localdate()
-    period = periods.filter(start__lte=today, end__gte=today).first()
-    if period is None:
-        raise PermissionDenied(_("No fiscal period covers today: create the fiscal year."))
-    return period
+    return periods.filter(start__lte=today, end__gte=today).first()
 
 
 @staff_required("billing.view_invoice", modules=(FINANCE,))
@@ -40,6 +37,9 @@ def month_end(request: HttpRequest) -> HttpResponse:
     """Goods received not billed at a period's end, 1901's balance, and the steps that clear
     them."""
     period = _period(request)
+    periods = FiscalPeriod.objects.select_related("fiscal_year").order_by("-start")[:24]
+    if period is None:
+        return render(request, "billing/month_end.html", {"period": None, "periods": periods})
     unbilled = selectors.receipts_not_billed(as_of=period.end)
     pending = pending_balances(as_of=period.end)
     return render(
@@ -47,7 +47,7 @@ def month_end(request: HttpRequest) -> HttpResponse:
         "billing/month_end.html",
         {
             "period": period,
-            "periods": FiscalPeriod.objects.select_related("fiscal_year").order_by("-start")[:24],
+            "periods": periods,
             "unbilled": unbilled,
             "unbilled_total": sum((row.unbilled_value for row in unbilled), ZERO),
             "pending": pending,
@@ -62,6 +62,8 @@ def month_end(request: HttpRequest) -> HttpResponse:
 def month_end_step(request: HttpRequest, step: str) -> HttpResponse:
     """Run one month-end step of a period: the GR/IR accrual or the count-differences clearing."""
     period = _period(request)
+    if period is None:
+        raise PermissionDenied(_("No fiscal period covers today: create the fiscal year."))
     service = {"grir-accrual": grir_accrual_post, "count-clear": count_differences_clear}[step]
     try:
         entry = service(period=period, user=request.user)
