@@ -50,6 +50,20 @@ def _console_error(message, errors: list[str]) -> None:
         errors.append(f"{message.text} at {message.location.get('url')}")
 
 
+def _request_failed(request, failed: list[str]) -> None:
+    """Collect requests that never got an answer. A search-as-you-type request still in flight
+    when the user picks an option and the page moves on is cancelled by the browser
+    (``net::ERR_ABORTED``): that is the browser's doing, not a failure of the site."""
+    if request.failure != "net::ERR_ABORTED":
+        failed.append(f"{request.url}: {request.failure}")
+
+
+def _response_failed(response, failed: list[str]) -> None:
+    """Collect answers that are server errors (a 4xx is a page's own answer, shown to the user)."""
+    if response.status >= 500:
+        failed.append(f"{response.url}: {response.status}")
+
+
 def _flash(page, text: str) -> None:
     """Wait for the next page's success message (the previous page may show one too)."""
     expect(page.locator(".alert-success")).to_contain_text(text)
@@ -86,7 +100,8 @@ def test_order_to_cash_through_the_pages(live_server, browser_page, books_flusha
     page = browser_page
     failed_requests: list[str] = []
     console_errors: list[str] = []
-    page.on("requestfailed", lambda request: failed_requests.append(request.url))
+    page.on("requestfailed", lambda request: _request_failed(request, failed_requests))
+    page.on("response", lambda response: _response_failed(response, failed_requests))
     page.on("console", lambda message: _console_error(message, console_errors))
 
     # Sign in.
