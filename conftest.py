@@ -26,6 +26,10 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "light"))
 
+# Tests sign users in by the thousand: a hasher made to be slow (PBKDF2's million rounds) would
+# cost them most of their time. What is tested is who may sign in, not the hash's strength.
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 def _database_is_postgres() -> bool:
     return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")

@@ -108,13 +108,17 @@ def wms_inbound_step() -> dict[str, int]:
         for line in count.lines.select_related("item", "lot", "bin").order_by("pk"):
             found = line.snapshot_quantity
             if line.item.tracking == Item.Tracking.SERIAL:
-                # Serial units are counted one scan each: every unit of the bin is found.
-                for serial in SerialNumber.objects.filter(
+                # Serial units are scanned one by one and uploaded as a batch: every unit of
+                # the bin is found.
+                serials = SerialNumber.objects.filter(
                     item=line.item, bin=line.bin, lot=line.lot, status__in=counts.IN_A_BIN
-                ).order_by("serial"):
-                    counts.count_record(count=count, bin_barcode=line.bin.barcode,
-                                        barcode=line.item.barcode or line.item.code,
-                                        serial=serial.serial)  # fmt: skip
+                ).order_by("serial")
+                counts.count_record_serials(
+                    count=count,
+                    bin_barcode=line.bin.barcode,
+                    barcode=line.item.barcode or line.item.code,
+                    serials=[serial.serial for serial in serials],
+                )
                 continue
             if short and found >= 2:
                 found -= 2  # two found missing: the ERP posts the loss

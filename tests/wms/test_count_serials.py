@@ -112,3 +112,23 @@ def test_the_api_records_a_serial_scan_and_refuses_a_bad_one(site):
     assert bad.status_code == 400
     assert "serial" in bad.json()["errors"] or "serial" in str(bad.json())
     assert count.lines.get().counted_quantity == D(1)
+
+
+def test_a_batch_of_serial_scans_counts_as_the_scans_one_by_one_and_a_bad_one_refuses_all(site):
+    item = site.serial_item
+    site.stock(site.a1, item, 3, serials=["H1", "H2", "H3"])
+    count = counts.count_start(warehouse=site.warehouse, bins=[site.a1])
+    record = {"count": count, "bin_barcode": site.a1.barcode, "barcode": item.code}
+    SerialNumber.objects.filter(item=item, serial="H3").update(status="shipped", bin=None)
+    with pytest.raises(ValidationError, match="H3"):
+        counts.count_record_serials(**record, serials=["H1", "H3"])
+    with pytest.raises(ValidationError, match="serial"):
+        counts.count_record_serials(**record, serials=["H1", " "])
+    with pytest.raises(ValidationError, match="not tracked by serial"):
+        counts.count_record_serials(**{**record, "barcode": site.item.code}, serials=["H1"])
+    assert count.lines.get().counted_quantity is None  # nothing recorded
+    counts.count_record_serials(**record, serials=["H1", "H2", "H1"])
+    counts.count_record_serials(**record, serials=["H2", "H7"])  # a later batch adds to it
+    line = count.lines.get()
+    assert line.counted_quantity == D(3)
+    assert sorted(line.serials.values_list("serial", flat=True)) == ["H1", "H2", "H7"]

@@ -137,26 +137,10 @@ def count_record(
     count, an unknown lot, a serial number that was shipped, consumed or written off, or that
     lies in another warehouse.
     """
-    count = lock(count)
-    require_status(count, Status.DRAFT, action=_("counted"))
-    bin = selectors.bin_by_barcode(bin_barcode)
-    if bin is None:
-        raise ValidationError(
-            {"bin": _("No bin has the barcode %(code)s.") % {"code": (bin_barcode or "").strip()}}
-        )
-    if not count.bins.filter(pk=bin.pk).exists():
-        raise ValidationError(
-            {"bin": _("Bin %(bin)s is not part of count %(number)s.")
-             % {"bin": bin.code, "number": count.number}}
-        )  # fmt: skip
-    item = selectors.item_by_barcode(barcode)
-    if item is None:
-        raise ValidationError(
-            {"barcode": _("No item has the barcode %(code)s.") % {"code": (barcode or "").strip()}}
-        )
+    count, bin, item = _scanned(count, bin_barcode, barcode)
     serial = (serial or "").strip()
     if item.tracking == Item.Tracking.SERIAL:
-        return _record_serial(count, bin, item, serial, quantity, actor)
+        return _record_serials(count, bin, item, [serial] if serial else [], quantity, actor)
     if serial:
         raise ValidationError(
             {"serial": _("%(item)s is not tracked by serial number.") % {"item": item.code}}
@@ -187,38 +171,77 @@ def count_record(
     return line
 
 
-def _record_serial(
-    count: Count, bin: Bin, item: Item, serial: str, quantity, actor: User | None
+@transaction.atomic
+def count_record_serials(
+    *,
+    count: Count,
+    bin_barcode: str,
+    barcode: str,
+    serials: list[str],
+    actor: User | None = None,
 ) -> CountLine:
-    """Count a serial-tracked item: one scanned serial more on the line, or (no serial, a
-    quantity of 0) none of it in the bin."""
-    if not serial:
-        if quantity in (None, "") or not_negative_quantity(quantity) != 0:
-            raise ValidationError(
-                {"serial": _("%(item)s is tracked by serial number: scan each unit's serial "
-                             "number (or count 0 when the bin holds none).")
-                 % {"item": item.code}}
-            )  # fmt: skip
-    elif len(serial) > MAX_SERIAL:
-        raise ValidationError({"serial": _("A serial number has at most 64 characters.")})
-    else:
-        known = (
-            SerialNumber.objects.select_related("bin__warehouse")
-            .filter(item=item, serial=serial)
-            .first()
+    """Record a batch of serial scans of one item in one bin, as a handheld uploads them: the
+    same checks as each scan through ``count_record``, all refused if one is."""
+    count, bin, item = _scanned(count, bin_barcode, barcode)
+    if item.tracking != Item.Tracking.SERIAL:
+        raise ValidationError(
+            {"serial": _("%(item)s is not tracked by serial number.") % {"item": item.code}}
         )
-        if known is not None and known.status not in IN_A_BIN:
+    serials = [(serial or "").strip() for serial in serials]
+    if not serials or "" in serials:
+        raise ValidationError({"serial": _("Scan at least one serial number.")})
+    return _record_serials(count, bin, item, serials, None, actor)
+
+
+def _scanned(count: Count, bin_barcode: str, barcode: str) -> tuple[Count, Bin, Item]:
+    """The count locked and still a draft, and the bin (one of the count's) and the item the
+    scanned barcodes name."""
+    count = lock(count)
+    require_status(count, Status.DRAFT, action=_("counted"))
+    bin = selectors.bin_by_barcode(bin_barcode)
+    if bin is None:
+        raise ValidationError(
+            {"bin": _("No bin has the barcode %(code)s.") % {"code": (bin_barcode or "").strip()}}
+        )
+    if not count.bins.filter(pk=bin.pk).exists():
+        raise ValidationError(
+            {"bin": _("Bin %(bin)s is not part of count %(number)s.")
+             % {"bin": bin.code, "number": count.number}}
+        )  # fmt: skip
+    item = selectors.item_by_barcode(barcode)
+    if item is None:
+        raise ValidationError(
+            {"barcode": _("No item has the barcode %(code)s.") % {"code": (barcode or "").strip()}}
+        )
+    return count, bin, item
+
+
+def _record_serials(
+    count: Count, bin: Bin, item: Item, serials: list[str], quantity, actor: User | None
+) -> CountLine:
+    """Count a serial-tracked item: the scanned serials added to the line, or (no serial, a
+    quantity of 0) none of it in the bin."""
+    if not serials and (quantity in (None, "") or not_negative_quantity(quantity) != 0):
+        raise ValidationError(
+            {"serial": _("%(item)s is tracked by serial number: scan each unit's serial "
+                         "number (or count 0 when the bin holds none).")
+             % {"item": item.code}}
+        )  # fmt: skip
+    if any(len(serial) > MAX_SERIAL for serial in serials):
+        raise ValidationError({"serial": _("A serial number has at most 64 characters.")})
+    known_serials = SerialNumber.objects.select_related("bin__warehouse").filter(
+        item=item, serial__in=serials
+    )
+    for known in known_serials:
+        serial = known.serial
+        if known.status not in IN_A_BIN:
             raise ValidationError(
                 {"serial": _("Serial number %(serial)s of %(item)s is %(status)s: it cannot be "
                              "in a bin.")
                  % {"serial": serial, "item": item.code,
                     "status": known.get_status_display().lower()}}
             )  # fmt: skip
-        if (
-            known is not None
-            and known.bin is not None
-            and (known.bin.warehouse_id != count.warehouse_id)
-        ):
+        if known.bin is not None and known.bin.warehouse_id != count.warehouse_id:
             raise ValidationError(
                 {"serial": _("Serial number %(serial)s lies in warehouse %(warehouse)s: "
                              "transfer it rather than count it here.")
@@ -233,8 +256,11 @@ def _record_serial(
     CountLine.objects.filter(pk__in=[other.pk for other in lines[1:]]).update(
         counted_quantity=ZERO, counted_move_id=_last_move_id(), counted_at=timezone.now()
     )
-    if serial:
-        CountSerial.objects.get_or_create(line=line, serial=serial)
+    if serials:
+        CountSerial.objects.bulk_create(
+            [CountSerial(line=line, serial=serial) for serial in dict.fromkeys(serials)],
+            ignore_conflicts=True,
+        )
     else:
         CountSerial.objects.filter(line=line).delete()
     line.counted_quantity = Decimal(CountSerial.objects.filter(line=line).count())

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from erp_core.ledger import selectors
 from erp_core.ledger.memos import Memo
@@ -19,7 +20,11 @@ from erp_core.ledger.models import (
     PostingKind,
     PostingRule,
 )
-from erp_core.ledger.services.accounts import account_create, journal_create
+from erp_core.ledger.services.accounts import (
+    ACCOUNT_TYPE_NORMAL_BALANCE,
+    account_create,
+    journal_create,
+)
 from erp_core.ledger.services.entries import journal_entry_post_lines
 from erp_core.ledger.services.periods import fiscal_year_create
 from erp_core.models import User
@@ -80,6 +85,8 @@ def chart_of_accounts_seed() -> int:
     Idempotent: accounts that exist (by code) are left as they are. Returns how many were added.
     """
     existing = set(Account.objects.values_list("code", flat=True))
+    if not existing:
+        return _chart_in_bulk()
     created = 0
     # Parents before children: shorter codes first.
     for code, name_zh, name_en, type_, normal, is_rounding in sorted(
@@ -99,6 +106,47 @@ def chart_of_accounts_seed() -> int:
         )
         created += 1
     return created
+
+
+def _chart_in_bulk() -> int:
+    """Write the whole chart into an empty one: the tree, types, normal balances and postable
+    flags worked out in memory as ``account_create`` would, each level in one insert (with its
+    history rows). A new company's books, and every test's, start this way."""
+    accounts: dict[str, Account] = {}
+    levels: dict[int, list[Account]] = {}
+    for code, name_zh, name_en, type_, normal, is_rounding in sorted(
+        CHART_OF_ACCOUNTS, key=lambda row: (len(row[0]), row[0])
+    ):
+        parent = next(
+            (accounts[code[:n]] for n in range(len(code) - 2, 3, -2) if code[:n] in accounts),
+            None,
+        )
+        if len(code) > 4 and parent is None:
+            raise ValidationError({"code": _("Create the parent account of this code first.")})
+        type_ = type_ or (parent.type if parent else type_)
+        if parent is not None and type_ != parent.type:
+            raise ValidationError({"type": _("A sub-account has its parent's type.")})
+        account = Account(
+            code=code,
+            name_zh=name_zh,
+            name_en=name_en,
+            type=type_,
+            normal_balance=normal or ACCOUNT_TYPE_NORMAL_BALANCE[type_],
+            parent=parent,
+            is_rounding=is_rounding and not any(a.is_rounding for a in accounts.values()),
+        )
+        if parent is not None:
+            parent.is_postable = False
+        accounts[code] = account
+        levels.setdefault(len(code), []).append(account)
+    for account in accounts.values():
+        # The chart is empty and its codes unique: the database's constraints hold the rest.
+        account.full_clean(exclude=["parent"], validate_unique=False, validate_constraints=False)
+    for length in sorted(levels):
+        for account in levels[length]:
+            account.parent_id = account.parent.pk if account.parent else None
+        bulk_create_with_history(levels[length], Account)
+    return len(accounts)
 
 
 # (code, English name, Chinese name)
@@ -180,7 +228,7 @@ def posting_rules_seed() -> int:
     """
     existing = set(PostingRule.objects.filter(category_code="").values_list("kind", flat=True))
     accounts = {account.code: account for account in Account.objects.all()}
-    created = 0
+    rules = []
     for kind, (debit, credit, description) in DEFAULT_POSTING_RULES.items():
         if kind in existing:
             continue
@@ -192,10 +240,11 @@ def posting_rules_seed() -> int:
             credit_account=accounts[credit],
             description=description,
         )
-        rule.full_clean()
-        rule.save()
-        created += 1
-    return created
+        # Kinds that have their rule are skipped above; the database holds the constraints.
+        rule.full_clean(validate_unique=False, validate_constraints=False)
+        rules.append(rule)
+    bulk_create_with_history(rules, PostingRule)
+    return len(rules)
 
 
 @transaction.atomic

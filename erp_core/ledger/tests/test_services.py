@@ -121,6 +121,29 @@ def test_chart_seed_is_idempotent_and_builds_the_tree_by_code():
     assert account("6001").type == "income"
 
 
+def _chart() -> list[tuple]:
+    return list(
+        Account.objects.order_by("code").values_list(
+            "code", "parent__code", "name_zh", "name_en", "type", "normal_balance",
+            "is_postable", "is_rounding", "is_active",
+        )
+    )  # fmt: skip
+
+
+def test_an_empty_chart_written_in_bulk_is_the_chart_written_account_by_account():
+    """A new chart goes in by level in bulk; a chart that has accounts already gets the missing
+    ones one by one through ``account_create``. Both end in the same tree."""
+    services.chart_of_accounts_seed()
+    in_bulk = _chart()
+    assert Account.history.count() == len(in_bulk)  # each account has its history row
+    Account.history.all().delete()
+    Account.objects.update(parent=None)
+    Account.objects.all().delete()
+    services.account_create(code="1001", name_zh="库存现金", name_en="Cash on hand", type="asset")
+    services.chart_of_accounts_seed()
+    assert _chart() == in_bulk
+
+
 def test_account_create_needs_its_parent_and_keeps_the_type(books):
     with pytest.raises(ValidationError):
         services.account_create(code="999901", name_zh="无", name_en="None")
