@@ -8,10 +8,9 @@ batches the backend takes. Rows are plain tuples of column values in the order o
 
 from __future__ import annotations
 
-import datetime as dt
 import io
+import time
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from django.db import connection, models
 
@@ -27,27 +26,26 @@ def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+NULL = "\\N"
 
 
-def _text(value: object) -> str:
-    """One value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, int | Decimal | dt.date):
-        return str(value)
-    return str(value).translate(_ESCAPES)
+def _plain(value: object) -> str:
+    """A number, date or boolean (``True`` is valid input for a PostgreSQL boolean)."""
+    return NULL if value is None else str(value)
+
+
+def _escaped(value: object) -> str:
+    """Text, with COPY's special characters escaped."""
+    return NULL if value is None else str(value).translate(_ESCAPES)
 
 
 class _RowStream(io.TextIOBase):
-    """A file-like reader over rows, rendered to COPY text a chunk at a time (so the whole
-    table is never one string in memory)."""
+    """A file-like reader over rows, rendered to COPY's text format a chunk at a time (so the
+    whole table is never one string in memory)."""
 
-    def __init__(self, rows: Iterable[Sequence[object]]) -> None:
+    def __init__(self, rows: Iterable[Sequence[object]], converters: list) -> None:
         self._rows = iter(rows)
+        self._converters = converters
         self._buffer = ""
 
     def readable(self) -> bool:
@@ -55,10 +53,11 @@ class _RowStream(io.TextIOBase):
 
     def read(self, size: int | None = -1) -> str:
         want = CHUNK if size is None or size < 0 else size
+        converters = self._converters
         parts = [self._buffer]
         length = len(self._buffer)
         for row in self._rows:
-            line = "\t".join([_text(v) for v in row]) + "\n"
+            line = "\t".join([f(v) for f, v in zip(converters, row, strict=True)]) + "\n"
             parts.append(line)
             length += len(line)
             if length >= want:
@@ -80,10 +79,16 @@ def insert_rows(
     if is_postgres():
         table = connection.ops.quote_name(model._meta.db_table)
         columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+        converters = [
+            _escaped if isinstance(field, models.CharField | models.TextField) else _plain
+            for field in (model._meta.get_field(name) for name in fields)
+        ]
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        started = time.monotonic()
         with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {table} ({columns}) FROM STDIN", _RowStream(rows), size=CHUNK
-            )
+            cursor.cursor.copy_expert(sql, _RowStream(rows, converters), size=CHUNK)
+        if connection.queries_logged:  # counted with the other queries (tests, debug)
+            connection.queries_log.append({"sql": sql, "time": f"{time.monotonic() - started:.3f}"})
         return
     model._default_manager.bulk_create(
         (model(**dict(zip(fields, row, strict=True))) for row in rows), batch_size=None

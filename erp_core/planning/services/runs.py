@@ -31,7 +31,12 @@ from erp_core.planning.models import (
     Shortage,
 )
 from erp_core.planning.services import bulk
-from erp_core.planning.services.load import Loaded, items_below, load_plan_input
+from erp_core.planning.services.load import (
+    Loaded,
+    bom_components,
+    items_below,
+    load_plan_input,
+)
 from integration import topics
 from integration.bus import publish_many
 
@@ -134,8 +139,9 @@ def mrp_net_change(*, item_ids: Collection[int], actor: User | None = None) -> M
         except IntegrityError:
             return None
     try:
-        scope = items_below(item_ids=item_ids, today=today)
-        loaded = load_plan_input(today=today, item_ids=scope)
+        bom = bom_components(today)  # read once: for the set and for its input
+        scope = items_below(item_ids=item_ids, today=today, bom=bom)
+        loaded = load_plan_input(today=today, item_ids=scope, bom=bom)
         result = plan(loaded.data)
         _save(run=run, loaded=loaded, result=result, scope=scope)
     except MrpCycleError as exc:
@@ -346,22 +352,20 @@ def _replace_scope(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: se
     added_ids = iter(bulk.insert_returning_ids(PlannedOrder, PLANNED_FIELDS, added_rows))
     order_ids = [pk or next(added_ids) for pk in order_ids]
 
-    firm_ids = list(
-        PlannedOrder.objects.filter(item_id__in=scope, status=PlannedOrder.Status.FIRM).values_list(
-            "pk", flat=True
-        )
-    )
     peg_columns = ("pk", *PEG_FIELDS)
     # The pegs of the set's planned and firm orders, and those naming a planned order of the
     # set as their parent (a released order's, which go with it).
-    stored = PlannedOrderPeg.objects.filter(planned_order_id__in=[*old_orders, *firm_ids])
+    stored = PlannedOrderPeg.objects.filter(
+        planned_order__item_id__in=scope,
+        planned_order__status__in=[PlannedOrder.Status.PLANNED, PlannedOrder.Status.FIRM],
+    )
     old_pegs = {pk: tuple(v) for pk, *v in stored.values_list(*peg_columns)}
     if gone_orders:
         old_pegs.update(
             (pk, tuple(v))
-            for pk, *v in PlannedOrderPeg.objects.filter(parent_id__in=gone_orders)
-            .exclude(pk__in=old_pegs)
-            .values_list(*peg_columns)
+            for pk, *v in PlannedOrderPeg.objects.filter(parent_id__in=gone_orders).values_list(
+                *peg_columns
+            )
         )
     gone_pegs, added_pegs, _kept = _diff(old_pegs, _peg_rows(result, order_ids))
     bulk.delete_ids(PlannedOrderPeg, gone_pegs)
