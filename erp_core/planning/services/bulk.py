@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import time
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.db import connection, models
 
@@ -21,8 +22,8 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _columns(model: type[models.Model], fields: Sequence[str]) -> list[str]:
-    return [model._meta.get_field(name).column for name in fields]
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return cast(models.Field, model._meta.get_field(name))
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -66,9 +67,6 @@ class _RowStream(io.TextIOBase):
         self._buffer = text[want:]
         return text[:want]
 
-    def readline(self, size: int | None = -1) -> str:  # pragma: no cover - COPY reads blocks
-        return self.read(size)
-
 
 def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[object]]
@@ -78,10 +76,10 @@ def insert_rows(
     ``save()``: the caller hands in values that are already valid."""
     if is_postgres():
         table = connection.ops.quote_name(model._meta.db_table)
-        columns = ", ".join(connection.ops.quote_name(c) for c in _columns(model, fields))
+        columns = ", ".join(connection.ops.quote_name(str(_field(model, f).column)) for f in fields)
         converters = [
             _escaped if isinstance(field, models.CharField | models.TextField) else _plain
-            for field in (model._meta.get_field(name) for name in fields)
+            for field in (_field(model, name) for name in fields)
         ]
         sql = f"COPY {table} ({columns}) FROM STDIN"
         started = time.monotonic()
