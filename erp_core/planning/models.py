@@ -214,7 +214,13 @@ class PlannedOrder(models.Model):
 
 class PlannedOrderPeg(models.Model):
     """``quantity`` of a planned order serves one demand: a sales order line, a forecast, a
-    production order's component, another planned order's component, or the safety stock."""
+    production order's component, another planned order's component, or the safety stock.
+
+    Pegs are derived rows, rewritten by every run from ids it has just read (hundreds of
+    thousands at a time): their references carry no database constraint, whose per-row checks
+    at commit cost a large run more than writing the rows. Deleting a referenced row still
+    deletes its pegs (``on_delete``, through the ORM); the columns stay indexed.
+    """
 
     class Kind(models.TextChoices):
         SALES_LINE = "sales_line", _("Sales order")
@@ -227,6 +233,7 @@ class PlannedOrderPeg(models.Model):
         PlannedOrder,
         verbose_name=_("planned order"),
         on_delete=models.CASCADE,
+        db_constraint=False,
         related_name="pegs",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -236,6 +243,7 @@ class PlannedOrderPeg(models.Model):
         "sales.SalesOrderLine",
         verbose_name=_("sales order line"),
         on_delete=models.CASCADE,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -244,6 +252,7 @@ class PlannedOrderPeg(models.Model):
         Forecast,
         verbose_name=_("forecast"),
         on_delete=models.CASCADE,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -252,6 +261,7 @@ class PlannedOrderPeg(models.Model):
         "production.ProductionOrder",
         verbose_name=_("production order"),
         on_delete=models.CASCADE,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="+",
@@ -260,6 +270,7 @@ class PlannedOrderPeg(models.Model):
         PlannedOrder,
         verbose_name=_("parent planned order"),
         on_delete=models.CASCADE,
+        db_constraint=False,
         null=True,
         blank=True,
         related_name="component_pegs",

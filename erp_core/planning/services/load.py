@@ -72,7 +72,7 @@ def _valid(rows, today: dt.date):
     return {item_id: version_id for item_id, (_from, version_id) in best.items()}
 
 
-def _bom_components(today: dt.date) -> tuple[dict[int, list[Component]], set[int]]:
+def bom_components(today: dt.date) -> tuple[dict[int, list[Component]], set[int]]:
     """Each made item's components (scrap included) from its BOM valid today; phantoms are
     replaced by their own components. Returns the components and the phantom item ids."""
     lines = list(
@@ -115,11 +115,12 @@ def _bom_components(today: dt.date) -> tuple[dict[int, list[Component]], set[int
     return result, phantoms
 
 
-def _routings(today: dt.date) -> dict[int, tuple[Operation, ...]]:
+def _routings(today: dt.date, item_ids: Collection[int] | None) -> dict[int, tuple[Operation, ...]]:
+    operations = RoutingOperation.objects.filter(routing__is_active=True)
+    if item_ids is not None:
+        operations = operations.filter(routing__item_id__in=item_ids)
     rows = list(
-        RoutingOperation.objects.filter(routing__is_active=True)
-        .order_by("sequence", "pk")
-        .values_list(
+        operations.order_by("sequence", "pk").values_list(
             "routing_id",
             "routing__item_id",
             "routing__valid_from",
@@ -146,14 +147,20 @@ def _calendars() -> dict[int, WorkCenterCalendar]:
     }
 
 
-def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) -> Loaded:
+Bom = tuple[dict[int, list[Component]], set[int]]
+
+
+def load_plan_input(
+    *, today: dt.date, item_ids: Collection[int] | None = None, bom: Bom | None = None
+) -> Loaded:
     """Read everything a run over ``item_ids`` (every item when None) needs.
 
     For a subset (net change) the set is closed downwards by the caller; the planned and firm
     orders of parents outside the set place their components' demand on it as external demand.
+    ``bom`` is ``bom_components(today)`` when the caller has read it already.
     """
-    components, phantoms = _bom_components(today)
-    operations = _routings(today)
+    components, phantoms = bom if bom is not None else bom_components(today)
+    operations = _routings(today, item_ids)
     items_qs = Item.objects.exclude(item_type=Item.ItemType.SERVICE)
     if item_ids is not None:
         items_qs = items_qs.filter(pk__in=item_ids)
@@ -359,9 +366,9 @@ def load_plan_input(*, today: dt.date, item_ids: Collection[int] | None = None) 
     return Loaded(data, numbers, sales_order_of_line, parents)
 
 
-def items_below(*, item_ids: Collection[int], today: dt.date) -> set[int]:
+def items_below(*, item_ids: Collection[int], today: dt.date, bom: Bom | None = None) -> set[int]:
     """``item_ids`` and every item below them in the BOMs valid ``today`` (phantoms through)."""
-    components, _phantoms = _bom_components(today)
+    components, _phantoms = bom if bom is not None else bom_components(today)
     seen = set(item_ids)
     stack = list(item_ids)
     while stack:

@@ -30,7 +30,13 @@ from erp_core.planning.models import (
     PlannedOrderPeg,
     Shortage,
 )
-from erp_core.planning.services.load import Loaded, items_below, load_plan_input
+from erp_core.planning.services import bulk
+from erp_core.planning.services.load import (
+    Loaded,
+    bom_components,
+    items_below,
+    load_plan_input,
+)
 from integration import topics
 from integration.bus import publish_many
 
@@ -133,8 +139,9 @@ def mrp_net_change(*, item_ids: Collection[int], actor: User | None = None) -> M
         except IntegrityError:
             return None
     try:
-        scope = items_below(item_ids=item_ids, today=today)
-        loaded = load_plan_input(today=today, item_ids=scope)
+        bom = bom_components(today)  # read once: for the set and for its input
+        scope = items_below(item_ids=item_ids, today=today, bom=bom)
+        loaded = load_plan_input(today=today, item_ids=scope, bom=bom)
         result = plan(loaded.data)
         _save(run=run, loaded=loaded, result=result, scope=scope)
     except MrpCycleError as exc:
@@ -151,83 +158,76 @@ def _default_warehouse_id() -> int | None:
     ).first()
 
 
-@transaction.atomic
-def _save(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int] | None) -> None:
-    """Replace the current plan (of ``scope``, or all of it) with ``result`` in bulk."""
-    today = run.plan_date
-    old_planned = PlannedOrder.objects.filter(status=PlannedOrder.Status.PLANNED)
-    exceptions = ExceptionMessage.objects.all()
-    shortages = Shortage.objects.all()
-    firm_pegs = PlannedOrderPeg.objects.filter(planned_order__status=PlannedOrder.Status.FIRM)
-    if scope is not None:
-        old_planned = old_planned.filter(item_id__in=scope)
-        exceptions = exceptions.filter(item_id__in=scope)
-        shortages = shortages.filter(item_id__in=scope)
-        firm_pegs = firm_pegs.filter(planned_order__item_id__in=scope)
-    # Two statements, not one with OR: each is a plain semi-join on an indexed column.
-    PlannedOrderPeg.objects.filter(planned_order__in=old_planned)._raw_delete(old_planned.db)
-    PlannedOrderPeg.objects.filter(parent__in=old_planned)._raw_delete(old_planned.db)
-    firm_pegs._raw_delete(firm_pegs.db)
-    # The pegs are gone, so nothing cascades: delete the rows with one statement each.
-    old_planned._raw_delete(old_planned.db)
-    exceptions._raw_delete(exceptions.db)
-    shortages._raw_delete(shortages.db)
+PLANNED_FIELDS = (
+    "run_id", "item_id", "kind", "status", "quantity", "start_date", "due_date", "is_short",
+)  # fmt: skip
+PEG_FIELDS = (
+    "planned_order_id", "kind", "quantity", "need_date", "sales_order_line_id", "forecast_id",
+    "production_order_id", "parent_id",
+)  # fmt: skip
+EXCEPTION_FIELDS = (
+    "run_id", "kind", "item_id", "supply_kind", "supply_id", "supply_number", "current_date",
+    "suggested_date", "quantity",
+)  # fmt: skip
+PegRow = tuple  # (planned order id, kind, quantity, need date, line, forecast, order, parent)
 
-    rows = [
-        PlannedOrder(
-            run=run, item_id=o.item_id,
-            kind=PlannedOrder.Kind.MAKE if o.make else PlannedOrder.Kind.BUY,
-            quantity=o.quantity, start_date=min(o.start, o.due), due_date=o.due,
-            is_short=o.start < today,
-        )
-        for o in result.planned_orders
-    ]  # fmt: skip
-    PlannedOrder.objects.bulk_create(rows, batch_size=5000)
-    ids = [row.pk for row in rows]
 
-    def peg_row(planned_id: int, peg) -> PlannedOrderPeg:
-        row = PlannedOrderPeg(
-            planned_order_id=planned_id, quantity=peg.quantity, need_date=peg.date
-        )
-        if peg.kind == DemandKind.SALES_LINE:
-            row.kind, row.sales_order_line_id = PlannedOrderPeg.Kind.SALES_LINE, peg.ref
-        elif peg.kind == DemandKind.FORECAST:
-            row.kind, row.forecast_id = PlannedOrderPeg.Kind.FORECAST, peg.ref
-        elif peg.kind == DemandKind.PRODUCTION_ORDER:
-            row.kind, row.production_order_id = PlannedOrderPeg.Kind.PRODUCTION_ORDER, peg.ref
-        elif peg.kind == DemandKind.PLANNED_ORDER:
-            row.kind, row.parent_id = PlannedOrderPeg.Kind.PLANNED_ORDER, ids[peg.ref]
-        elif peg.kind in (DemandKind.FIRM_PLANNED_ORDER, DemandKind.EXTERNAL):
-            row.kind, row.parent_id = PlannedOrderPeg.Kind.PLANNED_ORDER, peg.ref
-        else:
-            row.kind = PlannedOrderPeg.Kind.SAFETY_STOCK
-        return row
-
-    pegs = [peg_row(ids[o.index], peg) for o in result.planned_orders for peg in o.pegs]
-    for (kind, ref), supply_pegs in result.supply_pegs.items():
-        if kind == ExceptionMessage.SupplyKind.FIRM_PLANNED_ORDER:
-            pegs.extend(peg_row(ref, peg) for peg in supply_pegs)
-    PlannedOrderPeg.objects.bulk_create(pegs, batch_size=5000)
-
-    ExceptionMessage.objects.bulk_create(
-        [
-            ExceptionMessage(
-                run=run, kind=e.kind, item_id=e.item_id, supply_kind=e.supply_kind,
-                supply_id=e.supply_ref,
-                supply_number=loaded.supply_numbers.get((e.supply_kind, e.supply_ref), ""),
-                current_date=e.date, suggested_date=e.suggested_date, quantity=e.quantity,
-            )
-            for e in result.exceptions
-        ],
-        batch_size=5000,
+def _planned_row(run_id: int, today: dt.date, o) -> tuple:
+    return (
+        run_id, o.item_id, PlannedOrder.Kind.MAKE if o.make else PlannedOrder.Kind.BUY,
+        PlannedOrder.Status.PLANNED, o.quantity, min(o.start, o.due), o.due, o.start < today,
     )  # fmt: skip
 
-    # One shortage per item: the earliest date, the total short and the sales orders it hurts.
+
+def _peg_rows(result: PlanResult, ids: list[int]) -> list[PegRow]:
+    """Every peg of the result as a row: the planned orders' (``ids`` by index) and the firm
+    planned orders' (rewritten by each run)."""
+    line, forecast, order, planned = (
+        PlannedOrderPeg.Kind.SALES_LINE, PlannedOrderPeg.Kind.FORECAST,
+        PlannedOrderPeg.Kind.PRODUCTION_ORDER, PlannedOrderPeg.Kind.PLANNED_ORDER,
+    )  # fmt: skip
+    safety = PlannedOrderPeg.Kind.SAFETY_STOCK
+
+    def row(pk: int, peg) -> PegRow:
+        kind, ref, qty, date = peg.kind, peg.ref, peg.quantity, peg.date
+        if kind == DemandKind.SALES_LINE:
+            return (pk, line, qty, date, ref, None, None, None)
+        if kind == DemandKind.FORECAST:
+            return (pk, forecast, qty, date, None, ref, None, None)
+        if kind == DemandKind.PRODUCTION_ORDER:
+            return (pk, order, qty, date, None, None, ref, None)
+        if kind == DemandKind.PLANNED_ORDER:
+            return (pk, planned, qty, date, None, None, None, ids[ref])
+        if kind in (DemandKind.FIRM_PLANNED_ORDER, DemandKind.EXTERNAL):
+            return (pk, planned, qty, date, None, None, None, ref)
+        return (pk, safety, qty, date, None, None, None, None)
+
+    rows = [row(ids[o.index], peg) for o in result.planned_orders for peg in o.pegs]
+    for (kind, ref), supply_pegs in result.supply_pegs.items():
+        if kind == ExceptionMessage.SupplyKind.FIRM_PLANNED_ORDER:
+            rows.extend(row(ref, peg) for peg in supply_pegs)
+    return rows
+
+
+def _exception_rows(run_id: int, loaded: Loaded, result: PlanResult) -> list[tuple]:
+    numbers = loaded.supply_numbers
+    return [
+        (
+            run_id, e.kind, e.item_id, e.supply_kind, e.supply_ref,
+            numbers.get((e.supply_kind, e.supply_ref), ""), e.date, e.suggested_date, e.quantity,
+        )
+        for e in result.exceptions
+    ]  # fmt: skip
+
+
+def _shortage_rows(run: MrpRun, loaded: Loaded, result: PlanResult) -> list[Shortage]:
+    """One shortage per item: the earliest date, the total short and the sales orders it
+    hurts (found up the pegs)."""
     by_item: dict[int, list] = defaultdict(list)
     for shortage in result.shortages:
         by_item[shortage.item_id].append(shortage)
     index_of = {o.index: o for o in result.planned_orders}
-    shortage_rows = []
+    rows = []
     for item_id, found in by_item.items():
         orders: dict[int, None] = {}
         for shortage in found:
@@ -240,13 +240,44 @@ def _save(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int] | 
                 for kind, ref in roots:
                     if kind == DemandKind.SALES_LINE and ref in loaded.sales_order_of_line:
                         orders[loaded.sales_order_of_line[ref]] = None
-        shortage_rows.append(
+        rows.append(
             Shortage(
                 run=run, item_id=item_id, need_date=min(s.date for s in found),
                 quantity=sum((s.quantity for s in found), ZERO), sales_order_ids=sorted(orders),
             )
         )  # fmt: skip
-    Shortage.objects.bulk_create(shortage_rows, batch_size=5000)
+    return rows
+
+
+def _diff(old: dict[int, tuple], new: list[tuple]) -> tuple[list[int], list[tuple], list[int]]:
+    """Match ``new`` rows against ``old`` (id → the same columns) as multisets: answer the old
+    ids to delete, the new rows to insert, and for each new row the id it has (a kept old id,
+    or 0 for an inserted one)."""
+    free: dict[tuple, list[int]] = defaultdict(list)
+    for pk, values in old.items():
+        free[values].append(pk)
+    inserted: list[tuple] = []
+    kept: list[int] = []
+    for values in new:
+        pks = free.get(values)
+        if pks:
+            kept.append(pks.pop())
+        else:
+            kept.append(0)
+            inserted.append(values)
+    deleted = [pk for pks in free.values() for pk in pks]
+    return deleted, inserted, kept
+
+
+@transaction.atomic
+def _save(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int] | None) -> None:
+    """Replace the current plan (all of it, or the net-change set's part) with ``result``."""
+    if scope is None:
+        _replace_all(run=run, loaded=loaded, result=result)
+    else:
+        _replace_scope(run=run, loaded=loaded, result=result, scope=scope)
+    shortage_rows = _shortage_rows(run, loaded, result)
+    Shortage.objects.bulk_create(shortage_rows, batch_size=2000)
     warehouse_id = _default_warehouse_id()
     if warehouse_id is not None and shortage_rows:
         publish_many(
@@ -267,7 +298,7 @@ def _save(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int] | 
     run.progress, run.stage = 100, "done"
     run.finished_at = timezone.now()
     run.items_planned = len(loaded.data.items)
-    run.planned_order_count = len(rows)
+    run.planned_order_count = len(result.planned_orders)
     run.exception_count = len(result.exceptions)
     run.shortage_count = len(shortage_rows)
     run.save(
@@ -276,3 +307,80 @@ def _save(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int] | 
             "planned_order_count", "exception_count", "shortage_count",
         ]
     )  # fmt: skip
+
+
+def _replace_all(*, run: MrpRun, loaded: Loaded, result: PlanResult) -> None:
+    """A regenerative run: delete the previous plan with one statement per table, then write
+    the new one in bulk (``COPY`` on PostgreSQL)."""
+    old_planned = PlannedOrder.objects.filter(status=PlannedOrder.Status.PLANNED)
+    firm_pegs = PlannedOrderPeg.objects.filter(planned_order__status=PlannedOrder.Status.FIRM)
+    # Two statements, not one with OR: each is a plain semi-join on an indexed column.
+    PlannedOrderPeg.objects.filter(planned_order__in=old_planned)._raw_delete(old_planned.db)
+    PlannedOrderPeg.objects.filter(parent__in=old_planned)._raw_delete(old_planned.db)
+    firm_pegs._raw_delete(firm_pegs.db)
+    # The pegs are gone, so nothing cascades: delete the rows with one statement each.
+    old_planned._raw_delete(old_planned.db)
+    ExceptionMessage.objects.all()._raw_delete(old_planned.db)
+    Shortage.objects.all()._raw_delete(old_planned.db)
+
+    today = run.plan_date
+    ids = bulk.insert_returning_ids(
+        PlannedOrder,
+        PLANNED_FIELDS,
+        [_planned_row(run.pk, today, o) for o in result.planned_orders],
+    )
+    bulk.insert_rows(PlannedOrderPeg, PEG_FIELDS, _peg_rows(result, ids))
+    bulk.insert_rows(ExceptionMessage, EXCEPTION_FIELDS, _exception_rows(run.pk, loaded, result))
+
+
+def _replace_scope(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: set[int]) -> None:
+    """A net change: compare the set's new plan with what is stored and write only the
+    difference. A planned order, peg or exception message that comes out the same is kept
+    as it is (with the run that made it); the rest is deleted or inserted."""
+    today = run.plan_date
+    old_orders = {
+        pk: values
+        for pk, *values in PlannedOrder.objects.filter(
+            item_id__in=scope, status=PlannedOrder.Status.PLANNED
+        ).values_list("pk", "item_id", "kind", "quantity", "start_date", "due_date", "is_short")
+    }
+    new_orders = [_planned_row(run.pk, today, o) for o in result.planned_orders]
+    gone_orders, _added, order_ids = _diff(
+        {pk: tuple(v) for pk, v in old_orders.items()}, [row[1:3] + row[4:] for row in new_orders]
+    )
+    added_rows = [row for row, pk in zip(new_orders, order_ids, strict=True) if not pk]
+    added_ids = iter(bulk.insert_returning_ids(PlannedOrder, PLANNED_FIELDS, added_rows))
+    order_ids = [pk or next(added_ids) for pk in order_ids]
+
+    peg_columns = ("pk", *PEG_FIELDS)
+    # The pegs of the set's planned and firm orders, and those naming a planned order of the
+    # set as their parent (a released order's, which go with it).
+    stored = PlannedOrderPeg.objects.filter(
+        planned_order__item_id__in=scope,
+        planned_order__status__in=[PlannedOrder.Status.PLANNED, PlannedOrder.Status.FIRM],
+    )
+    old_pegs = {pk: tuple(v) for pk, *v in stored.values_list(*peg_columns)}
+    if gone_orders:
+        old_pegs.update(
+            (pk, tuple(v))
+            for pk, *v in PlannedOrderPeg.objects.filter(parent_id__in=gone_orders).values_list(
+                *peg_columns
+            )
+        )
+    gone_pegs, added_pegs, _kept = _diff(old_pegs, _peg_rows(result, order_ids))
+    bulk.delete_ids(PlannedOrderPeg, gone_pegs)
+    bulk.delete_ids(PlannedOrder, gone_orders)
+    bulk.insert_rows(PlannedOrderPeg, PEG_FIELDS, added_pegs)
+
+    old_exceptions = {
+        pk: tuple(v)
+        for pk, *v in ExceptionMessage.objects.filter(item_id__in=scope).values_list(
+            "pk", *EXCEPTION_FIELDS[1:]
+        )
+    }
+    gone, added, _kept = _diff(
+        old_exceptions, [row[1:] for row in _exception_rows(run.pk, loaded, result)]
+    )
+    bulk.delete_ids(ExceptionMessage, gone)
+    bulk.insert_rows(ExceptionMessage, EXCEPTION_FIELDS, [(run.pk, *row) for row in added])
+    Shortage.objects.filter(item_id__in=scope)._raw_delete(Shortage.objects.db)

@@ -21,6 +21,7 @@ from erp_core.planning.models import (
 from erp_core.planning.promise import available_to_promise
 from erp_core.production.models import ProductionOrder
 from erp_core.purchasing.models import PurchaseRequisitionLine
+from erp_core.sales.models import SalesOrderLine
 from erp_core.sales.tests.helpers import make_order
 from integration.models import Event
 
@@ -260,3 +261,53 @@ def test_available_to_promise_counts_the_free_planned_supply_after_a_run(plant):
     assert (answer.date, answer.basis) == (order.due_date, "planned_supply")
     too_much = available_to_promise(item_id=plant.gearbox.pk, quantity=D(31), on_date=today())
     assert too_much.date is None
+
+
+def _plan_snapshot():
+    """The stored plan by content (not ids): orders, and pegs by their order's content."""
+    key = {
+        o.pk: (o.item_id, o.kind, o.status, o.quantity, o.start_date, o.due_date, o.is_short)
+        for o in PlannedOrder.objects.all()
+    }
+    pegs = sorted(
+        (key[p.planned_order_id], p.kind, p.quantity, p.need_date, p.sales_order_line_id,
+         key.get(p.parent_id))
+        for p in PlannedOrderPeg.objects.all()
+    )  # fmt: skip
+    exceptions = sorted(
+        ExceptionMessage.objects.values_list("kind", "item_id", "supply_id", "quantity")
+    )
+    return sorted(key.values()), pegs, exceptions
+
+
+def test_net_change_writes_only_what_changed_and_plans_like_a_full_run(lead_times, customer):
+    plant = lead_times
+    order = make_order(
+        customer,
+        plant.finished,
+        [(plant.gearbox, 80), (plant.bought, 30)],
+        approve=True,
+        requested_date=today() + dt.timedelta(days=14),
+    )
+    run_mrp()
+    orders = dict(PlannedOrder.objects.values_list("pk", "run_id"))
+    pegs = set(PlannedOrderPeg.objects.values_list("pk", flat=True))
+    assert len(orders) == 3  # gearboxes, shafts, the bought item
+
+    # nothing changed: nothing is rewritten
+    net = services.mrp_net_change(item_ids=[plant.gearbox.pk])
+    assert net.status == MrpRun.Status.DONE and net.planned_order_count == 2
+    assert dict(PlannedOrder.objects.values_list("pk", "run_id")) == orders
+    assert set(PlannedOrderPeg.objects.values_list("pk", flat=True)) == pegs
+
+    # 10 more gearboxes: their orders change, the bought item's (outside the set) is kept
+    line = order.lines.get(item=plant.gearbox)
+    SalesOrderLine.objects.filter(pk=line.pk).update(quantity=D(90))
+    bought = PlannedOrder.objects.get(item=plant.bought)
+    services.mrp_net_change(item_ids=[plant.gearbox.pk])
+    assert by_item(plant.gearbox)[0].quantity == D(90)
+    assert by_item(plant.shaft)[0].quantity == D(80)  # 2 × 90 − 100 in stock
+    assert PlannedOrder.objects.get(item=plant.bought) == bought
+    after_net_change = _plan_snapshot()
+    run_mrp()
+    assert _plan_snapshot() == after_net_change
