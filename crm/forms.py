@@ -1,6 +1,8 @@
 """Forms of the CRM pages. They check shapes only; the services hold the rules and their
 refusals are shown on the form."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -75,7 +77,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
 
 
 class QuoteForm(BootstrapFormMixin, forms.Form):
@@ -97,7 +99,7 @@ class QuoteForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
         items = Item.objects.filter(is_active=True).order_by("code")
         for n in range(1, self.LINES + 1):
             self.fields[f"item_{n}"] = forms.ModelChoiceField(
@@ -154,7 +156,7 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
 
 
 class TicketForm(BootstrapFormMixin, forms.Form):
@@ -176,7 +178,7 @@ class TicketForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
