@@ -602,7 +602,24 @@ def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @crm_required("crm.view_receivable")
 def collections_page(request: HttpRequest) -> HttpResponse:
-    """Overdue receivables per customer with their dunning stage and promises to pay."""
+    """Overdue receivables per customer with their dunning stage and promises to pay;
+    ``?format=xlsx`` exports the overdue customers."""
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="collections.xlsx",
+            title=_("Collections"),
+            headers=[
+                _("Customer"),
+                _("Overdue"),
+                _("Open"),
+                _("Invoices overdue"),
+                _("Dunning stage"),
+            ],
+            rows=(
+                [row.partner_name, row.overdue, row.open, row.invoices, row.stage]
+                for row in selectors.overdue_by_customer(user=signed_in_user(request))
+            ),
+        )
     return render(
         request,
         "crm/collections.html",

@@ -166,9 +166,9 @@ def collections_resettle(*, partner_id: int) -> None:
     credited: dict[int, Decimal] = {}
     cash_credits = []
     for credit in credits:
-        if credit.receivable_id is None:
+        if credit.invoice_id is None:
             cash_credits.append(credit)
-        else:
+        elif credit.receivable_id is not None:  # else its invoice is not followed yet
             key = credit.receivable_id
             credited[key] = credited.get(key, ZERO) + credit.amount
     steps: list[_Replayed] = []

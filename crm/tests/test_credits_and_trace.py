@@ -86,6 +86,16 @@ def test_a_credit_note_lowers_what_its_invoice_owes_until_taken_back(account, cu
     assert PaymentReceipt.objects.get(payment_id=7).unapplied == 0
 
 
+def test_a_credit_note_that_comes_before_its_invoice_waits_for_it(account, customer):
+    credit = {"credit_note_id": 6, "invoice_id": 3, "partner_id": customer.pk, "amount": "100"}
+    announce(topics.credit_note_posted, credit)
+    invoice(customer, 4, "50.00")
+    assert open_amounts() == {4: Decimal("50.00")}  # not paid by a credit of another invoice
+    invoice(customer, 3, "500.00")
+    row = Receivable.objects.get(invoice_id=3)
+    assert (row.amount, row.open_amount) == (Decimal("400.00"), Decimal("400.00"))
+
+
 def test_a_promised_date_moved_earlier_makes_no_task(account, customer, warehouse):
     order = SalesOrder.objects.create(
         number="SO-E-1", customer=customer, warehouse=warehouse, date=timezone.localdate()

@@ -122,6 +122,7 @@ def test_lists_export_to_excel(client, world):
         "crm:opportunity-list",
         "crm:quote-list",
         "crm:ticket-list",
+        "crm:collections",
     ):
         response = client.get(reverse(name), {"format": "xlsx"})
         assert response.status_code == 200, name
