@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DecimalNumberField
-from crm.models import Account, Activity, Lead, Quote, Stage, Ticket
+from crm.models import Account, Activity, Lead, Quote, Receivable, Stage, Ticket
 from erp_core.models import Item, User
 
 
@@ -188,3 +188,24 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("what the file holds"), choices=KINDS)
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class PromiseToPayForm(BootstrapFormMixin, forms.Form):
+    """A customer's promise to pay an amount by a date, maybe for one open invoice."""
+
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), label=_("account"))
+    receivable = forms.ModelChoiceField(
+        queryset=Receivable.objects.none(), label=_("invoice"), required=False
+    )
+    amount = DecimalNumberField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
+    promised_date = forms.DateField(
+        label=_("Promised payment date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(label=_("notes"), max_length=300, required=False)
+
+    def __init__(self, *args, accounts=None, receivables=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
+        if receivables is not None:
+            cast(forms.ModelChoiceField, self.fields["receivable"]).queryset = receivables

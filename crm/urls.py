@@ -32,5 +32,6 @@ urlpatterns = [
     path("tickets/<int:pk>/resolve/", views.ticket_resolve, name="ticket-resolve"),
     path("collections/", views.collections_page, name="collections"),
     path("collections/dunning/", views.dunning_run, name="dunning-run"),
+    path("collections/promises/new/", views.promise_create, name="promise-create"),
     path("import/", views.import_page, name="import"),
 ]

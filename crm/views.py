@@ -27,6 +27,7 @@ from crm.forms import (
     ImportForm,
     LeadForm,
     OpportunityForm,
+    PromiseToPayForm,
     QuoteForm,
     TicketForm,
 )
@@ -629,6 +630,32 @@ def collections_page(request: HttpRequest) -> HttpResponse:
                 :100
             ],
         },
+    )
+
+
+@crm_required("crm.add_promisetopay")
+@require_http_methods(["GET", "POST"])
+def promise_create(request: HttpRequest) -> HttpResponse:
+    """Record a customer's promise to pay; a task reminds the account owner on the day."""
+    user = signed_in_user(request)
+    form = PromiseToPayForm(
+        request.POST or None,
+        accounts=selectors.account_list(user=user),
+        receivables=selectors.receivable_list(user=user),
+        initial={"account": request.GET.get("account")},
+    )
+
+    def done(_promise) -> HttpResponse:
+        messages.success(request, _("Promise to pay recorded."))
+        return redirect("crm:collections")
+
+    return _create_page(
+        request,
+        form,
+        save=lambda data: collections.promise_to_pay_create(actor=user, **data),
+        done=done,
+        title=_("New promise to pay"),
+        cancel=reverse("crm:collections"),
     )
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from rest_framework.test import APIClient
 
-from crm.models import Account, Lead, Opportunity, TracedLot, TracedShipment
+from crm.models import Account, Lead, Opportunity, PromiseToPay, TracedLot, TracedShipment
 from crm.services.accounts import lead_create
 from crm.services.activities import ticket_create
 from crm.services.pipeline import opportunity_create, stages_seed
@@ -39,6 +39,7 @@ PAGES = (
     "crm:activity-create",
     "crm:ticket-create",
     "crm:opportunity-create",
+    "crm:promise-create",
 )
 
 
@@ -225,3 +226,26 @@ def test_a_ticket_page_shows_the_trace_of_its_lot_and_the_api_gives_it(client, s
     assert api.get(f"/api/v1/crm/tickets/{ticket.pk + 1000}/trace/").status_code == 404
     assert trace["production_order_number"] == "PO-2026-000005"
     assert [s["customer_name"] for s in trace["other_customers"]] == ["Elsewhere Ltd"]
+
+
+def test_a_promise_to_pay_is_recorded_on_its_page_and_bad_input_writes_nothing(
+    client, seller, world
+):
+    url = reverse("crm:promise-create")
+    account = world["account"].pk
+    past = {"account": account, "amount": "500", "promised_date": "2000-01-01"}
+    response = client.post(url, past)
+    assert response.status_code == 400 and not PromiseToPay.objects.exists()
+    assert "promised_date" in response.context["form"].errors
+    other = Account.objects.create(name="Not mine", owner=UserFactory(roles=["Sales"]))
+    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    response = client.post(url, {"account": other.pk, "amount": "500", "promised_date": day})
+    assert response.status_code == 400 and not PromiseToPay.objects.exists()
+    response = client.post(url, {"account": account, "amount": "500", "promised_date": day})
+    assert response.status_code == 302
+    promise = PromiseToPay.objects.get()
+    assert (promise.account_id, promise.amount, promise.created_by) == (
+        account,
+        Decimal("500.00"),
+        seller,
+    )
