@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.utils import formats
 
 from common.numbers import parse_decimal
@@ -85,3 +86,15 @@ class DecimalNumberField(forms.DecimalField):
 
     def validate(self, value) -> None:
         forms.Field.validate(self, value)
+
+
+def show_refusal(form: forms.BaseForm, error: Exception) -> None:
+    """Put a service's refusal on the form: each field's errors beside that field when the
+    form has it, the rest (a conflict, a message without a field) above the form."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error)
+    else:
+        form.add_error(None, str(error))

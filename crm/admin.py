@@ -16,8 +16,12 @@ from crm.models import (
     Quote,
     QuoteLine,
     Receivable,
+    ReceivableCredit,
     Stage,
     Ticket,
+    TracedInput,
+    TracedLot,
+    TracedShipment,
 )
 
 
@@ -93,9 +97,25 @@ class TicketAdmin(SimpleHistoryAdmin):
 
 @admin.register(Receivable)
 class ReceivableAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("invoice_id", "partner", "amount", "open_amount", "due_date", "dunning_stage")
+    list_display = (
+        "invoice_id",
+        "partner",
+        "invoiced",
+        "amount",
+        "open_amount",
+        "due_date",
+        "dunning_stage",
+        "is_posted",
+    )
     search_fields = ("invoice_id", "partner__name", "partner__code")
-    list_filter = ("dunning_stage",)
+    list_filter = ("dunning_stage", "is_posted")
+
+
+@admin.register(ReceivableCredit)
+class ReceivableCreditAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("credit_note_id", "invoice_id", "partner", "amount", "is_posted", "posted_at")
+    search_fields = ("credit_note_id", "invoice_id", "partner__name")
+    list_filter = ("is_posted",)
 
 
 @admin.register(PaymentReceipt)
@@ -110,3 +130,26 @@ class PromiseToPayAdmin(admin.ModelAdmin):
     list_display = ("account", "amount", "promised_date", "status")
     search_fields = ("account__name",)
     list_filter = ("status",)
+
+
+@admin.register(TracedLot)
+class TracedLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("number", "item", "production_order_number", "work_order_id", "made_at")
+    search_fields = ("number", "item__code", "production_order_number")
+    list_filter = ("made_at",)
+    list_select_related = ("item",)
+
+
+@admin.register(TracedInput)
+class TracedInputAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("work_order_id", "item", "lot_number", "quantity")
+    search_fields = ("lot_number", "item__code")
+    list_select_related = ("item",)
+
+
+@admin.register(TracedShipment)
+class TracedShipmentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("lot_number", "serial", "item", "customer", "sales_order", "shipped_at")
+    search_fields = ("lot_number", "serial", "customer__name", "sales_order__number")
+    list_filter = ("shipped_at",)
+    list_select_related = ("item", "customer", "sales_order")

@@ -1,11 +1,13 @@
 """Forms of the CRM pages. They check shapes only; the services hold the rules and their
 refusals are shown on the form."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DecimalNumberField
-from crm.models import Account, Activity, Lead, Quote, Stage, Ticket
+from crm.models import Account, Activity, Lead, Quote, Receivable, Stage, Ticket
 from erp_core.models import Item, User
 
 
@@ -75,7 +77,7 @@ class OpportunityForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
 
 
 class QuoteForm(BootstrapFormMixin, forms.Form):
@@ -97,7 +99,7 @@ class QuoteForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
         items = Item.objects.filter(is_active=True).order_by("code")
         for n in range(1, self.LINES + 1):
             self.fields[f"item_{n}"] = forms.ModelChoiceField(
@@ -154,7 +156,7 @@ class ActivityForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
 
 
 class TicketForm(BootstrapFormMixin, forms.Form):
@@ -176,7 +178,7 @@ class TicketForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, accounts=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if accounts is not None:
-            self.fields["account"].queryset = accounts
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
 
 
 class ImportForm(BootstrapFormMixin, forms.Form):
@@ -186,3 +188,24 @@ class ImportForm(BootstrapFormMixin, forms.Form):
 
     kind = forms.ChoiceField(label=_("what the file holds"), choices=KINDS)
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class PromiseToPayForm(BootstrapFormMixin, forms.Form):
+    """A customer's promise to pay an amount by a date, maybe for one open invoice."""
+
+    account = forms.ModelChoiceField(queryset=Account.objects.none(), label=_("account"))
+    receivable = forms.ModelChoiceField(
+        queryset=Receivable.objects.none(), label=_("invoice"), required=False
+    )
+    amount = DecimalNumberField(label=_("amount"), max_digits=18, decimal_places=2, min_value=0)
+    promised_date = forms.DateField(
+        label=_("Promised payment date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    notes = forms.CharField(label=_("notes"), max_length=300, required=False)
+
+    def __init__(self, *args, accounts=None, receivables=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if accounts is not None:
+            cast(forms.ModelChoiceField, self.fields["account"]).queryset = accounts
+        if receivables is not None:
+            cast(forms.ModelChoiceField, self.fields["receivable"]).queryset = receivables

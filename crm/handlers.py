@@ -1,12 +1,21 @@
 """Receivers of other modules' topics for CRM: the ERP's registered customers, confirmed
-orders, posted invoices, received payments and slipped promised dates."""
+orders, posted (and unposted) invoices and credit notes, received payments and slipped promised
+dates; the shop floor's lots made and consumed and the warehouse's shipped lots, for the trace
+of a service ticket."""
 
 import datetime as dt
 
 from crm.models import Quote
 from crm.services.accounts import account_bind_partner
-from crm.services.collections import payment_apply, promised_dates_slipped, receivable_record
+from crm.services.collections import (
+    credit_note_record,
+    payment_apply,
+    posting_withdraw,
+    promised_dates_slipped,
+    receivable_record,
+)
 from crm.services.pipeline import opportunity_win
+from crm.services.trace import traced_inputs_record, traced_output_record, traced_shipment_record
 from erp_core.sales.selectors import sales_order_list
 from integration import topics
 from integration.models import Event
@@ -45,6 +54,25 @@ def receivable_from_invoice(event: Event) -> None:
     )
 
 
+@on(topics.credit_note_posted, name="crm.credit_from_credit_note")
+def credit_from_credit_note(event: Event) -> None:
+    """A posted credit note lowers what its invoice is owed."""
+    payload = event.payload
+    credit_note_record(
+        credit_note_id=payload["credit_note_id"],
+        invoice_id=payload["invoice_id"],
+        partner_id=payload["partner_id"],
+        amount=payload["amount"],
+        posted_at=event.occurred_at,
+    )
+
+
+@on(topics.invoice_unposted, name="crm.withdraw_posting")
+def withdraw_posting(event: Event) -> None:
+    """An invoice (or credit note) whose posting the ERP took back counts no more."""
+    posting_withdraw(invoice_id=event.payload["invoice_id"])
+
+
 @on(topics.payment_received, name="crm.apply_payment")
 def apply_payment(event: Event) -> None:
     """A received payment pays the customer's open invoices, oldest due first."""
@@ -63,3 +91,35 @@ def flag_slipped_promises(event: Event) -> None:
     slipped = event.payload.get("slipped_sales_orders") or []
     if slipped:
         promised_dates_slipped(event_id=str(event.pk), slipped=slipped)
+
+
+@on(topics.output_reported, name="crm.trace_output_lot")
+def trace_output_lot(event: Event) -> None:
+    """A lot the shop floor made: which production order, item and day."""
+    payload = event.payload
+    traced_output_record(
+        work_order_id=payload["work_order_id"],
+        production_order_id=payload["production_order_id"],
+        item_id=payload["item_id"],
+        quantity=payload["quantity"],
+        lot_number=payload.get("lot_number"),
+        reported_at=event.occurred_at,
+    )
+
+
+@on(topics.materials_consumed, name="crm.trace_input_lots")
+def trace_input_lots(event: Event) -> None:
+    """The material lots a work order consumed: the input lots of what it makes."""
+    traced_inputs_record(work_order_id=event.payload["work_order_id"], lines=event.payload["lines"])
+
+
+@on(topics.shipment_dispatched, name="crm.trace_shipped_lots")
+def trace_shipped_lots(event: Event) -> None:
+    """The lots and serial numbers a shipment took to a customer."""
+    payload = event.payload
+    traced_shipment_record(
+        shipment_id=payload["shipment_id"],
+        sales_order_id=payload["sales_order_id"],
+        lines=payload["lines"],
+        shipped_at=event.occurred_at,
+    )

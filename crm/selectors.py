@@ -36,9 +36,13 @@ from crm.models import (
     Receivable,
     Stage,
     Ticket,
+    TracedInput,
+    TracedLot,
+    TracedShipment,
 )
 from crm.services.common import sees_all
-from erp_core.models import User
+from erp_core.models import Item, User
+from erp_core.sales.models import SalesOrder
 from erp_core.sales.selectors import delivery_list, sales_order_list, sales_orders_for_quotes
 
 ZERO = Decimal("0.00")
@@ -161,7 +165,7 @@ def quote_detail_list(*, user: User | None = None) -> QuerySet[Quote]:
     )
 
 
-def quote_sales_orders(quotes) -> dict[int, object]:
+def quote_sales_orders(quotes) -> dict[int, SalesOrder]:
     """The ERP sales order made from each accepted quote, by quote id (one query)."""
     ids = [q.pk for q in quotes if q.status == Quote.Status.ACCEPTED]
     return sales_orders_for_quotes(ids) if ids else {}
@@ -244,7 +248,7 @@ def overdue_by_customer(*, user: User | None = None, today=None, limit=None) -> 
     """Customers with overdue invoices, most overdue first: the sum overdue and open, the
     number of invoices and the highest dunning stage (two queries)."""
     today = today or timezone.localdate()
-    rows = (
+    found = (
         Receivable.objects.filter(open_amount__gt=0)
         .values("partner_id", "partner__name")
         .annotate(
@@ -255,7 +259,7 @@ def overdue_by_customer(*, user: User | None = None, today=None, limit=None) -> 
         .filter(overdue__gt=0)
         .order_by("-overdue")
     )
-    rows = list(rows)
+    rows = list(found)
     stages = dict(
         Receivable.objects.filter(open_amount__gt=0, due_date__lt=today)
         .values("partner_id")
@@ -269,7 +273,11 @@ def overdue_by_customer(*, user: User | None = None, today=None, limit=None) -> 
     out = []
     for row in rows:
         account = accounts.get(row["partner_id"])
-        if not sees_all(user) and (account is None or account.owner_id != user.pk):
+        if (
+            user is not None
+            and not sees_all(user)
+            and (account is None or account.owner_id != user.pk)
+        ):
             continue
         out.append(
             OverdueRow(
@@ -461,3 +469,89 @@ def promise_list(*, user: User | None = None) -> QuerySet[PromiseToPay]:
         .filter(_own(user, "account__"))
         .order_by("promised_date", "pk")
     )
+
+
+@dataclass
+class TraceInput:
+    """A material lot that went into a traced lot, and the lot record when the shop floor made
+    it too."""
+
+    item: Item
+    lot_number: str
+    quantity: Decimal
+    made: TracedLot | None = None
+
+
+@dataclass
+class LotTrace:
+    """Where a ticket's lot (or the lot of its serial number) came from and where it went: the
+    production order that made it, its input lots, and every shipment of it."""
+
+    item: Item
+    number: str
+    lot: TracedLot | None
+    inputs: list[TraceInput] = field(default_factory=list)
+    shipments: list[TracedShipment] = field(default_factory=list)
+    other_customers: list[TracedShipment] = field(default_factory=list)
+
+
+def ticket_trace(*, ticket: Ticket) -> list[LotTrace]:
+    """The trace of the ticket's lot or serial number (of its item, when it names one) through
+    the genealogy CRM learned from the shop floor and the warehouse; a constant number of
+    queries whatever the number of lots."""
+    value = (ticket.lot_or_serial or "").strip()
+    if not value:
+        return []
+    only_item = Q(item_id=ticket.item_id) if ticket.item_id else Q()
+    keys: set[tuple[int, str]] = set(
+        TracedLot.objects.filter(only_item, number=value).values_list("item_id", "number")
+    )
+    for item_id, number in TracedShipment.objects.filter(
+        only_item, Q(serial=value) | Q(lot_number=value)
+    ).values_list("item_id", "lot_number"):
+        if number:
+            keys.add((item_id, number))
+    numbers = {number for _item, number in keys}
+    lots = {
+        (lot.item_id, lot.number): lot
+        for lot in TracedLot.objects.filter(number__in=numbers).select_related("item")
+    }
+    inputs: dict[int, list[TracedInput]] = {}
+    makers = [lot.work_order_id for key, lot in lots.items() if key in keys]
+    for row in TracedInput.objects.filter(work_order_id__in=makers).select_related("item"):
+        inputs.setdefault(row.work_order_id, []).append(row)
+    input_numbers = {row.lot_number for rows in inputs.values() for row in rows}
+    made_inputs = {
+        (lot.item_id, lot.number): lot for lot in TracedLot.objects.filter(number__in=input_numbers)
+    }
+    shipped: dict[tuple[int, str], list[TracedShipment]] = {}
+    for shipment in TracedShipment.objects.filter(lot_number__in=numbers).select_related(
+        "customer", "sales_order", "item"
+    ):
+        shipped.setdefault((shipment.item_id, shipment.lot_number), []).append(shipment)
+    traces = []
+    for item_id, number in sorted(keys, key=lambda key: (key[1], key[0])):
+        lot = lots.get((item_id, number))
+        rows = inputs.get(lot.work_order_id, []) if lot is not None else []
+        shipments = shipped.get((item_id, number), [])
+        traces.append(
+            LotTrace(
+                item=lot.item if lot is not None else shipments[0].item,
+                number=number,
+                lot=lot,
+                inputs=[
+                    TraceInput(
+                        item=row.item,
+                        lot_number=row.lot_number,
+                        quantity=row.quantity,
+                        made=made_inputs.get((row.item_id, row.lot_number)),
+                    )
+                    for row in rows
+                ],
+                shipments=shipments,
+                other_customers=[
+                    s for s in shipments if s.customer_id != ticket.account.partner_id
+                ],
+            )
+        )
+    return traces

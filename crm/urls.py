@@ -28,8 +28,10 @@ urlpatterns = [
     path("activities/<int:pk>/complete/", views.activity_complete, name="activity-complete"),
     path("tickets/", views.ticket_list, name="ticket-list"),
     path("tickets/new/", views.ticket_create, name="ticket-create"),
+    path("tickets/<int:pk>/", views.ticket_detail, name="ticket-detail"),
     path("tickets/<int:pk>/resolve/", views.ticket_resolve, name="ticket-resolve"),
     path("collections/", views.collections_page, name="collections"),
     path("collections/dunning/", views.dunning_run, name="dunning-run"),
+    path("collections/promises/new/", views.promise_create, name="promise-create"),
     path("import/", views.import_page, name="import"),
 ]

@@ -3,10 +3,12 @@ with de-duplication, conversion), the pipeline as a kanban board and a list, quo
 approve, PDF), activities, tickets, collections, and the Excel import and exports."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from common.errors import DomainError
+from common.forms import show_refusal
 from crm import selectors
 from crm.forms import (
     AccountForm,
@@ -24,11 +27,13 @@ from crm.forms import (
     ImportForm,
     LeadForm,
     OpportunityForm,
+    PromiseToPayForm,
     QuoteForm,
     TicketForm,
 )
 from crm.models import Lead, Quote, Stage
 from crm.services import accounts, activities, collections, imports, pipeline, quotes
+from crm.services.common import signed_in_user
 from erp_core.documents.printing import pdf_response, xlsx_response
 from erp_core.documents.views import error_text, staff_required
 
@@ -53,16 +58,9 @@ def _wants_xlsx(request: HttpRequest) -> bool:
     return request.GET.get("format") == "xlsx"
 
 
-def _form_errors(form, exc: Exception) -> None:
-    """Put a service's refusal on the form: field errors on their fields, the rest on top."""
-    if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error_text(exc))
-
-
-def _form_page(request, form, *, title: str, cancel: str, extra: dict | None = None):
+def _form_page(
+    request: HttpRequest, form: BaseForm, *, title: str, cancel: str, extra: dict | None = None
+) -> HttpResponse:
     return render(
         request,
         "crm/form.html",
@@ -71,13 +69,39 @@ def _form_page(request, form, *, title: str, cancel: str, extra: dict | None = N
     )
 
 
+def _create_page(
+    request: HttpRequest,
+    form: BaseForm,
+    *,
+    save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], HttpResponse],
+    title: str,
+    cancel: str,
+    refused: Callable[[dict[str, Any]], dict] | None = None,
+) -> HttpResponse:
+    """A create page: a valid POSTed form goes to its service (``save``) and on to ``done``;
+    bad input or the service's refusal shows the form again (400) with the errors beside their
+    fields, and ``refused`` may add to the page what explains the refusal."""
+    extra: dict = {}
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            created = save(data)
+        except (ValidationError, DomainError) as exc:
+            show_refusal(form, exc)
+            extra = refused(data) if refused is not None else {}
+        else:
+            return done(created)
+    return _form_page(request, form, title=title, cancel=cancel, extra=extra)
+
+
 # --- Dashboard and my day -----------------------------------------------------------------------
 
 
 @crm_required()
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Pipeline by stage, weighted forecast, win rate, overdue activities, top overdue debts."""
-    data = selectors.sales_dashboard(user=request.user)
+    data = selectors.sales_dashboard(user=signed_in_user(request))
     chart = {
         "stages": [str(row["name"]) for row in data.stages],
         "amount": [str(row["amount"]) for row in data.stages],
@@ -90,7 +114,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @crm_required()
 def my_day(request: HttpRequest) -> HttpResponse:
     """The signed-in salesperson's overdue, today's and coming activities."""
-    return render(request, "crm/my_day.html", {"day": selectors.my_day(user=request.user)})
+    return render(
+        request, "crm/my_day.html", {"day": selectors.my_day(user=signed_in_user(request))}
+    )
 
 
 # --- Accounts -----------------------------------------------------------------------------------
@@ -99,7 +125,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
 @crm_required("crm.view_account")
 def account_list(request: HttpRequest) -> HttpResponse:
     """Accounts the user may see, searched; ``?format=xlsx`` exports them."""
-    rows = selectors.account_list(user=request.user, search=_q(request))
+    rows = selectors.account_list(user=signed_in_user(request), search=_q(request))
     if _wants_xlsx(request):
         return xlsx_response(
             filename="accounts.xlsx",
@@ -133,17 +159,16 @@ def account_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def account_create(request: HttpRequest) -> HttpResponse:
     """Open an account (the ERP registers its customer)."""
-    form = AccountForm(request.POST or None, initial={"owner": request.user})
-    if request.method == "POST" and form.is_valid():
-        try:
-            data = dict(form.cleaned_data)
-            data["owner"] = data.get("owner") or request.user
-            account = accounts.account_create(**data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("crm:account-detail", pk=account.pk)
-    return _form_page(request, form, title=_("New account"), cancel=reverse("crm:account-list"))
+    return _create_page(
+        request,
+        AccountForm(request.POST or None, initial={"owner": signed_in_user(request)}),
+        save=lambda data: accounts.account_create(
+            **{**data, "owner": data.get("owner") or signed_in_user(request)}
+        ),
+        done=lambda account: redirect("crm:account-detail", pk=account.pk),
+        title=_("New account"),
+        cancel=reverse("crm:account-list"),
+    )
 
 
 @crm_required("crm.view_account")
@@ -151,10 +176,10 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer 360 page: deals, quotes, ERP orders, invoices, tickets, activities and one
     timeline of them."""
     try:
-        account = selectors.account_get(user=request.user, pk=pk)
+        account = selectors.account_get(user=signed_in_user(request), pk=pk)
     except selectors.Account.DoesNotExist:
         raise Http404 from None
-    view = selectors.customer_360(user=request.user, account=account)
+    view = selectors.customer_360(user=signed_in_user(request), account=account)
     return render(request, "crm/account_detail.html", {"account": account, **view})
 
 
@@ -166,7 +191,7 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     """Leads by status and search; ``?format=xlsx`` exports them."""
     status = request.GET.get("status", "")
     status = status if status in Lead.Status.values else ""
-    rows = selectors.lead_list(user=request.user, status=status, search=_q(request))
+    rows = selectors.lead_list(user=signed_in_user(request), status=status, search=_q(request))
     if _wants_xlsx(request):
         return xlsx_response(
             filename="leads.xlsx",
@@ -213,30 +238,28 @@ def lead_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lead_create(request: HttpRequest) -> HttpResponse:
     """Enter a lead; one that looks known is shown with its look-alikes, to keep or drop."""
-    form = LeadForm(request.POST or None, initial={"owner": request.user})
-    duplicates = []
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["owner"] = data.get("owner") or request.user
-        try:
-            lead = accounts.lead_create(**data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-            duplicates = accounts.duplicates_of(
+
+    def done(lead: Lead) -> HttpResponse:
+        messages.success(request, _("Lead %(name)s saved.") % {"name": lead.company})
+        return redirect("crm:lead-list")
+
+    return _create_page(
+        request,
+        LeadForm(request.POST or None, initial={"owner": signed_in_user(request)}),
+        save=lambda data: accounts.lead_create(
+            **{**data, "owner": data.get("owner") or signed_in_user(request)}
+        ),
+        done=done,
+        title=_("New lead"),
+        cancel=reverse("crm:lead-list"),
+        refused=lambda data: {
+            "duplicates": accounts.duplicates_of(
                 company=data.get("company", ""),
                 phone=data.get("phone", ""),
                 email=data.get("email", ""),
                 tax_id=data.get("tax_id", ""),
             )
-        else:
-            messages.success(request, _("Lead %(name)s saved.") % {"name": lead.company})
-            return redirect("crm:lead-list")
-    return _form_page(
-        request,
-        form,
-        title=_("New lead"),
-        cancel=reverse("crm:lead-list"),
-        extra={"duplicates": duplicates},
+        },
     )
 
 
@@ -244,19 +267,17 @@ def lead_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """Convert a lead to an account, a contact and an opportunity."""
-    lead = get_object_or_404(selectors.lead_list(user=request.user), pk=pk)
-    form = ConvertForm(request.POST or None, initial={"opportunity_name": lead.company})
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = accounts.lead_convert(lead=lead, actor=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Lead converted."))
-            return redirect("crm:account-detail", pk=result.account.pk)
-    return _form_page(
+    lead = get_object_or_404(selectors.lead_list(user=signed_in_user(request)), pk=pk)
+
+    def done(result: accounts.Conversion) -> HttpResponse:
+        messages.success(request, _("Lead converted."))
+        return redirect("crm:account-detail", pk=result.account.pk)
+
+    return _create_page(
         request,
-        form,
+        ConvertForm(request.POST or None, initial={"opportunity_name": lead.company}),
+        save=lambda data: accounts.lead_convert(lead=lead, actor=signed_in_user(request), **data),
+        done=done,
         title=_("Convert %(name)s") % {"name": lead.company},
         cancel=reverse("crm:lead-list"),
     )
@@ -269,7 +290,9 @@ def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
 def pipeline_board(request: HttpRequest) -> HttpResponse:
     """The kanban board: drag a card to another stage to move the deal."""
     return render(
-        request, "crm/pipeline_board.html", {"columns": selectors.pipeline_board(user=request.user)}
+        request,
+        "crm/pipeline_board.html",
+        {"columns": selectors.pipeline_board(user=signed_in_user(request))},
     )
 
 
@@ -277,7 +300,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a deal to the stage posted (``stage``); answers the card's new state as JSON."""
-    opportunity = get_object_or_404(selectors.opportunity_list(user=request.user), pk=pk)
+    opportunity = get_object_or_404(selectors.opportunity_list(user=signed_in_user(request)), pk=pk)
     stage = Stage.objects.filter(pk=request.POST.get("stage", "0") or 0, is_active=True).first()
     if stage is None:
         return JsonResponse({"detail": _("Unknown stage.")}, status=400)
@@ -293,7 +316,7 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
 @crm_required("crm.view_opportunity")
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     """Deals as a list; ``?format=xlsx`` exports them."""
-    rows = selectors.opportunity_list(user=request.user, search=_q(request))
+    rows = selectors.opportunity_list(user=signed_in_user(request), search=_q(request))
     if _wants_xlsx(request):
         return xlsx_response(
             filename="opportunities.xlsx",
@@ -331,15 +354,16 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def opportunity_create(request: HttpRequest) -> HttpResponse:
     """Open a deal."""
-    form = OpportunityForm(request.POST or None, accounts=selectors.account_list(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            pipeline.opportunity_create(owner=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("crm:pipeline")
-    return _form_page(request, form, title=_("New opportunity"), cancel=reverse("crm:pipeline"))
+    return _create_page(
+        request,
+        OpportunityForm(
+            request.POST or None, accounts=selectors.account_list(user=signed_in_user(request))
+        ),
+        save=lambda data: pipeline.opportunity_create(owner=signed_in_user(request), **data),
+        done=lambda _opportunity: redirect("crm:pipeline"),
+        title=_("New opportunity"),
+        cancel=reverse("crm:pipeline"),
+    )
 
 
 # --- Quotes -------------------------------------------------------------------------------------
@@ -348,7 +372,7 @@ def opportunity_create(request: HttpRequest) -> HttpResponse:
 @crm_required("crm.view_quote")
 def quote_list(request: HttpRequest) -> HttpResponse:
     """Quotes with their status and ERP order; ``?format=xlsx`` exports them."""
-    rows = list(selectors.quote_list(user=request.user, search=_q(request))[:1000])
+    rows = list(selectors.quote_list(user=signed_in_user(request), search=_q(request))[:1000])
     orders = selectors.quote_sales_orders(rows)
     if _wants_xlsx(request):
         return xlsx_response(
@@ -388,26 +412,26 @@ def quote_create(request: HttpRequest) -> HttpResponse:
     """Draft a quote: prices, VAT and a promised date per line come from the ERP."""
     form = QuoteForm(
         request.POST or None,
-        accounts=selectors.account_list(user=request.user),
+        accounts=selectors.account_list(user=signed_in_user(request)),
         initial={"language": translation.get_language() or "zh-hans"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {
-            k: v
-            for k, v in form.cleaned_data.items()
-            if k in ("account", "valid_until", "requested_date", "language") and v
-        }
-        try:
-            quote = quotes.quote_create(owner=request.user, lines=form.lines(), **data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("crm:quote-detail", pk=quote.pk)
-    return _form_page(request, form, title=_("New quote"), cancel=reverse("crm:quote-list"))
+    header = ("account", "valid_until", "requested_date", "language")
+    return _create_page(
+        request,
+        form,
+        save=lambda data: quotes.quote_create(
+            owner=signed_in_user(request),
+            lines=form.lines(),
+            **{k: v for k, v in data.items() if k in header and v},
+        ),
+        done=lambda quote: redirect("crm:quote-detail", pk=quote.pk),
+        title=_("New quote"),
+        cancel=reverse("crm:quote-list"),
+    )
 
 
 def _quote(request: HttpRequest, pk: int) -> Quote:
-    return get_object_or_404(selectors.quote_detail_list(user=request.user), pk=pk)
+    return get_object_or_404(selectors.quote_detail_list(user=signed_in_user(request)), pk=pk)
 
 
 @crm_required("crm.view_quote")
@@ -432,8 +456,8 @@ def quote_step(request: HttpRequest, pk: int, verb: str) -> HttpResponse:
     """Accept, approve or reject a quote; a refusal is shown on its page."""
     quote = _quote(request, pk)
     steps = {
-        "accept": lambda: quotes.quote_accept(quote=quote, actor=request.user),
-        "approve": lambda: quotes.quote_approve(quote=quote, actor=request.user),
+        "accept": lambda: quotes.quote_accept(quote=quote, actor=signed_in_user(request)),
+        "approve": lambda: quotes.quote_approve(quote=quote, actor=signed_in_user(request)),
         "reject": lambda: quotes.quote_reject(quote=quote),
     }
     if verb not in steps:
@@ -469,24 +493,24 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     """Log or plan an activity."""
     form = ActivityForm(
         request.POST or None,
-        accounts=selectors.account_list(user=request.user),
+        accounts=selectors.account_list(user=signed_in_user(request)),
         initial={"account": request.GET.get("account")},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            activities.activity_create(owner=request.user, **form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("crm:my-day")
-    return _form_page(request, form, title=_("New activity"), cancel=reverse("crm:my-day"))
+    return _create_page(
+        request,
+        form,
+        save=lambda data: activities.activity_create(owner=signed_in_user(request), **data),
+        done=lambda _activity: redirect("crm:my-day"),
+        title=_("New activity"),
+        cancel=reverse("crm:my-day"),
+    )
 
 
 @crm_required("crm.change_activity")
 @require_POST
 def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark an activity done."""
-    activity = get_object_or_404(selectors.activity_list(user=request.user), pk=pk)
+    activity = get_object_or_404(selectors.activity_list(user=signed_in_user(request)), pk=pk)
     try:
         activities.activity_complete(activity=activity)
     except DomainError as exc:
@@ -501,7 +525,7 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Tickets, SLA due first, overdue flagged; ``?overdue=1`` only those; xlsx export."""
     overdue = request.GET.get("overdue") == "1"
-    rows = selectors.ticket_list(user=request.user, overdue=overdue, search=_q(request))
+    rows = selectors.ticket_list(user=signed_in_user(request), overdue=overdue, search=_q(request))
     if _wants_xlsx(request):
         return xlsx_response(
             filename="tickets.xlsx",
@@ -539,16 +563,27 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def ticket_create(request: HttpRequest) -> HttpResponse:
     """Open a service ticket."""
-    form = TicketForm(request.POST or None, accounts=selectors.account_list(user=request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            activities.ticket_create(**form.cleaned_data)
-        except (ValidationError, DomainError) as exc:
-            _form_errors(form, exc)
-        else:
-            return redirect("crm:ticket-list")
-    return _form_page(
-        request, form, title=_("New service ticket"), cancel=reverse("crm:ticket-list")
+    return _create_page(
+        request,
+        TicketForm(
+            request.POST or None, accounts=selectors.account_list(user=signed_in_user(request))
+        ),
+        save=lambda data: activities.ticket_create(**data),
+        done=lambda ticket: redirect("crm:ticket-detail", pk=ticket.pk),
+        title=_("New service ticket"),
+        cancel=reverse("crm:ticket-list"),
+    )
+
+
+@crm_required("crm.view_ticket")
+def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ticket and the trace of its lot or serial number: the production order that made it,
+    its input lots, and which other customers received the same lot."""
+    ticket = get_object_or_404(selectors.ticket_list(user=signed_in_user(request)), pk=pk)
+    return render(
+        request,
+        "crm/ticket_detail.html",
+        {"ticket": ticket, "traces": selectors.ticket_trace(ticket=ticket)},
     )
 
 
@@ -556,24 +591,71 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Resolve a ticket with the resolution posted."""
-    ticket = get_object_or_404(selectors.ticket_list(user=request.user), pk=pk)
+    ticket = get_object_or_404(selectors.ticket_list(user=signed_in_user(request)), pk=pk)
     try:
         activities.ticket_resolve(ticket=ticket, resolution=request.POST.get("resolution", ""))
     except (ValidationError, DomainError) as exc:
         messages.error(request, error_text(exc))
+    if request.POST.get("next") == "detail":
+        return redirect("crm:ticket-detail", pk=ticket.pk)
     return redirect("crm:ticket-list")
 
 
 @crm_required("crm.view_receivable")
 def collections_page(request: HttpRequest) -> HttpResponse:
-    """Overdue receivables per customer with their dunning stage and promises to pay."""
+    """Overdue receivables per customer with their dunning stage and promises to pay;
+    ``?format=xlsx`` exports the overdue customers."""
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename="collections.xlsx",
+            title=_("Collections"),
+            headers=[
+                _("Customer"),
+                _("Overdue"),
+                _("Open"),
+                _("Invoices overdue"),
+                _("Dunning stage"),
+            ],
+            rows=(
+                [row.partner_name, row.overdue, row.open, row.invoices, row.stage]
+                for row in selectors.overdue_by_customer(user=signed_in_user(request))
+            ),
+        )
     return render(
         request,
         "crm/collections.html",
         {
-            "rows": selectors.overdue_by_customer(user=request.user),
-            "promises": selectors.promise_list(user=request.user).filter(status="open")[:100],
+            "rows": selectors.overdue_by_customer(user=signed_in_user(request)),
+            "promises": selectors.promise_list(user=signed_in_user(request)).filter(status="open")[
+                :100
+            ],
         },
+    )
+
+
+@crm_required("crm.add_promisetopay")
+@require_http_methods(["GET", "POST"])
+def promise_create(request: HttpRequest) -> HttpResponse:
+    """Record a customer's promise to pay; a task reminds the account owner on the day."""
+    user = signed_in_user(request)
+    form = PromiseToPayForm(
+        request.POST or None,
+        accounts=selectors.account_list(user=user),
+        receivables=selectors.receivable_list(user=user),
+        initial={"account": request.GET.get("account")},
+    )
+
+    def done(_promise) -> HttpResponse:
+        messages.success(request, _("Promise to pay recorded."))
+        return redirect("crm:collections")
+
+    return _create_page(
+        request,
+        form,
+        save=lambda data: collections.promise_to_pay_create(actor=user, **data),
+        done=done,
+        title=_("New promise to pay"),
+        cancel=reverse("crm:collections"),
     )
 
 
@@ -606,7 +688,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Upload the file again: the preview has expired."))
             return redirect("crm:import")
         results = imports.import_rows(
-            kind=stored["kind"], rows=stored["rows"], owner=request.user, commit=True
+            kind=stored["kind"], rows=stored["rows"], owner=signed_in_user(request), commit=True
         )
         done = sum(1 for r in results if r.ok)
         messages.success(
@@ -623,7 +705,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             results = imports.import_rows(
-                kind=form.cleaned_data["kind"], rows=rows, owner=request.user, commit=False
+                kind=form.cleaned_data["kind"],
+                rows=rows,
+                owner=signed_in_user(request),
+                commit=False,
             )
             request.session[SESSION_KEY] = {"kind": form.cleaned_data["kind"], "rows": rows}
     return render(

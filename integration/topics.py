@@ -165,6 +165,24 @@ payment_received = declare(
     fields={"payment_id": "int", "partner_id": "int", "amount": "decimal"},
     description="A customer payment was received.",
 )
+credit_note_posted = declare(
+    "erp.credit_note_posted",
+    fields={
+        "credit_note_id": "int",
+        "invoice_id": "int",
+        "partner_id": "int",
+        "amount": "decimal",
+    },
+    description="A customer credit note was posted against one of the customer's invoices.",
+)
+invoice_unposted = declare(
+    "erp.invoice_unposted",
+    fields={"invoice_id": "int", "partner_id": "int"},
+    description=(
+        "The posting of a customer invoice or credit note was taken back (it may be posted "
+        "again, with another amount, or voided)."
+    ),
+)
 
 # --- MES --------------------------------------------------------------------------------------
 materials_consumed = declare(

@@ -189,7 +189,10 @@ class LeadWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
     email = serializers.EmailField(required=False, allow_blank=True)
     tax_id = serializers.CharField(max_length=18, required=False, allow_blank=True)
-    source = serializers.ChoiceField(choices=Lead.Source.choices, required=False)
+    # The lead's source; the stubs take ``source`` for the serializer's own attribute.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=Lead.Source.choices, required=False
+    )
     status = serializers.ChoiceField(
         choices=[c for c in Lead.Status.choices if c[0] != Lead.Status.CONVERTED], required=False
     )
@@ -402,14 +405,17 @@ class QuoteWriteSerializer(AnswersWithReadSerializer, serializers.Serializer):
     requested_date = serializers.DateField(required=False, allow_null=True)
     language = serializers.ChoiceField(choices=Quote.Language.choices, required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=5000)
-    lines = QuoteLineInputSerializer(many=True, min_length=1, max_length=500)
+    # ``many=True`` makes a ListSerializer, which takes the bounds (the stubs do not know it).
+    lines = QuoteLineInputSerializer(many=True, min_length=1, max_length=500)  # type: ignore[call-arg]
 
 
 class QuoteUpdateSerializer(QuoteWriteSerializer):
     """A change: every field optional."""
 
     account = _Visible(selectors.account_list, required=False)
-    lines = QuoteLineInputSerializer(many=True, min_length=1, max_length=500, required=False)
+    lines = QuoteLineInputSerializer(  # type: ignore[call-arg]
+        many=True, min_length=1, max_length=500, required=False
+    )
 
 
 # --- Activities and tickets -------------------------------------------------------------------
@@ -566,3 +572,47 @@ class PromiseToPayWriteSerializer(AnswersWithReadSerializer, serializers.Seriali
     )
     promised_date = serializers.DateField()
     notes = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class TracedShipmentSerializer(serializers.Serializer):
+    """A shipment of a traced lot: to whom, on which order, when, how much."""
+
+    customer = serializers.IntegerField(source="customer_id")
+    customer_name = serializers.CharField(source="customer.name")
+    sales_order = serializers.IntegerField(source="sales_order_id")
+    sales_order_number = serializers.CharField(source="sales_order.number")
+    serial = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    shipped_at = serializers.DateTimeField()
+
+
+class TraceInputSerializer(serializers.Serializer):
+    """A material lot that went into a traced lot."""
+
+    item = serializers.IntegerField(source="item.pk")
+    item_code = serializers.CharField(source="item.code")
+    lot_number = serializers.CharField()
+    quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
+    production_order_number = serializers.CharField(
+        source="made.production_order_number", default=None
+    )
+
+
+class LotTraceSerializer(serializers.Serializer):
+    """A ticket's lot through the genealogy: the order that made it, its input lots, every
+    shipment of it and those to other customers."""
+
+    item = serializers.IntegerField(source="item.pk")
+    item_code = serializers.CharField(source="item.code")
+    lot_number = serializers.CharField(source="number")
+    production_order = serializers.IntegerField(source="lot.production_order_id", default=None)
+    production_order_number = serializers.CharField(
+        source="lot.production_order_number", default=None
+    )
+    made_at = serializers.DateTimeField(source="lot.made_at", default=None)
+    quantity_made = serializers.DecimalField(
+        source="lot.quantity", max_digits=18, decimal_places=6, default=None
+    )
+    inputs = TraceInputSerializer(many=True)
+    shipments = TracedShipmentSerializer(many=True)
+    other_customers = TracedShipmentSerializer(many=True)

@@ -5,6 +5,8 @@ Each ``get_queryset()`` is the caller's rows (a salesperson's own accounts unles
 all); writes go through ``crm.services``; rule-bound changes are ``POST …/{id}/<verb>/``.
 """
 
+from typing import Any
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -18,11 +20,17 @@ from crm import selectors
 from crm.api import serializers as s
 from crm.models import Quote
 from crm.services import accounts, activities, collections, pipeline, quotes
+from crm.services.common import signed_in_user
 from erp_core.api.idempotency import IdempotentCreateMixin
 from erp_core.api.permissions import STEP_PERMISSIONS
 
 MODULE = "crm.access_crm"
 WRITE_METHODS = ("get", "post", "patch", "head", "options")
+
+
+def changed(serializer: BaseSerializer) -> Any:
+    """The object an update changes (DRF types it optional; an update always has one)."""
+    return serializer.instance
 
 
 class _CRMViewSet(
@@ -38,7 +46,7 @@ class _CRMViewSet(
     permission_classes = (IsAuthenticated, *STEP_PERMISSIONS[1:])
     module_permission = MODULE
     partner_actions: tuple[str, ...] = ()
-    http_method_names = WRITE_METHODS  # type: ignore[assignment]
+    http_method_names = WRITE_METHODS
     read_serializer: type[BaseSerializer]
     write_serializer: type[BaseSerializer] | None = None
     update_serializer: type[BaseSerializer] | None = None
@@ -76,18 +84,18 @@ class AccountViewSet(_CRMViewSet):
     search_fields = ("name", "tax_id", "phone", "email")
 
     def get_queryset(self) -> QuerySet:
-        return selectors.account_list(user=self.request.user)
+        return selectors.account_list(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.setdefault("owner", None)
         if data["owner"] is None:
-            data["owner"] = self.request.user
+            data["owner"] = signed_in_user(self.request)
         serializer.instance = accounts.account_create(**data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = accounts.account_update(
-            account=serializer.instance, **serializer.validated_data
+            account=changed(serializer), **serializer.validated_data
         )
 
 
@@ -101,14 +109,14 @@ class ContactViewSet(_CRMViewSet):
     search_fields = ("name", "email", "phone")
 
     def get_queryset(self) -> QuerySet:
-        return selectors.contact_list(user=self.request.user)
+        return selectors.contact_list(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = accounts.contact_create(**serializer.validated_data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = accounts.contact_update(
-            contact=serializer.instance, **serializer.validated_data
+            contact=changed(serializer), **serializer.validated_data
         )
 
 
@@ -128,18 +136,18 @@ class LeadViewSet(_CRMViewSet):
     }
 
     def get_queryset(self) -> QuerySet:
-        return selectors.lead_list(user=self.request.user)
+        return selectors.lead_list(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         if data.get("owner") is None:
-            data["owner"] = self.request.user
+            data["owner"] = signed_in_user(self.request)
         serializer.instance = accounts.lead_create(**data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("allow_duplicate", None)
-        serializer.instance = accounts.lead_update(lead=serializer.instance, **data)
+        serializer.instance = accounts.lead_update(lead=changed(serializer), **data)
 
     @extend_schema(request=s.LeadConvertInputSerializer, responses=s.LeadSerializer)
     @action(detail=True, methods=["post"])
@@ -147,7 +155,7 @@ class LeadViewSet(_CRMViewSet):
         """Convert the lead (an account, a contact, an opportunity in the first stage)."""
         lead = self.get_object()
         data = self._input(request)
-        result = accounts.lead_convert(lead=lead, actor=request.user, **data)
+        result = accounts.lead_convert(lead=lead, actor=signed_in_user(request), **data)
         return self._answer(result.lead)
 
     @extend_schema(request=s.DuplicateCheckInputSerializer, responses=s.DuplicatesSerializer)
@@ -170,7 +178,7 @@ class StageViewSet(_CRMViewSet):
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = pipeline.stage_update(
-            stage=serializer.instance, **serializer.validated_data
+            stage=changed(serializer), **serializer.validated_data
         )
 
 
@@ -186,17 +194,17 @@ class OpportunityViewSet(_CRMViewSet):
     action_inputs = {"move": s.OpportunityMoveInputSerializer}
 
     def get_queryset(self) -> QuerySet:
-        return selectors.opportunity_list(user=self.request.user)
+        return selectors.opportunity_list(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         if data.get("owner") is None:
-            data["owner"] = self.request.user
+            data["owner"] = signed_in_user(self.request)
         serializer.instance = pipeline.opportunity_create(**data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = pipeline.opportunity_update(
-            opportunity=serializer.instance, **serializer.validated_data
+            opportunity=changed(serializer), **serializer.validated_data
         )
 
     @extend_schema(request=s.OpportunityMoveInputSerializer, responses=s.OpportunitySerializer)
@@ -225,7 +233,7 @@ class QuoteViewSet(_CRMViewSet):
     }
 
     def get_queryset(self) -> QuerySet:
-        return selectors.quote_detail_list(user=self.request.user)
+        return selectors.quote_detail_list(user=signed_in_user(self.request))
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         """A page of quotes, the ERP orders of the page's accepted ones read at once."""
@@ -240,12 +248,12 @@ class QuoteViewSet(_CRMViewSet):
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
-        data.setdefault("owner", self.request.user)
+        data.setdefault("owner", signed_in_user(self.request))
         serializer.instance = quotes.quote_create(**data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = quotes.quote_update(
-            quote=serializer.instance, **serializer.validated_data
+            quote=changed(serializer), **serializer.validated_data
         )
 
     def _step(self, quote: Quote) -> Response:
@@ -255,13 +263,17 @@ class QuoteViewSet(_CRMViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk=None) -> Response:
         """The customer accepted: the ERP makes the sales order (409 when accepted already)."""
-        return self._step(quotes.quote_accept(quote=self.get_object(), actor=request.user))
+        return self._step(
+            quotes.quote_accept(quote=self.get_object(), actor=signed_in_user(request))
+        )
 
     @extend_schema(request=None, responses=s.QuoteSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk=None) -> Response:
         """Approve a discount above the threshold."""
-        return self._step(quotes.quote_approve(quote=self.get_object(), actor=request.user))
+        return self._step(
+            quotes.quote_approve(quote=self.get_object(), actor=signed_in_user(request))
+        )
 
     @extend_schema(request=None, responses=s.QuoteSerializer)
     @action(detail=True, methods=["post"])
@@ -280,17 +292,17 @@ class ActivityViewSet(_CRMViewSet):
     action_permissions = {"complete": "crm.change_activity"}
 
     def get_queryset(self) -> QuerySet:
-        return selectors.activity_list(user=self.request.user)
+        return selectors.activity_list(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         if data.get("owner") is None:
-            data["owner"] = self.request.user
+            data["owner"] = signed_in_user(self.request)
         serializer.instance = activities.activity_create(**data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = activities.activity_update(
-            activity=serializer.instance, **serializer.validated_data
+            activity=changed(serializer), **serializer.validated_data
         )
 
     @extend_schema(request=None, responses=s.ActivitySerializer)
@@ -313,14 +325,14 @@ class TicketViewSet(_CRMViewSet):
 
     def get_queryset(self) -> QuerySet:
         overdue = self.request.query_params.get("overdue") in ("1", "true")
-        return selectors.ticket_list(user=self.request.user, overdue=overdue)
+        return selectors.ticket_list(user=signed_in_user(self.request), overdue=overdue)
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = activities.ticket_create(**serializer.validated_data)
 
     def perform_update(self, serializer: BaseSerializer) -> None:
         serializer.instance = activities.ticket_update(
-            ticket=serializer.instance, **serializer.validated_data
+            ticket=changed(serializer), **serializer.validated_data
         )
 
     @extend_schema(request=s.TicketResolveInputSerializer, responses=s.TicketSerializer)
@@ -337,6 +349,14 @@ class TicketViewSet(_CRMViewSet):
         """Close a resolved ticket."""
         return self._answer(activities.ticket_close(ticket=self.get_object()))
 
+    @extend_schema(request=None, responses=s.LotTraceSerializer(many=True))
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def trace(self, request: Request, pk=None) -> Response:
+        """The ticket's lot or serial number through the genealogy: the production order that
+        made it, its input lots, and where else it was shipped."""
+        traces = selectors.ticket_trace(ticket=self.get_object())
+        return Response(s.LotTraceSerializer(traces, many=True).data)
+
 
 class ReceivableViewSet(viewsets.ReadOnlyModelViewSet):
     """Open invoices followed up, of the caller's customers (from the ERP's events)."""
@@ -349,7 +369,7 @@ class ReceivableViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ("partner", "dunning_stage")
 
     def get_queryset(self) -> QuerySet:
-        return selectors.receivable_list(user=self.request.user)
+        return selectors.receivable_list(user=signed_in_user(self.request))
 
 
 class PromiseToPayViewSet(_CRMViewSet):
@@ -362,9 +382,9 @@ class PromiseToPayViewSet(_CRMViewSet):
     filterset_fields = ("account", "status")
 
     def get_queryset(self) -> QuerySet:
-        return selectors.promise_list(user=self.request.user)
+        return selectors.promise_list(user=signed_in_user(self.request))
 
     def perform_create(self, serializer: BaseSerializer) -> None:
         serializer.instance = collections.promise_to_pay_create(
-            **serializer.validated_data, actor=self.request.user
+            **serializer.validated_data, actor=signed_in_user(self.request)
         )

@@ -2,10 +2,11 @@
 
 from crm.models.access import ModuleAccess
 from crm.models.accounts import Account, Contact, Lead, company_key, phone_key
-from crm.models.collections import PaymentReceipt, PromiseToPay, Receivable
+from crm.models.collections import PaymentReceipt, PromiseToPay, Receivable, ReceivableCredit
 from crm.models.pipeline import Opportunity, Stage
 from crm.models.quotes import Quote, QuoteLine
 from crm.models.service import Activity, Ticket
+from crm.models.trace import TracedInput, TracedLot, TracedShipment
 
 __all__ = [
     "Account",
@@ -19,8 +20,12 @@ __all__ = [
     "Quote",
     "QuoteLine",
     "Receivable",
+    "ReceivableCredit",
     "Stage",
     "Ticket",
+    "TracedInput",
+    "TracedLot",
+    "TracedShipment",
     "company_key",
     "phone_key",
 ]

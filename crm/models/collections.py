@@ -2,6 +2,7 @@
 what is open and overdue per customer, the dunning stage, and promises to pay."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.limits import AMOUNT_LIMITS
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class Receivable(models.Model):
@@ -27,7 +28,18 @@ class Receivable(models.Model):
     partner = models.ForeignKey(
         "erp_core.Partner", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
     )
-    amount = models.DecimalField(_("amount"), **MONEY)
+    invoiced = models.DecimalField(
+        _("invoiced"),
+        **MONEY,
+        default=Decimal("0"),
+        help_text=_("The invoice's amount as last posted."),
+    )
+    is_posted = models.BooleanField(
+        _("posted"), default=True, help_text=_("Off while the ERP has taken the posting back.")
+    )
+    amount = models.DecimalField(
+        _("amount"), **MONEY, help_text=_("What is owed: invoiced less its posted credit notes.")
+    )
     open_amount = models.DecimalField(_("open"), **MONEY)
     due_date = models.DateField(_("due date"))
     dunning_stage = models.PositiveSmallIntegerField(
@@ -52,6 +64,41 @@ class Receivable(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.invoice_id} {self.open_amount}"
+
+
+class ReceivableCredit(models.Model):
+    """A posted customer credit note (from ``erp.credit_note_posted``): it lowers what the
+    invoice it credits is owed (one of no invoice pays open invoices like a payment); taken
+    back (``erp.invoice_unposted``) it counts no more."""
+
+    credit_note_id = models.PositiveBigIntegerField(_("ERP credit note"), unique=True)
+    partner = models.ForeignKey(
+        "erp_core.Partner", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="+"
+    )
+    invoice_id = models.PositiveBigIntegerField(_("ERP invoice credited"), null=True, blank=True)
+    receivable = models.ForeignKey(
+        Receivable,
+        verbose_name=_("invoice"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="credits",
+        help_text=_("Empty for a credit of no invoice: it then pays open invoices as cash."),
+    )
+    amount = models.DecimalField(_("amount"), **MONEY)
+    is_posted = models.BooleanField(_("posted"), default=True)
+    posted_at = models.DateTimeField(_("posted at"))
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["posted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="crm_credit_not_negative")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.credit_note_id} {self.amount}"
 
 
 class PaymentReceipt(models.Model):

@@ -1,6 +1,7 @@
 """The sales pipeline: configurable stages and the opportunities that move through them."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,8 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from common.limits import AMOUNT_MAX, PERCENT_LIMITS
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
-PERCENT = {"max_digits": 5, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
+PERCENT: dict[str, Any] = {"max_digits": 5, "decimal_places": 2}
 AMOUNT_BOUNDS = [MinValueValidator(Decimal("0")), MaxValueValidator(AMOUNT_MAX)]
 
 

@@ -2,6 +2,7 @@
 quote becomes the ERP's sales order (``crm.quote_accepted``)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,7 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from erp_core.documents.models import AmountLine
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 
 
 class Quote(models.Model):

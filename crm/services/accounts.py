@@ -3,10 +3,11 @@ account with a contact and an opportunity."""
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -77,7 +78,7 @@ def duplicates_of(
                 condition |= Q(**{lookup: keys[what]})
         if not condition:
             continue
-        rows = model.objects.filter(condition)
+        rows: QuerySet[Any] = model.objects.filter(condition)
         if model is Lead:
             rows = rows.exclude(status__in=[Lead.Status.CONVERTED, Lead.Status.LOST])
             if exclude_lead is not None:

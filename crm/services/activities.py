@@ -35,7 +35,7 @@ def activity_create(**fields) -> Activity:
     activity = Activity(**{name: cleaned(value) for name, value in fields.items()})
     if not activity.subject:
         raise ValidationError({"subject": _("Say what the activity is about.")})
-    if activity.opportunity_id and activity.account_id is None:
+    if activity.opportunity is not None and activity.account_id is None:
         activity.account_id = activity.opportunity.account_id
     if activity.kind == Activity.Kind.NOTE and activity.done_at is None:
         activity.done_at = timezone.now()
@@ -106,7 +106,8 @@ def ticket_create(**fields) -> Ticket:
     if ticket.owner_id is None and ticket.account_id:
         ticket.owner_id = ticket.account.owner_id
     ticket.full_clean()
-    if ticket.sales_order_id and ticket.account.partner_id != ticket.sales_order.customer_id:
+    order = ticket.sales_order
+    if order is not None and ticket.account.partner_id != order.customer_id:
         raise ValidationError({"sales_order": _("The order is another customer's.")})
     ticket.save()
     ticket.number = number_for(Ticket.NUMBER_PREFIX, year=ticket.opened_at.year, pk=ticket.pk)

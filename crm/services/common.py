@@ -1,6 +1,7 @@
 """Helpers the CRM services share: full validation before a write, visibility, numbering."""
 
 import uuid
+from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +17,12 @@ def sees_all(user: User | None) -> bool:
     return user is None or user.has_perm(VIEW_ALL)
 
 
+def signed_in_user(request: Any) -> User:
+    """The user of a request that passed CRM's sign-in and module checks (a page's decorator,
+    the API's permission classes), typed as such."""
+    return cast(User, request.user)
+
+
 def refuse_unknown(fields: dict, allowed: tuple[str, ...]) -> None:
     """Refuse fields the entity does not have (or that a caller may not set)."""
     unknown = set(fields) - set(allowed)
@@ -28,7 +35,10 @@ def cleaned(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def saved(instance: models.Model, *, exclude: list[str] | None = None) -> models.Model:
+M = TypeVar("M", bound=models.Model)
+
+
+def saved(instance: M, *, exclude: list[str] | None = None) -> M:
     """Validate the whole row (fields, bounds, constraints), then save it."""
     instance.full_clean(exclude=exclude)
     instance.save()

@@ -60,7 +60,7 @@ def _build_lines(quote: Quote, lines: list[dict]) -> list[QuoteLine]:
         try:
             item = row.get("item")
             if not isinstance(item, Item):
-                item = Item.objects.select_related("vat").filter(pk=row.get("item_id")).first()
+                item = Item.objects.select_related("vat").filter(pk=row.get("item_id") or 0).first()
             if item is None:
                 raise ValidationError({"item": _("Unknown item.")})
             quantity = parse_decimal(
@@ -80,7 +80,7 @@ def _build_lines(quote: Quote, lines: list[dict]) -> list[QuoteLine]:
         except ValidationError as error:
             errors[f"lines.{number}"] = error.messages
             continue
-        rate = item.vat.rate if item.vat_id else Decimal("0")
+        rate = item.vat.rate if item.vat is not None else Decimal("0")
         amounts = line_amounts(
             quantity=quantity, unit_price=price, discount_percent=discount, tax_rate=rate
         )
@@ -129,9 +129,9 @@ def _save_lines(quote: Quote, lines: list[dict]) -> None:
 
 
 def _check_refs(quote: Quote) -> None:
-    if quote.opportunity_id and quote.opportunity.account_id != quote.account_id:
+    if quote.opportunity is not None and quote.opportunity.account_id != quote.account_id:
         raise ValidationError({"opportunity": _("The opportunity is another account's.")})
-    if quote.contact_id and quote.contact.account_id != quote.account_id:
+    if quote.contact is not None and quote.contact.account_id != quote.account_id:
         raise ValidationError({"contact": _("The contact is another account's.")})
 
 

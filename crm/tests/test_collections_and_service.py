@@ -108,7 +108,9 @@ def test_a_broken_promise_makes_a_task(account, customer):
     assert promise.status == PromiseToPay.Status.BROKEN
 
 
-def test_a_slipped_promised_date_gives_the_owner_a_task_once(account, customer, seller, warehouse):
+def test_a_slipped_promised_date_gives_the_owner_a_task_once(
+    account, customer, seller, warehouse, client
+):
     order = SalesOrder.objects.create(
         number="SO-X-1", customer=customer, warehouse=warehouse, date=timezone.localdate()
     )
@@ -140,6 +142,11 @@ def test_a_slipped_promised_date_gives_the_owner_a_task_once(account, customer, 
     assert "SO-X-1" in str(task.title) and "2099-01-02" in str(task.title)
     event_deliver(event_id=event.pk)
     assert Activity.objects.filter(reason=Activity.Reason.PROMISE_SLIPPED).count() == 1
+    # The customer 360 page shows it.
+    client.force_login(seller)
+    page = client.get(f"/crm/accounts/{account.pk}/").content.decode()
+    flagged = page[page.index('data-testid="slipped"') :].split('<div class="row g-4">')[0]
+    assert "SO-X-1" in flagged and "2099-01-02" in flagged
 
 
 def test_tickets_get_an_sla_and_are_flagged_overdue(account, seller):

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from common.errors import Conflict
 from crm.models import Account, Contact, Lead, Opportunity, company_key
 from crm.services.accounts import account_create, lead_convert, lead_create, lead_update
+from crm.services.imports import import_rows
 from crm.tests.conftest import deliver_all
 from erp_core.models import Partner
 from erp_core.tests.factories import PartnerFactory
@@ -128,3 +129,16 @@ def test_a_converted_lead_is_not_converted_again(seller, stages):
     with pytest.raises(Conflict):
         lead_convert(lead=lead, actor=seller)
     assert Account.objects.count() == 1
+
+
+def test_an_account_import_refuses_look_alikes_of_accounts_and_of_earlier_rows(seller, account):
+    rows = [
+        {"name": "Ningbo Castings"},
+        {"name": "NINGBO CASTINGS Co., Ltd."},  # like the row before
+        {"name": account.name.upper()},  # like a known account
+        {"name": "Wuxi Gears", "tax_id": "short"},
+    ]
+    results = import_rows(kind="accounts", rows=rows, owner=seller, commit=True)
+    assert [r.ok for r in results] == [True, False, False, False]
+    assert all(r.errors for r in results[1:])
+    assert set(Account.objects.values_list("name", flat=True)) == {account.name, "Ningbo Castings"}

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 
 from common.errors import DomainError
+from common.forms import show_refusal
 from common.htmx import wants_partial
 from common.templatetags.numbers import qty
 from erp_core.documents.sources import source_labels
-from erp_core.documents.views import error_text, staff_required
+from erp_core.documents.views import staff_required
 from erp_core.models import Item, Warehouse
 from erp_core.stock import selectors, services
 from erp_core.stock.forms import AdjustmentForm, MoveFilterForm
@@ -97,16 +98,6 @@ def move_journal(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _show_refusal(form: AdjustmentForm, exc: ValidationError) -> None:
-    """The service's refusal beside the field it names (the form's own), else above the form."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, error_text(exc))
-        return
-    for name, errors in exc.error_dict.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, " ".join(error.messages))
-
-
 @staff_required("stock.adjust_stock", "stock.view_stockbalance")
 @require_http_methods(["GET", "POST"])
 def adjustment_create(request: HttpRequest) -> HttpResponse:
@@ -125,10 +116,8 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
                     abnormal=data.get("abnormal", False),
                     actor=request.user,
                 )
-            except ValidationError as exc:
-                _show_refusal(form, exc)
-            except DomainError as exc:
-                form.add_error(None, error_text(exc))
+            except (ValidationError, DomainError) as exc:
+                show_refusal(form, exc)
             else:
                 messages.success(
                     request,

@@ -2,19 +2,22 @@
 look-alikes; quotes print as PDF in Chinese and English; lists export to Excel; the Excel
 import previews every row's errors, writes nothing, then imports the good rows."""
 
+import datetime as dt
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
+from rest_framework.test import APIClient
 
-from crm.models import Account, Lead, Opportunity
+from crm.models import Account, Lead, Opportunity, PromiseToPay, TracedLot, TracedShipment
 from crm.services.accounts import lead_create
 from crm.services.activities import ticket_create
 from crm.services.pipeline import opportunity_create, stages_seed
 from crm.services.quotes import quote_create
 from erp_core.models import Partner
+from erp_core.sales.models import SalesOrder
 from erp_core.tests.factories import ItemFactory, PartnerFactory, UserFactory, WarehouseFactory
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +39,7 @@ PAGES = (
     "crm:activity-create",
     "crm:ticket-create",
     "crm:opportunity-create",
+    "crm:promise-create",
 )
 
 
@@ -119,6 +123,7 @@ def test_lists_export_to_excel(client, world):
         "crm:opportunity-list",
         "crm:quote-list",
         "crm:ticket-list",
+        "crm:collections",
     ):
         response = client.get(reverse(name), {"format": "xlsx"})
         assert response.status_code == 200, name
@@ -181,3 +186,66 @@ def test_the_customer_360_page_shows_one_timeline_in_the_readers_language(client
     page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     timeline = page[page.index('data-testid="timeline"') :]
     assert "报价单" in timeline and "服务工单" in timeline
+
+
+def test_a_ticket_page_shows_the_trace_of_its_lot_and_the_api_gives_it(client, seller, world):
+    today, now = dt.date(2026, 12, 1), dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    item = ItemFactory(code="GB-T")
+    TracedLot.objects.create(
+        item=item,
+        number="FG-9",
+        production_order_id=5,
+        production_order_number="PO-2026-000005",
+        work_order_id=8,
+        made_at=now,
+        quantity=Decimal("10"),
+    )
+    other = PartnerFactory(name="Elsewhere Ltd")
+    order = SalesOrder.objects.create(
+        number="SO-TR-1", customer=other, warehouse=WarehouseFactory(code="W-TR"), date=today
+    )
+    TracedShipment.objects.create(
+        shipment_id=1,
+        sales_order=order,
+        customer=other,
+        item=item,
+        lot_number="FG-9",
+        quantity=Decimal("2"),
+        shipped_at=now,
+    )
+    ticket = ticket_create(account=world["account"], subject="Noise", lot_or_serial="FG-9")
+    page = client.get(f"/crm/tickets/{ticket.pk}/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "PO-2026-000005" in body and "Elsewhere Ltd" in body and "SO-TR-1" in body
+    api = APIClient()
+    api.force_authenticate(seller)
+    answer = api.get(f"/api/v1/crm/tickets/{ticket.pk}/trace/")
+    assert answer.status_code == 200
+    (trace,) = answer.json()
+    assert api.get(f"/api/v1/crm/tickets/{ticket.pk + 1000}/trace/").status_code == 404
+    assert trace["production_order_number"] == "PO-2026-000005"
+    assert [s["customer_name"] for s in trace["other_customers"]] == ["Elsewhere Ltd"]
+
+
+def test_a_promise_to_pay_is_recorded_on_its_page_and_bad_input_writes_nothing(
+    client, seller, world
+):
+    url = reverse("crm:promise-create")
+    account = world["account"].pk
+    past = {"account": account, "amount": "500", "promised_date": "2000-01-01"}
+    response = client.post(url, past)
+    assert response.status_code == 400 and not PromiseToPay.objects.exists()
+    assert "promised_date" in response.context["form"].errors
+    other = Account.objects.create(name="Not mine", owner=UserFactory(roles=["Sales"]))
+    day = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    response = client.post(url, {"account": other.pk, "amount": "500", "promised_date": day})
+    assert response.status_code == 400 and not PromiseToPay.objects.exists()
+    response = client.post(url, {"account": account, "amount": "500", "promised_date": day})
+    assert response.status_code == 302
+    promise = PromiseToPay.objects.get()
+    assert (promise.account_id, promise.amount, promise.created_by) == (
+        account,
+        Decimal("500.00"),
+        seller,
+    )

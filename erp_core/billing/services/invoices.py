@@ -353,7 +353,8 @@ def invoice_approve(
     *, invoice: Invoice, actor: User | None, expected_revision: int | None = None
 ) -> Invoice:
     """Post (审核) a saved document: its journal entry, the quantities it invoices or bills, the
-    VAT parties' fields; a customer invoice publishes ``erp.invoice_posted``.
+    VAT parties' fields; a customer invoice publishes ``erp.invoice_posted``, a customer
+    credit note ``erp.credit_note_posted``.
 
     Refused (nothing written): another status, a stale revision, no lines, a shipped or
     received quantity invoiced or billed twice, a closed period.
@@ -414,6 +415,16 @@ def invoice_approve(
                 "due_date": invoice.due_date.isoformat(),
             },
         )
+    elif invoice.kind == Kind.CUSTOMER_CREDIT_NOTE:
+        publish(
+            topic=topics.credit_note_posted,
+            payload={
+                "credit_note_id": invoice.pk,
+                "invoice_id": invoice.credit_note_of_id,
+                "partner_id": invoice.partner_id,
+                "amount": str(invoice.gross_amount),
+            },
+        )
     return invoice
 
 
@@ -426,7 +437,8 @@ def invoice_unapprove(
     date: dt.date | None = None,
 ) -> Invoice:
     """Take the posting back (反审核): reverse the journal entry (dated ``date``, by default
-    today) and give the invoiced or billed quantities back; the document is saved again.
+    today) and give the invoiced or billed quantities back; the document is saved again. A
+    customer invoice or credit note publishes ``erp.invoice_unposted``.
 
     Refused while a payment is allocated to it or a credit note was made from it.
     """
@@ -458,6 +470,11 @@ def invoice_unapprove(
     reverse_entry(entry=invoice.journal_entry, actor=actor, date=date)
     store(invoice, journal_entry=None, amount_allocated=Decimal("0.00"))
     mark_unapproved(invoice)
+    if invoice.is_customer_side:
+        publish(
+            topic=topics.invoice_unposted,
+            payload={"invoice_id": invoice.pk, "partner_id": invoice.partner_id},
+        )
     return invoice
 
 

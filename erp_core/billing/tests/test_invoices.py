@@ -402,7 +402,18 @@ def test_unposting_a_credit_note_reopens_the_invoice(books):
     )
     invoice.refresh_from_db()
     assert invoice.open_amount == 0
+    # Collections learn the credit note, and that it was taken back.
+    assert Event.objects.get(topic="erp.credit_note_posted").payload == {
+        "credit_note_id": note.pk,
+        "invoice_id": invoice.pk,
+        "partner_id": invoice.partner_id,
+        "amount": str(note.gross_amount),
+    }
     services.invoice_unapprove(invoice=note, actor=None)
+    assert Event.objects.get(topic="erp.invoice_unposted").payload == {
+        "invoice_id": note.pk,
+        "partner_id": invoice.partner_id,
+    }
     invoice.refresh_from_db()
     assert invoice.open_amount == invoice.gross_amount
     note.refresh_from_db()

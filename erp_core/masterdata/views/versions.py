@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from common.forms import show_refusal
 from erp_core.masterdata import selectors, services
 from erp_core.masterdata.forms import (
     BomExplodeForm,
@@ -30,13 +31,7 @@ from erp_core.masterdata.forms import (
     RoutingForm,
     RoutingOperationFormSet,
 )
-from erp_core.masterdata.views.common import (
-    ERP,
-    ROWS_PER_PAGE,
-    changed_fields,
-    search_text,
-    show_refusal,
-)
+from erp_core.masterdata.views.common import ERP, ROWS_PER_PAGE, changed_fields, search_text
 from erp_core.models import BillOfMaterials, Item, Routing
 
 
