@@ -29,7 +29,12 @@ def scheduled_operation_list(
     """Operations of a schedule (the current one when none is given; ``every``: of all) with
     their order, item, work center and machine, by start."""
     queryset = ScheduledOperation.objects.select_related(
-        "operation__order__item", "work_center", "resource", "schedule"
+        "operation__order__item",
+        "planned_order__item",
+        "planned_order__production_order",
+        "work_center",
+        "resource",
+        "schedule",
     ).order_by("start", "pk")
     if every:
         return queryset
@@ -42,9 +47,9 @@ def schedule_change_list(
     *, schedule_id: int | None = None, every: bool = False
 ) -> QuerySet[ScheduleChange]:
     """What a schedule moved and why (the current one's when none is given)."""
-    queryset = ScheduleChange.objects.select_related("operation__order", "schedule").order_by(
-        "-schedule__created_at", "to_start", "pk"
-    )
+    queryset = ScheduleChange.objects.select_related(
+        "operation__order", "planned_order__production_order", "schedule"
+    ).order_by("-schedule__created_at", "to_start", "pk")
     if every:
         return queryset
     if schedule_id is None:

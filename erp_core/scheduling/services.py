@@ -181,7 +181,7 @@ def _save(
     previous_rows = {}
     if context.previous is not None:
         previous_rows = {
-            row.operation_id: row
+            context.carried.get(loader.row_key(row), loader.row_key(row)): row
             for row in ScheduledOperation.objects.filter(schedule=context.previous).select_related(
                 "resource", "work_center"
             )
@@ -200,16 +200,26 @@ def _save(
     due_of = {job.id: job.due for job in problem.jobs}
     rows = []
     late = 0
+    keys = []
     for operation_id, assignment in plan.assignments.items():
         step = context.operations[operation_id]
         machine = assignment.machine
-        due = due_of[step.order_id]
+        due = due_of[context.job_of[operation_id]]
         is_late = due is not None and assignment.end > due
         late += is_late
+        keys.append(operation_id)
+        if isinstance(step, loader.PlannedStep):
+            which = {
+                "planned_order": step.planned_order,
+                "sequence": step.sequence,
+                "name": step.name[:200],
+            }
+        else:
+            which = {"operation": step, "sequence": step.sequence}
         rows.append(
             ScheduledOperation(
                 schedule=schedule,
-                operation=step,
+                **which,
                 work_center_id=centers_of.get(machine, machine[1]),
                 resource=resources.get(machine),
                 slot=machine[2] if machine[0] == "wc" else 0,
@@ -222,19 +232,21 @@ def _save(
         )
     ScheduledOperation.objects.bulk_create(rows)
     changes, moved = [], []
-    for row in rows:
-        old = previous_rows.get(row.operation_id)
+    for key, row in zip(keys, rows, strict=True):
+        old = previous_rows.get(key)
         label = row.machine_label
         if old is not None and old.start == row.start and old.machine_label == label:
             continue
         if old is None:
             why = ScheduleChange.Reason.NEW
         else:
-            why = reasons.get(row.operation_id, ScheduleChange.Reason.REOPTIMISED)
+            why = reasons.get(key, ScheduleChange.Reason.REOPTIMISED)
         changes.append(
             ScheduleChange(
                 schedule=schedule,
                 operation_id=row.operation_id,
+                planned_order_id=row.planned_order_id,
+                sequence=row.sequence,
                 reason=why,
                 from_machine=old.machine_label if old else "",
                 to_machine=label,
@@ -242,9 +254,11 @@ def _save(
                 to_start=row.start,
             )
         )
+        if row.operation_id is None:
+            continue  # a planned order's operation: nothing on the shop floor follows it yet
         entry = {
             "production_order_operation_id": row.operation_id,
-            "production_order_id": context.operations[row.operation_id].order_id,
+            "production_order_id": context.job_of[key],
             "start": row.start.isoformat(),
             "end": row.end.isoformat(),
             "reason": str(why),
@@ -301,16 +315,15 @@ def _flag_slips(schedule: Schedule, context: loader.Context, plan: Plan) -> list
     date slipped: flagged, and its promised date moved to the date it can now be met.
     """
     finish: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    ends: dict[int, int] = {}
+    ends: dict = {}
     for operation_id, assignment in plan.assignments.items():
-        order_id = context.operations[operation_id].order_id
-        ends[order_id] = max(ends.get(order_id, 0), assignment.end)
-    for order_id, end in ends.items():
-        order = context.orders[order_id]
-        left = order.quantity - order.quantity_produced
+        job_id = context.job_of[operation_id]
+        ends[job_id] = max(ends.get(job_id, 0), assignment.end)
+    for job_id, end in ends.items():
+        item_id, left = context.outputs[job_id]
         if left > 0:
             day = timezone.localtime(context.when(end)).date()
-            finish[order.item_id].append((day, left))
+            finish[item_id].append((day, left))
     if not finish:
         return []
     on_hand = dict(

@@ -26,9 +26,9 @@ def _gantt(schedule, by: str) -> dict:
     bars = []
     now = timezone.now()
     for row in selectors.scheduled_operation_list(schedule_id=schedule.pk)[:GANTT_LIMIT]:
-        order = row.operation.order
+        number = row.order_number
         machine = row.machine_label
-        lane = machine if by == "machine" else order.number
+        lane = machine if by == "machine" else number
         if lane not in rows:
             rows.append(lane)
         bars.append(
@@ -36,12 +36,13 @@ def _gantt(schedule, by: str) -> dict:
                 "lane": lane,
                 "start": row.start.isoformat(),
                 "end": row.end.isoformat(),
-                "order": order.number,
-                "item": order.item.code,
-                "operation": f"{row.operation.sequence} {row.operation.name}".strip(),
+                "order": number,
+                "item": row.item_code,
+                "operation": row.step_label,
                 "machine": machine,
                 "late": row.is_late,
                 "frozen": row.is_frozen,
+                "planned": row.planned_order_id is not None,
                 "due": row.due.isoformat() if row.due else None,
             }
         )

@@ -41,9 +41,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
 class ScheduledOperationSerializer(serializers.ModelSerializer):
     """Where and when an operation runs: a machine MES reported, or a slot of the work center."""
 
-    production_order = serializers.IntegerField(source="operation.order_id", read_only=True)
-    production_order_number = serializers.CharField(source="operation.order.number", read_only=True)
-    sequence = serializers.IntegerField(source="operation.sequence", read_only=True)
+    production_order = serializers.SerializerMethodField()
+    production_order_number = serializers.CharField(source="order_number", read_only=True)
     machine_id = serializers.IntegerField(
         source="resource.machine_id", read_only=True, allow_null=True, default=None
     )
@@ -55,9 +54,11 @@ class ScheduledOperationSerializer(serializers.ModelSerializer):
             "id",
             "schedule",
             "operation",
+            "planned_order",
             "production_order",
             "production_order_number",
             "sequence",
+            "name",
             "work_center",
             "machine_id",
             "slot",
@@ -70,11 +71,21 @@ class ScheduledOperationSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
+    def get_production_order(self, row: ScheduledOperation) -> int | None:
+        """The production order: the operation's, or the one a planned order became."""
+        return _production_order_id(row)
+
+
+def _production_order_id(row: ScheduledOperation | ScheduleChange) -> int | None:
+    if row.operation_id:
+        return row.operation.order_id
+    return row.planned_order.production_order_id
+
 
 class ScheduleChangeSerializer(serializers.ModelSerializer):
     """An operation moved by a schedule, from where to where, and why."""
 
-    production_order = serializers.IntegerField(source="operation.order_id", read_only=True)
+    production_order = serializers.SerializerMethodField()
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
 
     class Meta:
@@ -83,6 +94,8 @@ class ScheduleChangeSerializer(serializers.ModelSerializer):
             "id",
             "schedule",
             "operation",
+            "planned_order",
+            "sequence",
             "production_order",
             "reason",
             "reason_display",
@@ -92,6 +105,10 @@ class ScheduleChangeSerializer(serializers.ModelSerializer):
             "to_start",
         )
         read_only_fields = fields
+
+    def get_production_order(self, row: ScheduleChange) -> int | None:
+        """The production order: the operation's, or the one a planned order became."""
+        return _production_order_id(row)
 
 
 class PromiseSlipSerializer(serializers.ModelSerializer):
