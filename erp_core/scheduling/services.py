@@ -13,9 +13,11 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from common.errors import DomainError
@@ -28,11 +30,14 @@ from erp_core.scheduling.core.model import Schedule as Plan
 from erp_core.scheduling.core.model import check, score
 from erp_core.scheduling.core.solver import optimise
 from erp_core.scheduling.models import (
+    Holiday,
+    MaintenanceWindow,
     PromiseSlip,
     Resource,
     Schedule,
     ScheduleChange,
     ScheduledOperation,
+    WorkCenterShift,
 )
 from erp_core.stock.models import StockBalance
 from integration import topics
@@ -373,3 +378,104 @@ def _flag_slips(schedule: Schedule, context: loader.Context, plan: Plan) -> list
     for slip in slips:
         sales_order_line_promise_move(line=slip.sales_order_line, promised_date=slip.expected_date)
     return slips
+
+
+# --- Calendars: maintenance windows, shifts, holidays ------------------------------------------
+
+#: A maintenance window is at most this long (a longer stop is a machine down).
+MAX_MAINTENANCE_DAYS = 31
+
+
+@transaction.atomic
+def maintenance_window_create(
+    *,
+    work_center: WorkCenter,
+    start: dt.datetime,
+    end: dt.datetime,
+    machine_id: int | None = None,
+    note: str = "",
+) -> MaintenanceWindow:
+    """Plan a stop of a work center (every machine) or of one of its machines.
+
+    Refused: an end not after the start, a window over ``MAX_MAINTENANCE_DAYS`` days, a window
+    already over, a machine the work center is not known to have. The next run plans around it.
+    """
+    errors: dict[str, str] = {}
+    if start is None or end is None:
+        errors["end" if start else "start"] = _("Give the start and the end.")
+    elif end <= start:
+        errors["end"] = _("The window ends after it starts.")
+    elif end - start > dt.timedelta(days=MAX_MAINTENANCE_DAYS):
+        errors["end"] = _("A maintenance window is at most %(days)s days.") % {
+            "days": MAX_MAINTENANCE_DAYS
+        }
+    elif end <= timezone.now():
+        errors["end"] = _("The window is over already.")
+    if (
+        machine_id is not None
+        and not Resource.objects.filter(machine_id=machine_id, work_center=work_center).exists()
+    ):
+        errors["machine_id"] = _("The work center has no machine %(id)s.") % {"id": machine_id}
+    if errors:
+        raise ValidationError(errors)
+    return MaintenanceWindow.objects.create(
+        work_center=work_center,
+        machine_id=machine_id,
+        start=start,
+        end=end,
+        note=(note or "").strip()[:200],
+    )
+
+
+@transaction.atomic
+def maintenance_window_delete(*, window: MaintenanceWindow) -> None:
+    """Cancel a maintenance window (the next run may plan work in it)."""
+    MaintenanceWindow.objects.filter(pk=window.pk).delete()
+
+
+@transaction.atomic
+def work_center_shift_create(
+    *, work_center: WorkCenter, weekday: int, start: dt.time, end: dt.time
+) -> WorkCenterShift:
+    """Add a shift to a work center's week (an end at or before the start: the next day).
+
+    Refused: a weekday outside Monday (0) to Sunday (6), a second shift starting at the same
+    time on the same day.
+    """
+    errors: dict[str, str] = {}
+    if weekday not in WorkCenterShift.Weekday.values:
+        errors["weekday"] = _("A weekday is 0 (Monday) to 6 (Sunday).")
+    elif WorkCenterShift.objects.filter(
+        work_center=work_center, weekday=weekday, start=start
+    ).exists():
+        errors["start"] = _("The work center already has a shift starting then that day.")
+    if errors:
+        raise ValidationError(errors)
+    return WorkCenterShift.objects.create(
+        work_center=work_center, weekday=weekday, start=start, end=end
+    )
+
+
+@transaction.atomic
+def work_center_shift_delete(*, shift: WorkCenterShift) -> None:
+    """Remove a shift from a work center's week."""
+    WorkCenterShift.objects.filter(pk=shift.pk).delete()
+
+
+@transaction.atomic
+def holiday_create(
+    *, date: dt.date, work_center: WorkCenter | None = None, name: str = ""
+) -> Holiday:
+    """A day off, at every work center (``work_center`` empty) or at one. Refused: the same
+    day twice for the same work center (or for all)."""
+    if Holiday.objects.filter(date=date, work_center=work_center).exists():
+        raise ValidationError({"date": _("This day is a holiday already.")})
+    return Holiday.objects.create(
+        date=date, work_center=work_center, name=(name or "").strip()[:100]
+    )
+
+
+@transaction.atomic
+def holiday_delete(*, holiday: Holiday) -> None:
+    """Make a holiday a working day again."""
+    Holiday.objects.filter(pk=holiday.pk).delete()

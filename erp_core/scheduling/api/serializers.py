@@ -5,11 +5,14 @@ from rest_framework import serializers
 from common.limits import QUANTITY_MAX, QUANTITY_MIN
 from erp_core.masterdata.models import Item, Warehouse, WorkCenter
 from erp_core.scheduling.models import (
+    Holiday,
+    MaintenanceWindow,
     PromiseSlip,
     Resource,
     Schedule,
     ScheduleChange,
     ScheduledOperation,
+    WorkCenterShift,
 )
 from erp_core.scheduling.services import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS
 
@@ -176,3 +179,35 @@ class PromiseSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
     date = serializers.DateField()
     basis = serializers.CharField()
+
+
+class MaintenanceWindowSerializer(serializers.ModelSerializer):
+    """A planned stop of a work center, or of one of its machines (``machine_id``)."""
+
+    class Meta:
+        model = MaintenanceWindow
+        fields = ("id", "work_center", "machine_id", "start", "end", "note")
+        read_only_fields = ("id",)
+        extra_kwargs = {"machine_id": {"min_value": 1, "max_value": 2**31 - 1}}
+
+
+class WorkCenterShiftSerializer(serializers.ModelSerializer):
+    """A shift of a work center on a weekday (0 Monday … 6 Sunday); an end at or before the
+    start runs into the next day."""
+
+    class Meta:
+        model = WorkCenterShift
+        fields = ("id", "work_center", "weekday", "start", "end")
+        read_only_fields = ("id",)
+        # The services say why a duplicate is refused (the unique constraint backs them).
+        validators: list = []
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    """A day nobody works: at every work center (``work_center`` null) or at one."""
+
+    class Meta:
+        model = Holiday
+        fields = ("id", "date", "work_center", "name")
+        read_only_fields = ("id",)
+        validators: list = []
