@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from common.testing import api_client, staff_user
 from erp_core.planning.models import MrpRun, PlannedOrder, PlannedOrderPeg
 from erp_core.planning.services import planned_orders_release
 from erp_core.scheduling import selectors
@@ -35,7 +36,7 @@ def _planned(shop, run, *, kind=PlannedOrder.Kind.MAKE, status=PlannedOrder.Stat
 
 
 def test_a_firm_planned_order_is_scheduled_from_its_routing_and_keeps_its_places_once_released(
-    shop,
+    shop, django_assert_max_num_queries
 ):
     run = _run()
     firm = _planned(shop, run)
@@ -55,6 +56,12 @@ def test_a_firm_planned_order_is_scheduled_from_its_routing_and_keeps_its_places
     order = released.production_order
     shown = selectors.scheduled_operation_list().first()
     assert shown.order_number == order.number  # the current plan shows the new order at once
+    client = api_client(staff_user("Planner"))
+    with django_assert_max_num_queries(8):
+        listed = client.get("/api/v1/erp/scheduled-operations/").json()["results"]
+    assert [(row["planned_order"], row["production_order"]) for row in listed] == [
+        (firm.pk, order.pk)
+    ] * 2
 
     second = schedule_run(seconds=D("0.2"), origin=origin)
     after = {
