@@ -6,12 +6,14 @@ from django.contrib import admin
 
 from common.admin import ReadOnlyAdminMixin
 from erp_core.scheduling.models import (
+    Holiday,
     MaintenanceWindow,
     PromiseSlip,
     Resource,
     Schedule,
     ScheduleChange,
     ScheduledOperation,
+    WorkCenterShift,
 )
 
 
@@ -20,7 +22,16 @@ class ScheduleChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
     model = ScheduleChange
     extra = 0
-    fields = ("operation", "reason", "from_machine", "from_start", "to_machine", "to_start")
+    fields = (
+        "operation",
+        "planned_order",
+        "sequence",
+        "reason",
+        "from_machine",
+        "from_start",
+        "to_machine",
+        "to_start",
+    )
 
 
 @admin.register(Schedule)
@@ -48,20 +59,37 @@ class ScheduleAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ScheduledOperationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Where and when each operation runs, per schedule."""
 
-    list_display = ("operation", "schedule", "work_center", "resource", "slot", "start", "end")
+    list_display = (
+        "operation",
+        "planned_order",
+        "schedule",
+        "work_center",
+        "resource",
+        "slot",
+        "start",
+        "end",
+    )
     list_filter = ("is_late", "is_frozen", "work_center")
-    list_select_related = ("operation", "schedule", "work_center", "resource")
+    list_select_related = ("operation", "planned_order", "schedule", "work_center", "resource")
     search_fields = ("operation__order__number",)
-    raw_id_fields = ("operation", "schedule")
+    raw_id_fields = ("operation", "planned_order", "schedule")
 
 
 @admin.register(ScheduleChange)
 class ScheduleChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The change log of every run."""
 
-    list_display = ("operation", "schedule", "reason", "from_machine", "to_machine", "to_start")
+    list_display = (
+        "operation",
+        "planned_order",
+        "schedule",
+        "reason",
+        "from_machine",
+        "to_machine",
+        "to_start",
+    )
     list_filter = ("reason",)
-    list_select_related = ("operation", "schedule")
+    list_select_related = ("operation", "planned_order", "schedule")
     search_fields = ("operation__order__number",)
 
 
@@ -91,3 +119,23 @@ class MaintenanceWindowAdmin(admin.ModelAdmin):
     list_filter = ("work_center",)
     search_fields = ("note", "work_center__code")
     date_hierarchy = "start"
+
+
+@admin.register(WorkCenterShift)
+class WorkCenterShiftAdmin(admin.ModelAdmin):
+    """The shifts each work center works in a week; a work center without any works its
+    shifts per day back to back from 08:00 on its working days."""
+
+    list_display = ("work_center", "weekday", "start", "end")
+    list_filter = ("work_center", "weekday")
+    search_fields = ("work_center__code", "work_center__name")
+
+
+@admin.register(Holiday)
+class HolidayAdmin(admin.ModelAdmin):
+    """Days off, company-wide (no work center) or of one work center."""
+
+    list_display = ("date", "name", "work_center")
+    list_filter = ("work_center",)
+    search_fields = ("name",)
+    date_hierarchy = "date"

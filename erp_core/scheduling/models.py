@@ -4,7 +4,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
+
+
+def _order_number(row) -> str:
+    """A row's order: the production order's number, or a planned order's (its production
+    order's number once it was released into one)."""
+    if row.operation_id:
+        return row.operation.order.number
+    planned = row.planned_order
+    if planned.production_order_id:
+        return planned.production_order.number
+    return pgettext("scheduling", "Planned order %(id)s") % {"id": planned.pk}
 
 
 class Resource(models.Model):
@@ -86,6 +97,90 @@ class MaintenanceWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.work_center} {self.start:%Y-%m-%d %H:%M}"
+
+
+class WorkCenterShift(models.Model):
+    """A shift a work center works on one weekday, from ``start`` to ``end`` local time.
+
+    A shift whose end is not after its start runs past midnight into the next day. A work
+    center with shifts works only in them; one without works its shifts per day back to back
+    from 08:00 on its working days.
+    """
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    work_center = models.ForeignKey(
+        "erp_core.WorkCenter",
+        verbose_name=_("work center"),
+        on_delete=models.CASCADE,
+        related_name="shifts",
+    )
+    weekday = models.PositiveSmallIntegerField(
+        pgettext_lazy("scheduling", "weekday"), choices=Weekday.choices
+    )
+    start = models.TimeField(_("start"))
+    end = models.TimeField(
+        _("end"), help_text=pgettext_lazy("scheduling", "At or before the start: the next day.")
+    )
+
+    class Meta:
+        verbose_name = pgettext_lazy("scheduling", "shift")
+        verbose_name_plural = pgettext_lazy("scheduling", "shifts")
+        ordering = ["work_center", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="scheduling_shift_weekday_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["work_center", "weekday", "start"], name="scheduling_shift_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.work_center} {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
+        )
+
+
+class Holiday(models.Model):
+    """A day nobody works: at every work center, or at one (its shifts starting that day)."""
+
+    date = models.DateField(_("date"))
+    work_center = models.ForeignKey(
+        "erp_core.WorkCenter",
+        verbose_name=_("work center"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="holidays",
+        help_text=pgettext_lazy("scheduling", "Empty: every work center."),
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("scheduling", "holiday")
+        verbose_name_plural = pgettext_lazy("scheduling", "holidays")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "work_center"], name="scheduling_holiday_once_per_center"
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=Q(work_center__isnull=True),
+                name="scheduling_holiday_once_company_wide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}".strip()
 
 
 class Schedule(models.Model):
@@ -172,8 +267,23 @@ class ScheduledOperation(models.Model):
         "production.ProductionOrderOperation",
         verbose_name=_("operation"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="scheduled",
     )
+    planned_order = models.ForeignKey(
+        "planning.PlannedOrder",
+        verbose_name=_("planned order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="scheduled",
+        help_text=pgettext_lazy(
+            "scheduling", "A firm planned order's operation, taken from the item's routing."
+        ),
+    )
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
+    name = models.CharField(_("name"), max_length=200, blank=True)
     work_center = models.ForeignKey(
         "erp_core.WorkCenter",
         verbose_name=_("work center"),
@@ -203,6 +313,16 @@ class ScheduledOperation(models.Model):
             models.UniqueConstraint(
                 fields=["schedule", "operation"], name="scheduling_operation_once_per_schedule"
             ),
+            models.UniqueConstraint(
+                fields=["schedule", "planned_order", "sequence"],
+                condition=Q(planned_order__isnull=False),
+                name="scheduling_planned_step_once_per_schedule",
+            ),
+            models.CheckConstraint(
+                condition=Q(operation__isnull=False, planned_order__isnull=True)
+                | Q(operation__isnull=True, planned_order__isnull=False),
+                name="scheduling_operation_or_planned_order",
+            ),
             models.CheckConstraint(
                 condition=Q(end__gte=F("start")), name="scheduling_operation_end_after_start"
             ),
@@ -210,7 +330,26 @@ class ScheduledOperation(models.Model):
         indexes = [models.Index(fields=["schedule", "work_center", "start"])]
 
     def __str__(self) -> str:
-        return f"{self.operation_id} {self.start:%Y-%m-%d %H:%M}"
+        return f"{self.order_number} {self.step_label} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def order_number(self) -> str:
+        """The production order's number; a planned order's once released, else its label."""
+        return _order_number(self)
+
+    @property
+    def step_label(self) -> str:
+        """The operation's sequence and name."""
+        if self.operation_id:
+            return str(self.operation)
+        return f"{self.sequence} {self.name}".strip()
+
+    @property
+    def item_code(self) -> str:
+        """The code of the item the order makes."""
+        if self.operation_id:
+            return self.operation.order.item.code
+        return self.planned_order.item.code
 
     @property
     def machine_label(self) -> str:
@@ -245,8 +384,19 @@ class ScheduleChange(models.Model):
         "production.ProductionOrderOperation",
         verbose_name=_("operation"),
         on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="+",
     )
+    planned_order = models.ForeignKey(
+        "planning.PlannedOrder",
+        verbose_name=_("planned order"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    sequence = models.PositiveIntegerField(_("sequence"), default=0)
     reason = models.CharField(_("reason"), max_length=24, choices=Reason.choices)
     from_machine = models.CharField(
         pgettext_lazy("scheduling", "from machine"), max_length=40, blank=True
@@ -261,9 +411,28 @@ class ScheduleChange(models.Model):
         verbose_name = pgettext_lazy("scheduling", "schedule change")
         verbose_name_plural = pgettext_lazy("scheduling", "schedule changes")
         ordering = ["schedule", "to_start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(operation__isnull=False, planned_order__isnull=True)
+                | Q(operation__isnull=True, planned_order__isnull=False),
+                name="scheduling_change_operation_or_planned_order",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.operation_id}: {self.get_reason_display()}"
+        return f"{self.order_number} {self.step_label}: {self.get_reason_display()}"
+
+    @property
+    def order_number(self) -> str:
+        """The production order's number; a planned order's once released, else its label."""
+        return _order_number(self)
+
+    @property
+    def step_label(self) -> str:
+        """The operation's sequence and name."""
+        if self.operation_id:
+            return str(self.operation)
+        return str(self.sequence)
 
 
 class PromiseSlip(models.Model):

@@ -1,7 +1,7 @@
 """The schedule's permissions per staff role (registered by its app).
 
-Planners run the scheduler and keep maintenance windows; the shop floor and sales read the plan
-(sales to see when orders will be done).
+Planners run the scheduler and keep maintenance windows, shifts and holidays; the shop floor
+and sales read the plan (sales to see when orders will be done).
 """
 
 _MODELS = (
@@ -11,6 +11,8 @@ _MODELS = (
     "promiseslip",
     "resource",
     "maintenancewindow",
+    "workcentershift",
+    "holiday",
 )
 _VIEW = tuple(f"scheduling.view_{model}" for model in _MODELS)
 
@@ -21,6 +23,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "scheduling.add_maintenancewindow",
         "scheduling.change_maintenancewindow",
         "scheduling.delete_maintenancewindow",
+        "scheduling.add_workcentershift",
+        "scheduling.delete_workcentershift",
+        "scheduling.add_holiday",
+        "scheduling.delete_holiday",
     ),
     "Shop floor": _VIEW,
     "Sales": ("scheduling.view_schedule", "scheduling.view_promiseslip"),

@@ -10,7 +10,15 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from erp_core.masterdata.models import WorkCenter
-from erp_core.scheduling.models import PromiseSlip, Schedule, ScheduleChange, ScheduledOperation
+from erp_core.scheduling.models import (
+    Holiday,
+    MaintenanceWindow,
+    PromiseSlip,
+    Schedule,
+    ScheduleChange,
+    ScheduledOperation,
+    WorkCenterShift,
+)
 
 
 def schedule_list() -> QuerySet[Schedule]:
@@ -29,7 +37,12 @@ def scheduled_operation_list(
     """Operations of a schedule (the current one when none is given; ``every``: of all) with
     their order, item, work center and machine, by start."""
     queryset = ScheduledOperation.objects.select_related(
-        "operation__order__item", "work_center", "resource", "schedule"
+        "operation__order__item",
+        "planned_order__item",
+        "planned_order__production_order",
+        "work_center",
+        "resource",
+        "schedule",
     ).order_by("start", "pk")
     if every:
         return queryset
@@ -42,9 +55,9 @@ def schedule_change_list(
     *, schedule_id: int | None = None, every: bool = False
 ) -> QuerySet[ScheduleChange]:
     """What a schedule moved and why (the current one's when none is given)."""
-    queryset = ScheduleChange.objects.select_related("operation__order", "schedule").order_by(
-        "-schedule__created_at", "to_start", "pk"
-    )
+    queryset = ScheduleChange.objects.select_related(
+        "operation__order", "planned_order__production_order", "schedule"
+    ).order_by("-schedule__created_at", "to_start", "pk")
     if every:
         return queryset
     if schedule_id is None:
@@ -106,3 +119,23 @@ def work_center_load(*, schedule: Schedule, days: int = 14) -> list[dict]:
             )
         result.append({"work_center": center, "days": per_day})
     return result
+
+
+def maintenance_window_list(*, upcoming: bool = False) -> QuerySet[MaintenanceWindow]:
+    """Maintenance windows by start with their work center (``upcoming``: not over yet)."""
+    queryset = MaintenanceWindow.objects.select_related("work_center").order_by("start", "pk")
+    if upcoming:
+        queryset = queryset.filter(end__gt=timezone.now())
+    return queryset
+
+
+def work_center_shift_list() -> QuerySet[WorkCenterShift]:
+    """Every work center's shifts, by work center, weekday and start."""
+    return WorkCenterShift.objects.select_related("work_center").order_by(
+        "work_center__code", "weekday", "start", "pk"
+    )
+
+
+def holiday_list() -> QuerySet[Holiday]:
+    """Holidays by date, with the work center when one is named."""
+    return Holiday.objects.select_related("work_center").order_by("date", "pk")

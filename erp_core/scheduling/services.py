@@ -13,9 +13,11 @@ import time
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from common.errors import DomainError
@@ -28,11 +30,14 @@ from erp_core.scheduling.core.model import Schedule as Plan
 from erp_core.scheduling.core.model import check, score
 from erp_core.scheduling.core.solver import optimise
 from erp_core.scheduling.models import (
+    Holiday,
+    MaintenanceWindow,
     PromiseSlip,
     Resource,
     Schedule,
     ScheduleChange,
     ScheduledOperation,
+    WorkCenterShift,
 )
 from erp_core.stock.models import StockBalance
 from integration import topics
@@ -181,7 +186,7 @@ def _save(
     previous_rows = {}
     if context.previous is not None:
         previous_rows = {
-            row.operation_id: row
+            context.carried.get(loader.row_key(row), loader.row_key(row)): row
             for row in ScheduledOperation.objects.filter(schedule=context.previous).select_related(
                 "resource", "work_center"
             )
@@ -200,16 +205,26 @@ def _save(
     due_of = {job.id: job.due for job in problem.jobs}
     rows = []
     late = 0
+    keys = []
     for operation_id, assignment in plan.assignments.items():
         step = context.operations[operation_id]
         machine = assignment.machine
-        due = due_of[step.order_id]
+        due = due_of[context.job_of[operation_id]]
         is_late = due is not None and assignment.end > due
         late += is_late
+        keys.append(operation_id)
+        if isinstance(step, loader.PlannedStep):
+            which = {
+                "planned_order": step.planned_order,
+                "sequence": step.sequence,
+                "name": step.name[:200],
+            }
+        else:
+            which = {"operation": step, "sequence": step.sequence}
         rows.append(
             ScheduledOperation(
                 schedule=schedule,
-                operation=step,
+                **which,
                 work_center_id=centers_of.get(machine, machine[1]),
                 resource=resources.get(machine),
                 slot=machine[2] if machine[0] == "wc" else 0,
@@ -222,19 +237,21 @@ def _save(
         )
     ScheduledOperation.objects.bulk_create(rows)
     changes, moved = [], []
-    for row in rows:
-        old = previous_rows.get(row.operation_id)
+    for key, row in zip(keys, rows, strict=True):
+        old = previous_rows.get(key)
         label = row.machine_label
         if old is not None and old.start == row.start and old.machine_label == label:
             continue
         if old is None:
             why = ScheduleChange.Reason.NEW
         else:
-            why = reasons.get(row.operation_id, ScheduleChange.Reason.REOPTIMISED)
+            why = reasons.get(key, ScheduleChange.Reason.REOPTIMISED)
         changes.append(
             ScheduleChange(
                 schedule=schedule,
                 operation_id=row.operation_id,
+                planned_order_id=row.planned_order_id,
+                sequence=row.sequence,
                 reason=why,
                 from_machine=old.machine_label if old else "",
                 to_machine=label,
@@ -242,9 +259,11 @@ def _save(
                 to_start=row.start,
             )
         )
+        if row.operation_id is None:
+            continue  # a planned order's operation: nothing on the shop floor follows it yet
         entry = {
             "production_order_operation_id": row.operation_id,
-            "production_order_id": context.operations[row.operation_id].order_id,
+            "production_order_id": context.job_of[key],
             "start": row.start.isoformat(),
             "end": row.end.isoformat(),
             "reason": str(why),
@@ -301,16 +320,15 @@ def _flag_slips(schedule: Schedule, context: loader.Context, plan: Plan) -> list
     date slipped: flagged, and its promised date moved to the date it can now be met.
     """
     finish: dict[int, list[tuple[dt.date, Decimal]]] = defaultdict(list)
-    ends: dict[int, int] = {}
+    ends: dict = {}
     for operation_id, assignment in plan.assignments.items():
-        order_id = context.operations[operation_id].order_id
-        ends[order_id] = max(ends.get(order_id, 0), assignment.end)
-    for order_id, end in ends.items():
-        order = context.orders[order_id]
-        left = order.quantity - order.quantity_produced
+        job_id = context.job_of[operation_id]
+        ends[job_id] = max(ends.get(job_id, 0), assignment.end)
+    for job_id, end in ends.items():
+        item_id, left = context.outputs[job_id]
         if left > 0:
             day = timezone.localtime(context.when(end)).date()
-            finish[order.item_id].append((day, left))
+            finish[item_id].append((day, left))
     if not finish:
         return []
     on_hand = dict(
@@ -360,3 +378,104 @@ def _flag_slips(schedule: Schedule, context: loader.Context, plan: Plan) -> list
     for slip in slips:
         sales_order_line_promise_move(line=slip.sales_order_line, promised_date=slip.expected_date)
     return slips
+
+
+# --- Calendars: maintenance windows, shifts, holidays ------------------------------------------
+
+#: A maintenance window is at most this long (a longer stop is a machine down).
+MAX_MAINTENANCE_DAYS = 31
+
+
+@transaction.atomic
+def maintenance_window_create(
+    *,
+    work_center: WorkCenter,
+    start: dt.datetime,
+    end: dt.datetime,
+    machine_id: int | None = None,
+    note: str = "",
+) -> MaintenanceWindow:
+    """Plan a stop of a work center (every machine) or of one of its machines.
+
+    Refused: an end not after the start, a window over ``MAX_MAINTENANCE_DAYS`` days, a window
+    already over, a machine the work center is not known to have. The next run plans around it.
+    """
+    errors: dict[str, str] = {}
+    if start is None or end is None:
+        errors["end" if start else "start"] = _("Give the start and the end.")
+    elif end <= start:
+        errors["end"] = _("The window ends after it starts.")
+    elif end - start > dt.timedelta(days=MAX_MAINTENANCE_DAYS):
+        errors["end"] = _("A maintenance window is at most %(days)s days.") % {
+            "days": MAX_MAINTENANCE_DAYS
+        }
+    elif end <= timezone.now():
+        errors["end"] = _("The window is over already.")
+    if (
+        machine_id is not None
+        and not Resource.objects.filter(machine_id=machine_id, work_center=work_center).exists()
+    ):
+        errors["machine_id"] = _("The work center has no machine %(id)s.") % {"id": machine_id}
+    if errors:
+        raise ValidationError(errors)
+    return MaintenanceWindow.objects.create(
+        work_center=work_center,
+        machine_id=machine_id,
+        start=start,
+        end=end,
+        note=(note or "").strip()[:200],
+    )
+
+
+@transaction.atomic
+def maintenance_window_delete(*, window: MaintenanceWindow) -> None:
+    """Cancel a maintenance window (the next run may plan work in it)."""
+    MaintenanceWindow.objects.filter(pk=window.pk).delete()
+
+
+@transaction.atomic
+def work_center_shift_create(
+    *, work_center: WorkCenter, weekday: int, start: dt.time, end: dt.time
+) -> WorkCenterShift:
+    """Add a shift to a work center's week (an end at or before the start: the next day).
+
+    Refused: a weekday outside Monday (0) to Sunday (6), a second shift starting at the same
+    time on the same day.
+    """
+    errors: dict[str, str] = {}
+    if weekday not in WorkCenterShift.Weekday.values:
+        errors["weekday"] = _("A weekday is 0 (Monday) to 6 (Sunday).")
+    elif WorkCenterShift.objects.filter(
+        work_center=work_center, weekday=weekday, start=start
+    ).exists():
+        errors["start"] = _("The work center already has a shift starting then that day.")
+    if errors:
+        raise ValidationError(errors)
+    return WorkCenterShift.objects.create(
+        work_center=work_center, weekday=weekday, start=start, end=end
+    )
+
+
+@transaction.atomic
+def work_center_shift_delete(*, shift: WorkCenterShift) -> None:
+    """Remove a shift from a work center's week."""
+    WorkCenterShift.objects.filter(pk=shift.pk).delete()
+
+
+@transaction.atomic
+def holiday_create(
+    *, date: dt.date, work_center: WorkCenter | None = None, name: str = ""
+) -> Holiday:
+    """A day off, at every work center (``work_center`` empty) or at one. Refused: the same
+    day twice for the same work center (or for all)."""
+    if Holiday.objects.filter(date=date, work_center=work_center).exists():
+        raise ValidationError({"date": _("This day is a holiday already.")})
+    return Holiday.objects.create(
+        date=date, work_center=work_center, name=(name or "").strip()[:100]
+    )
+
+
+@transaction.atomic
+def holiday_delete(*, holiday: Holiday) -> None:
+    """Make a holiday a working day again."""
+    Holiday.objects.filter(pk=holiday.pk).delete()

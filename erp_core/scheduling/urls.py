@@ -9,4 +9,10 @@ app_name = "scheduling"
 urlpatterns = [
     path("", views.schedule_page, name="schedule"),
     path("run/", views.schedule_run_view, name="run"),
+    path("maintenance/", views.maintenance_windows_page, name="maintenance"),
+    path(
+        "maintenance/<int:pk>/delete/",
+        views.maintenance_window_delete_view,
+        name="maintenance-delete",
+    ),
 ]

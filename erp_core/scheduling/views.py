@@ -3,8 +3,9 @@ capacity per work center per day, what the last run moved and why, slipped promi
 button to run the scheduler."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
@@ -12,9 +13,13 @@ from django.views.decorators.http import require_POST
 from common.errors import DomainError
 from erp_core.documents.views import error_text, staff_required
 from erp_core.scheduling import selectors, services
+from erp_core.scheduling.forms import MaintenanceWindowForm
 
 VIEW = "scheduling.view_schedule"
 RUN = "scheduling.run_schedule"
+VIEW_WINDOWS = "scheduling.view_maintenancewindow"
+ADD_WINDOW = "scheduling.add_maintenancewindow"
+DELETE_WINDOW = "scheduling.delete_maintenancewindow"
 #: Operations drawn at most on the Gantt (the API pages through all of them).
 GANTT_LIMIT = 2000
 LOAD_DAYS = 14
@@ -26,9 +31,9 @@ def _gantt(schedule, by: str) -> dict:
     bars = []
     now = timezone.now()
     for row in selectors.scheduled_operation_list(schedule_id=schedule.pk)[:GANTT_LIMIT]:
-        order = row.operation.order
+        number = row.order_number
         machine = row.machine_label
-        lane = machine if by == "machine" else order.number
+        lane = machine if by == "machine" else number
         if lane not in rows:
             rows.append(lane)
         bars.append(
@@ -36,12 +41,13 @@ def _gantt(schedule, by: str) -> dict:
                 "lane": lane,
                 "start": row.start.isoformat(),
                 "end": row.end.isoformat(),
-                "order": order.number,
-                "item": order.item.code,
-                "operation": f"{row.operation.sequence} {row.operation.name}".strip(),
+                "order": number,
+                "item": row.item_code,
+                "operation": row.step_label,
                 "machine": machine,
                 "late": row.is_late,
                 "frozen": row.is_frozen,
+                "planned": row.planned_order_id is not None,
                 "due": row.due.isoformat() if row.due else None,
             }
         )
@@ -54,7 +60,12 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
     """The current plan: Gantt (``?by=machine|order``), load per day, changes and slips."""
     schedule = selectors.schedule_current()
     by = "order" if request.GET.get("by") == "order" else "machine"
-    context = {"schedule": schedule, "by": by, "can_run": request.user.has_perm(RUN)}
+    context = {
+        "schedule": schedule,
+        "by": by,
+        "can_run": request.user.has_perm(RUN),
+        "can_see_windows": request.user.has_perm(VIEW_WINDOWS),
+    }
     if schedule is not None:
         load = selectors.work_center_load(schedule=schedule, days=LOAD_DAYS)
         context.update(
@@ -103,3 +114,47 @@ def schedule_run_view(request: HttpRequest) -> HttpResponse:
             },
         )
     return redirect("scheduling:schedule")
+
+
+@staff_required(VIEW_WINDOWS)
+def maintenance_windows_page(request: HttpRequest) -> HttpResponse:
+    """Upcoming maintenance windows; planners add one (the next run plans around it) or
+    cancel one."""
+    can_edit = request.user.has_perm(ADD_WINDOW)
+    form = MaintenanceWindowForm(request.POST or None)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.maintenance_window_create(**form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(
+                    request,
+                    pgettext(
+                        "scheduling",
+                        "Maintenance window saved: run the scheduler to plan around it.",
+                    ),
+                )
+                return redirect("scheduling:maintenance")
+    context = {
+        "form": form,
+        "windows": selectors.maintenance_window_list(upcoming=True)[:200],
+        "can_edit": can_edit,
+        "can_delete": request.user.has_perm(DELETE_WINDOW),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "scheduling/maintenance.html", context, status=status)
+
+
+@staff_required(VIEW_WINDOWS, DELETE_WINDOW)
+@require_POST
+def maintenance_window_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a maintenance window."""
+    window = get_object_or_404(selectors.maintenance_window_list(), pk=pk)
+    services.maintenance_window_delete(window=window)
+    messages.success(request, pgettext("scheduling", "Maintenance window cancelled."))
+    return redirect("scheduling:maintenance")

@@ -715,6 +715,8 @@ _SCHEDULING_MODELS = (
     "promiseslip",
     "resource",
     "maintenancewindow",
+    "workcentershift",
+    "holiday",
 )
 _SCHEDULING_VIEW = {f"scheduling.view_{model}" for model in _SCHEDULING_MODELS}
 EXPECTED_ROLES["Planner"] |= _SCHEDULING_VIEW | {
@@ -722,6 +724,10 @@ EXPECTED_ROLES["Planner"] |= _SCHEDULING_VIEW | {
     "scheduling.add_maintenancewindow",
     "scheduling.change_maintenancewindow",
     "scheduling.delete_maintenancewindow",
+    "scheduling.add_workcentershift",
+    "scheduling.delete_workcentershift",
+    "scheduling.add_holiday",
+    "scheduling.delete_holiday",
 }
 EXPECTED_ROLES["Shop floor"] |= _SCHEDULING_VIEW
 EXPECTED_ROLES["Sales"] |= {"scheduling.view_schedule", "scheduling.view_promiseslip"}

@@ -1,5 +1,5 @@
 /* The schedule page's charts (ECharts): the Gantt — one lane per machine or order, a bar per
-   operation, late ones red, started ones hatched darker, a line at now — and load vs capacity
+   operation, late ones red, started ones darker, firm planned orders' lighter, a line at now — and load vs capacity
    per work center per day. The data comes from the page's json_script blocks. */
 (function () {
   "use strict";
@@ -16,7 +16,9 @@
       return {
         value: [lanes[bar.lane], Date.parse(bar.start), Date.parse(bar.end)],
         bar: bar,
-        itemStyle: { color: bar.late ? "#dc3545" : (bar.frozen ? "#495057" : "#0d6efd") },
+        itemStyle: {
+          color: bar.late ? "#dc3545" : (bar.frozen ? "#495057" : (bar.planned ? "#8ab4f8" : "#0d6efd")),
+        },
       };
     });
     var chart = echarts.init(box);
@@ -33,7 +35,8 @@
             new Date(bar.start).toLocaleString() + " → " + new Date(bar.end).toLocaleString() +
             (bar.due ? "<br>" + labels.labelDue + ": " + new Date(bar.due).toLocaleDateString() : "") +
             (bar.late ? "<br><b>" + labels.labelLate + "</b>" : "") +
-            (bar.frozen ? "<br>" + labels.labelFrozen : "");
+            (bar.frozen ? "<br>" + labels.labelFrozen : "") +
+            (bar.planned ? "<br>" + labels.labelPlanned : "");
         },
       },
       xAxis: { type: "time" },
@@ -62,6 +65,10 @@
       }],
     });
     window.addEventListener("resize", function () { chart.resize(); });
+    // What was drawn, for the page's tests: bars, late bars, and where the line at now is.
+    box.dataset.bars = String(items.length);
+    box.dataset.lateBars = String(data.bars.filter(function (bar) { return bar.late; }).length);
+    box.dataset.nowLine = String(Date.parse(data.now));
   }
 
   function load() {

@@ -5,11 +5,14 @@ from rest_framework import serializers
 from common.limits import QUANTITY_MAX, QUANTITY_MIN
 from erp_core.masterdata.models import Item, Warehouse, WorkCenter
 from erp_core.scheduling.models import (
+    Holiday,
+    MaintenanceWindow,
     PromiseSlip,
     Resource,
     Schedule,
     ScheduleChange,
     ScheduledOperation,
+    WorkCenterShift,
 )
 from erp_core.scheduling.services import DEFAULT_SECONDS, MAX_SECONDS, MIN_SECONDS
 
@@ -41,9 +44,8 @@ class ScheduleSerializer(serializers.ModelSerializer):
 class ScheduledOperationSerializer(serializers.ModelSerializer):
     """Where and when an operation runs: a machine MES reported, or a slot of the work center."""
 
-    production_order = serializers.IntegerField(source="operation.order_id", read_only=True)
-    production_order_number = serializers.CharField(source="operation.order.number", read_only=True)
-    sequence = serializers.IntegerField(source="operation.sequence", read_only=True)
+    production_order = serializers.SerializerMethodField()
+    production_order_number = serializers.CharField(source="order_number", read_only=True)
     machine_id = serializers.IntegerField(
         source="resource.machine_id", read_only=True, allow_null=True, default=None
     )
@@ -55,9 +57,11 @@ class ScheduledOperationSerializer(serializers.ModelSerializer):
             "id",
             "schedule",
             "operation",
+            "planned_order",
             "production_order",
             "production_order_number",
             "sequence",
+            "name",
             "work_center",
             "machine_id",
             "slot",
@@ -70,11 +74,21 @@ class ScheduledOperationSerializer(serializers.ModelSerializer):
         )
         read_only_fields = fields
 
+    def get_production_order(self, row: ScheduledOperation) -> int | None:
+        """The production order: the operation's, or the one a planned order became."""
+        return _production_order_id(row)
+
+
+def _production_order_id(row: ScheduledOperation | ScheduleChange) -> int | None:
+    if row.operation_id:
+        return row.operation.order_id
+    return row.planned_order.production_order_id
+
 
 class ScheduleChangeSerializer(serializers.ModelSerializer):
     """An operation moved by a schedule, from where to where, and why."""
 
-    production_order = serializers.IntegerField(source="operation.order_id", read_only=True)
+    production_order = serializers.SerializerMethodField()
     reason_display = serializers.CharField(source="get_reason_display", read_only=True)
 
     class Meta:
@@ -83,6 +97,8 @@ class ScheduleChangeSerializer(serializers.ModelSerializer):
             "id",
             "schedule",
             "operation",
+            "planned_order",
+            "sequence",
             "production_order",
             "reason",
             "reason_display",
@@ -92,6 +108,10 @@ class ScheduleChangeSerializer(serializers.ModelSerializer):
             "to_start",
         )
         read_only_fields = fields
+
+    def get_production_order(self, row: ScheduleChange) -> int | None:
+        """The production order: the operation's, or the one a planned order became."""
+        return _production_order_id(row)
 
 
 class PromiseSlipSerializer(serializers.ModelSerializer):
@@ -159,3 +179,35 @@ class PromiseSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=18, decimal_places=6)
     date = serializers.DateField()
     basis = serializers.CharField()
+
+
+class MaintenanceWindowSerializer(serializers.ModelSerializer):
+    """A planned stop of a work center, or of one of its machines (``machine_id``)."""
+
+    class Meta:
+        model = MaintenanceWindow
+        fields = ("id", "work_center", "machine_id", "start", "end", "note")
+        read_only_fields = ("id",)
+        extra_kwargs = {"machine_id": {"min_value": 1, "max_value": 2**31 - 1}}
+
+
+class WorkCenterShiftSerializer(serializers.ModelSerializer):
+    """A shift of a work center on a weekday (0 Monday … 6 Sunday); an end at or before the
+    start runs into the next day."""
+
+    class Meta:
+        model = WorkCenterShift
+        fields = ("id", "work_center", "weekday", "start", "end")
+        read_only_fields = ("id",)
+        # The services say why a duplicate is refused (the unique constraint backs them).
+        validators: list = []
+
+
+class HolidaySerializer(serializers.ModelSerializer):
+    """A day nobody works: at every work center (``work_center`` null) or at one."""
+
+    class Meta:
+        model = Holiday
+        fields = ("id", "date", "work_center", "name")
+        read_only_fields = ("id",)
+        validators: list = []

@@ -14,5 +14,10 @@ router.register(
 router.register("schedule-changes", views.ScheduleChangeViewSet, basename="schedule-change")
 router.register("promise-slips", views.PromiseSlipViewSet, basename="promise-slip")
 router.register("promise-dates", views.PromiseDatesViewSet, basename="promise-dates")
+router.register(
+    "maintenance-windows", views.MaintenanceWindowViewSet, basename="maintenance-window"
+)
+router.register("work-center-shifts", views.WorkCenterShiftViewSet, basename="work-center-shift")
+router.register("holidays", views.HolidayViewSet, basename="holiday")
 
 urlpatterns = router.urls
