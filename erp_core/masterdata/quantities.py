@@ -8,7 +8,7 @@ the item's unit allows, so a sales line, a receipt, a production report, a scan 
 answer "2.5 PCS" with the same translated message (400), whichever way it came in.
 """
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,7 +18,13 @@ from django.utils.translation import ngettext_lazy
 from common.numbers import DecimalBounds, parse_decimal
 from erp_core.masterdata.models import Item, UnitOfMeasure
 
-__all__ = ["CATEGORY_DECIMALS", "decimals_of", "quantity_for", "unit_decimals_check"]
+__all__ = [
+    "CATEGORY_DECIMALS",
+    "decimals_of",
+    "quantity_for",
+    "quantity_rounded_up",
+    "unit_decimals_check",
+]
 
 #: The decimals a new unit takes when none are given, by its category.
 CATEGORY_DECIMALS: dict[str, int] = {
@@ -46,8 +52,11 @@ def decimals_of(number: Decimal) -> int:
 
 def unit_decimals_check(item: Item, quantity: Decimal, *, field: str = "quantity") -> Decimal:
     """``quantity`` when it has no more decimals than ``item``'s unit allows."""
+    places = decimals_of(quantity)
+    if places == 0:
+        return quantity  # every unit takes a whole number: the unit is not even read
     unit = item.unit
-    if decimals_of(quantity) > unit.decimals:
+    if places > unit.decimals:
         values = {"item": item.code, "unit": unit.code, "places": unit.decimals}
         message = WHOLE % values if unit.decimals == 0 else AT_MOST % values
         raise ValidationError({field: ValidationError(message, code="unit_decimals")})
@@ -66,3 +75,12 @@ def quantity_for(
     ``parse_decimal`` takes them) and to the precision of the item's unit."""
     number = parse_decimal(value, field=field, bounds=bounds, **limits)
     return unit_decimals_check(item, number, field=field)
+
+
+def quantity_rounded_up(item: Item, quantity: Decimal) -> Decimal:
+    """``quantity`` rounded up to the precision of ``item``'s unit: what a computed need
+    (MRP's 61.2 bolts, scrap included) becomes on a document, 62 PCS."""
+    if decimals_of(quantity) == 0:
+        return quantity
+    step = Decimal(1).scaleb(-item.unit.decimals)
+    return quantity.quantize(step, rounding=ROUND_CEILING)

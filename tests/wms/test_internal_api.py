@@ -5,7 +5,8 @@ from decimal import Decimal as D
 import pytest
 from django.utils.functional import cached_property
 
-from common.testing import APIResourceTests, staff_user
+from common.testing import APIResourceTests, api_client, assert_error_body, staff_user
+from erp_core.models import UnitOfMeasure
 from erp_core.stock import services as stock
 from erp_core.tests.factories import ItemFactory, WarehouseFactory
 from tests.wms.conftest import run_warehouse
@@ -63,3 +64,13 @@ class TestTransferAPI(APIResourceTests):
 
     def partner_user_for(self, obj):
         return None  # partners never see the warehouse's work
+
+    @pytest.mark.django_db
+    def test_half_a_piece_is_refused_when_the_unit_counts_whole_pieces(self) -> None:
+        UnitOfMeasure.objects.filter(pk=self.site["item"].unit_id).update(decimals=0)
+        payload = self.valid_create_payload()
+        payload["lines"][0]["quantity"] = "1.5"
+        response = api_client(self.allowed_user()).post(self.list_url, payload, format="json")
+        body = assert_error_body(response, 400)
+        assert self.site["item"].code in str(body)
+        assert not Transfer.objects.exists()

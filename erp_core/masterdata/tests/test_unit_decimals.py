@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 
 from common.testing import api_client, staff_user
 from erp_core.masterdata import services
-from erp_core.masterdata.quantities import quantity_for
+from erp_core.masterdata.quantities import quantity_for, quantity_rounded_up
 from erp_core.models import UnitOfMeasure
 from erp_core.stock.models import StockMove
 from erp_core.stock.services import stock_adjustment_book
@@ -53,6 +53,10 @@ def test_quantity_for_refuses_more_decimals_than_the_unit_allows():
     with translation.override("zh-hans"), pytest.raises(ValidationError) as chinese:
         quantity_for(pieces, "2.5")
     assert "整数" in " ".join(chinese.value.messages)
+    # What MRP computes (61.2 bolts, scrap included) goes on a document rounded up.
+    assert quantity_rounded_up(pieces, Decimal("61.2")) == Decimal("62")
+    assert quantity_rounded_up(kilos, Decimal("1.0001")) == Decimal("1.001")
+    assert quantity_rounded_up(pieces, Decimal("7")) == Decimal("7")
 
 
 def test_a_stock_adjustment_of_half_a_piece_is_refused_and_books_nothing():
