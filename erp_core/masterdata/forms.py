@@ -101,7 +101,8 @@ class BomExplodeForm(BootstrapFormMixin, forms.Form):
 
 class UnitForm(BootstrapFormMixin, forms.ModelForm):
     """A unit of measure: code, name, what it measures and the decimals of its quantities
-    (left empty on a new unit: its category's, pieces whole, kilograms 3, metres 2)."""
+    (left empty: a new unit takes its category's, pieces whole, kilograms 3, metres 2; a unit
+    kept keeps its own)."""
 
     class Meta:
         model = UnitOfMeasure
@@ -109,16 +110,19 @@ class UnitForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["decimals"].required = False
         if self.instance.pk is None:
-            self.fields["decimals"].required = False
             self.fields["decimals"].initial = None
 
     def clean(self) -> dict:
         super().clean()
         cleaned = self.cleaned_data
         if cleaned.get("decimals") is None:
-            category = cleaned.get("category", "")
-            cleaned["decimals"] = CATEGORY_DECIMALS.get(category, MAX_UNIT_DECIMALS)
+            if self.instance.pk is not None:
+                cleaned["decimals"] = self.instance.decimals  # left empty: unchanged
+            else:
+                category = cleaned.get("category", "")
+                cleaned["decimals"] = CATEGORY_DECIMALS.get(category, MAX_UNIT_DECIMALS)
         return cleaned
 
 
