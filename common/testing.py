@@ -40,10 +40,12 @@ unapprove a draft, unapprove with something downstream (``make_downstream``) —
 and leaving the row exactly as it was.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 
 import django_filters
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache
@@ -51,6 +53,7 @@ from django.db import connection
 from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from common.parsers import MAX_JSON_DEPTH
@@ -68,6 +71,8 @@ __all__ = [
     "UserFactory",
     "api_client",
     "assert_error_body",
+    "date_window_edge",
+    "days_from_today",
     "nested_json",
     "oversized_json",
     "partner_user",
@@ -138,6 +143,31 @@ PARTNER_FORBIDDEN_FIELDS = frozenset(
         "variance_amount",
     }
 )
+
+
+def days_from_today(days: int) -> Callable[[], str]:
+    """A date ``days`` from today as the API takes it, computed when the test runs."""
+    return lambda: str(timezone.localdate() + timedelta(days=days))
+
+
+def date_window_edge(*, outside: bool, past: bool = False) -> Callable[[], str]:
+    """The last date the company's document date window takes (``outside``: the first it
+    refuses), ahead of today or ``past``; read from the company settings when the test runs,
+    as a test's books may widen the window."""
+
+    def edge() -> str:
+        # By the app registry: master data's tests use this base and sit below the ledger.
+        model = apps.get_model("ledger", "CompanySettings")
+        row = model.objects.first()
+        window = (
+            row.document_date_window_days
+            if row is not None
+            else model._meta.get_field("document_date_window_days").default
+        )
+        days = window + (1 if outside else 0)
+        return str(timezone.localdate() + timedelta(days=-days if past else days))
+
+    return edge
 
 
 def nested_json(depth: int) -> str:

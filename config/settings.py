@@ -316,38 +316,13 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "ENUM_NAME_OVERRIDES": {
         "PartnerKindEnum": "erp_core.models.Partner.Kind",
-        # MES's machine data, by value and label (MES may be switched off: no import path).
-        "DowntimeReasonEnum": [
-            ("breakdown", "Breakdown"),
-            ("changeover", "Changeover"),
-            ("material_shortage", "Material shortage"),
-            ("no_operator", "No operator"),
-            ("planned_maintenance", "Planned maintenance"),
-        ],
-        "MachineEventKindEnum": [
-            ("state", "State change"),
-            ("counter", "Counter"),
-            ("alarm", "Alarm"),
-        ],
-        "ActivityKindEnum": [
-            ("call", "Call"),
-            ("meeting", "Meeting"),
-            ("visit", "Visit"),
-            ("task", "Task"),
-            ("note", "Note"),
-        ],
-        "WorkOrderStatusEnum": [
-            ("released", "Released"),
-            ("in_progress", "In progress"),
-            ("done", "Done"),
-            ("cancelled", "Cancelled"),
-        ],
-        "WorkOperationStatusEnum": [
-            ("waiting", "Waiting"),
-            ("running", "Running"),
-            ("paused", "Paused"),
-            ("done", "Done"),
-        ],
+        # MES's and CRM's choices live apart from their models, importable when the module is
+        # switched off.
+        "DowntimeReasonEnum": "mes.choices.DowntimeReason",
+        "MachineEventKindEnum": "mes.choices.MachineEventKind",
+        "ActivityKindEnum": "crm.choices.ActivityKind",
+        "WorkOrderStatusEnum": "mes.choices.WorkOrderStatus",
+        "WorkOperationStatusEnum": "mes.choices.WorkOperationStatus",
         "MakeOrBuyEnum": "erp_core.models.Item.MakeOrBuy",
         "MrpRunKindEnum": "erp_core.planning.models.MrpRun.Kind",
         "PlannedOrderPegKindEnum": "erp_core.planning.models.PlannedOrderPeg.Kind",

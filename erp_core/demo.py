@@ -55,13 +55,14 @@ DEMO_USERS = (
 # A customer's and a supplier's own accounts: each signs in to the partner portal.
 DEMO_PARTNER_USERS = (("customer-c001", "C001"), ("supplier-s001", "S001"))
 
+# code, name, category, decimals of a quantity
 DEMO_UNITS = (
-    ("PCS", "件", UnitOfMeasure.Category.COUNT),
-    ("BOX", "箱", UnitOfMeasure.Category.COUNT),
-    ("KG", "千克", UnitOfMeasure.Category.MASS),
-    ("G", "克", UnitOfMeasure.Category.MASS),
-    ("M", "米", UnitOfMeasure.Category.LENGTH),
-    ("H", "小时", UnitOfMeasure.Category.TIME),
+    ("PCS", "件", UnitOfMeasure.Category.COUNT, 0),
+    ("BOX", "箱", UnitOfMeasure.Category.COUNT, 0),
+    ("KG", "千克", UnitOfMeasure.Category.MASS, 3),
+    ("G", "克", UnitOfMeasure.Category.MASS, 1),
+    ("M", "米", UnitOfMeasure.Category.LENGTH, 2),
+    ("H", "小时", UnitOfMeasure.Category.TIME, 2),
 )
 
 DEMO_CATEGORIES = (
@@ -142,9 +143,9 @@ DEMO_ROUTINGS = {
 def _master_data_load(created: dict[str, int]) -> None:
     """Units, categories, taxes, currencies, warehouses, work centers, items, BOMs, routings."""
     units = {}
-    for code, name, category in DEMO_UNITS:
+    for code, name, category, decimals in DEMO_UNITS:
         units[code] = UnitOfMeasure.objects.filter(code=code).first() or services.unit_create(
-            code=code, name=name, category=category
+            code=code, name=name, category=category, decimals=decimals
         )
     if not UnitConversion.objects.filter(from_unit=units["KG"], to_unit=units["G"]).exists():
         services.unit_conversion_create(

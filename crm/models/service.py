@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crm.choices import ActivityKind
+
 
 class Activity(models.Model):
     """Something done or to do with a customer, owned by one person and maybe due at a time.
@@ -15,12 +17,7 @@ class Activity(models.Model):
     ``reason`` + ``reason_args`` and are worded in the reader's language when shown.
     """
 
-    class Kind(models.TextChoices):
-        CALL = "call", _("Call")
-        MEETING = "meeting", _("Meeting")
-        VISIT = "visit", _("Visit")
-        TASK = "task", _("Task")
-        NOTE = "note", _("Note")
+    Kind = ActivityKind
 
     class Reason(models.TextChoices):
         NONE = "", _("Entered by hand")

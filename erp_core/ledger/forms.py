@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DecimalNumberField
 from common.widgets import DateInput, SearchSelect
-from erp_core.ledger.models import Account, FiscalPeriod, Journal
+from erp_core.ledger.models import Account, CompanySettings, FiscalPeriod, Journal
+from erp_core.ledger.services import COMPANY_FIELDS
 from erp_core.models import Partner
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2, "min_value": 0, "required": False}
@@ -82,3 +83,15 @@ class GeneralLedgerForm(BootstrapFormMixin, forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The range ends before it starts."))
         return cleaned
+
+
+class CompanySettingsForm(BootstrapFormMixin, forms.ModelForm):
+    """The company's settings a page may change; ``company_settings_update`` checks and saves."""
+
+    production_output_tolerance_percent = CompanySettings._meta.get_field(
+        "production_output_tolerance_percent"
+    ).formfield(form_class=DecimalNumberField)
+
+    class Meta:
+        model = CompanySettings
+        fields = COMPANY_FIELDS

@@ -14,4 +14,5 @@ ENTRIES = (
     Entry(_("Trial balance"), "ledger:trial-balance", "ledger.view_account", _GROUP),
     Entry(_("General ledger"), "ledger:general-ledger", "ledger.view_account", _GROUP),
     Entry(_("Reconciliation"), "ledger:reconcile", "ledger.view_journalentry", _GROUP),
+    Entry(_("Company settings"), "ledger:company-settings", "ledger.view_companysettings", _GROUP),
 )

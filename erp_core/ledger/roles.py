@@ -22,6 +22,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "ledger.add_fiscalperiod",
         "ledger.add_account",
         "ledger.change_account",
+        "ledger.change_companysettings",
         "ledger.add_journalentry",
         "ledger.change_journalentry",
         "ledger.delete_journalentry",

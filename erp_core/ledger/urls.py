@@ -26,4 +26,5 @@ urlpatterns = [
     path("trial-balance.xlsx", views.trial_balance_export, name="trial-balance-export"),
     path("general-ledger/", views.general_ledger, name="general-ledger"),
     path("reconcile/", views.reconcile, name="reconcile"),
+    path("company/", views.company_settings, name="company-settings"),
 ]

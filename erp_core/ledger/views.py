@@ -3,8 +3,9 @@
 Views only call selectors, reports and services; forms validate and display errors.
 """
 
+from django import forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from erp_core.documents.sources import source_labels
 from erp_core.documents.views import Step, StepTable, error_text, staff_required
 from erp_core.ledger import closing, reports, selectors, services
 from erp_core.ledger.forms import (
+    CompanySettingsForm,
     GeneralLedgerForm,
     JournalEntryForm,
     JournalLineFormSet,
@@ -365,3 +367,45 @@ def general_ledger(request: HttpRequest) -> HttpResponse:
 def reconcile(request: HttpRequest) -> HttpResponse:
     """The result of the reconciliation checks, as ``manage.py reconcile`` prints it."""
     return render(request, "ledger/reconcile.html", {"breaches": run_checks()})
+
+
+@staff_required("ledger.view_companysettings", modules=(FINANCE,))
+@require_http_methods(["GET", "POST"])
+def company_settings(request: HttpRequest) -> HttpResponse:
+    """The company's settings: everyone in finance reads them; who may change them (finance,
+    the admin) saves them through ``company_settings_update``, which checks every value."""
+    company = selectors.company_settings()
+    may_change = request.user.has_perm("ledger.change_companysettings")
+    if request.method == "POST":
+        if not may_change:
+            raise PermissionDenied
+        form = CompanySettingsForm(request.POST, instance=company)
+        if form.is_valid():
+            try:
+                services.company_settings_update(
+                    **{name: form.cleaned_data[name] for name in services.COMPANY_FIELDS}
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The company settings were saved."))
+                return redirect("ledger:company-settings")
+    else:
+        form = CompanySettingsForm(instance=company)
+    if not may_change:
+        for field in form.fields.values():
+            field.disabled = True
+    return render(
+        request,
+        "ledger/company_settings.html",
+        {"form": form, "company": company, "may_change": may_change},
+    )
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's refusal on the form: by field where it names one of the form's fields."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.message_dict.items():
+        form.add_error(name if name in form.fields else None, errors)

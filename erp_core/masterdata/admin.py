@@ -114,7 +114,7 @@ class UnitOfMeasureAdmin(ExcelImportExportMixin, SimpleHistoryAdmin):
     """Units of measure and their general conversions."""
 
     resource_classes = (UnitOfMeasureResource,)
-    list_display = ("code", "name", "category")
+    list_display = ("code", "name", "category", "decimals")
     list_filter = ("category",)
     search_fields = ("code", "name")
     inlines = (UnitConversionInline,)

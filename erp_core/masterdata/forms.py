@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from common.forms import BootstrapFormMixin, DecimalNumberField, KeepWhenEmptyMixin
 from common.widgets import DateInput, SearchSelect
+from erp_core.masterdata.models.items import MAX_UNIT_DECIMALS
+from erp_core.masterdata.quantities import CATEGORY_DECIMALS
 from erp_core.masterdata.services import (
     BOM_FIELDS,
     CURRENCY_FIELDS,
@@ -98,11 +100,30 @@ class BomExplodeForm(BootstrapFormMixin, forms.Form):
 
 
 class UnitForm(BootstrapFormMixin, forms.ModelForm):
-    """A unit of measure: code, name and what it measures."""
+    """A unit of measure: code, name, what it measures and the decimals of its quantities
+    (left empty: a new unit takes its category's, pieces whole, kilograms 3, metres 2; a unit
+    kept keeps its own)."""
 
     class Meta:
         model = UnitOfMeasure
         fields = UNIT_FIELDS
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["decimals"].required = False
+        if self.instance.pk is None:
+            self.fields["decimals"].initial = None
+
+    def clean(self) -> dict:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("decimals") is None:
+            if self.instance.pk is not None:
+                cleaned["decimals"] = self.instance.decimals  # left empty: unchanged
+            else:
+                category = cleaned.get("category", "")
+                cleaned["decimals"] = CATEGORY_DECIMALS.get(category, MAX_UNIT_DECIMALS)
+        return cleaned
 
 
 class UnitConversionForm(BootstrapFormMixin, forms.ModelForm):

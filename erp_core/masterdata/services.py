@@ -14,6 +14,8 @@ from common.errors import Conflict
 from erp_core.masterdata import selectors
 from erp_core.masterdata.bom import BomVersion, GraphLine, find_cycle
 from erp_core.masterdata.mnemonic import pinyin_initials
+from erp_core.masterdata.models.items import MAX_UNIT_DECIMALS
+from erp_core.masterdata.quantities import CATEGORY_DECIMALS
 from erp_core.masterdata.signals import item_standard_cost_changed
 from erp_core.models import (
     BASE_CURRENCY_CODE,
@@ -143,13 +145,22 @@ def _delete(instance) -> None:
         ) from error
 
 
-UNIT_FIELDS = ("code", "name", "category")
+UNIT_FIELDS = ("code", "name", "category", "decimals")
 
 
 @transaction.atomic
-def unit_create(*, code: str, name: str, category: str) -> UnitOfMeasure:
-    """Create a unit of measure; codes are unique."""
-    return _create(UnitOfMeasure, UNIT_FIELDS, {"code": code, "name": name, "category": category})
+def unit_create(
+    *, code: str, name: str, category: str, decimals: int | None = None
+) -> UnitOfMeasure:
+    """Create a unit of measure; codes are unique. Its quantities take ``decimals`` decimal
+    places, by default its category's (pieces whole, kilograms 3, metres 2)."""
+    if decimals is None:
+        decimals = CATEGORY_DECIMALS.get(category, MAX_UNIT_DECIMALS)
+    return _create(
+        UnitOfMeasure,
+        UNIT_FIELDS,
+        {"code": code, "name": name, "category": category, "decimals": decimals},
+    )
 
 
 @transaction.atomic

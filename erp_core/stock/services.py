@@ -37,6 +37,7 @@ from erp_core.documents.sources import source_numbers
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.selectors import item_posting_category
 from erp_core.ledger.services import EntryInput
+from erp_core.masterdata.quantities import quantity_for
 from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
 from erp_core.stock.models import StockBalance, StockMove
@@ -1061,9 +1062,7 @@ def stock_adjustment_book(
         raise ValidationError(
             {"reason": _("Say it in at most %(max)d characters.") % {"max": NOTE_LENGTH}}
         )
-    quantity = parse_decimal(
-        quantity, field="quantity", bounds=StockMove._meta.get_field("quantity")
-    )
+    quantity = quantity_for(item, quantity, bounds=StockMove._meta.get_field("quantity"))
     if unit_cost is not None and unit_cost != "":
         unit_cost = parse_decimal(
             unit_cost, field="unit_cost", bounds=StockMove._meta.get_field("unit_cost"), min_value=0
@@ -1147,8 +1146,8 @@ def stock_opening_balance_post(
         )
     moves = []
     for line in lines:
-        quantity = parse_decimal(
-            line.quantity, field="quantity", bounds=StockMove._meta.get_field("quantity")
+        quantity = quantity_for(
+            line.item, line.quantity, bounds=StockMove._meta.get_field("quantity")
         )
         unit_cost = parse_decimal(
             line.unit_cost,

@@ -321,6 +321,7 @@ EXPECTED_ROLES: dict[str, set[str]] = {
         "ledger.add_fiscalperiod",
         "ledger.add_journalentry",
         "ledger.change_account",
+        "ledger.change_companysettings",
         "ledger.change_journalentry",
         "ledger.close_fiscalperiod",
         "ledger.delete_journalentry",
@@ -788,6 +789,7 @@ EXPECTED_MENU = (
             ("ledger:trial-balance", "ledger.view_account", "General ledger"),
             ("ledger:general-ledger", "ledger.view_account", "General ledger"),
             ("ledger:reconcile", "ledger.view_journalentry", "General ledger"),
+            ("ledger:company-settings", "ledger.view_companysettings", "General ledger"),
         ),
     ),
     (

@@ -12,20 +12,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from mes.choices import DowntimeReason, MachineEventKind
 from mes.models.machines import Machine, MachineDevice
 
 #: The highest raw counter a device may report (a 40-bit counter and then some).
 COUNTER_MAX = 10**12
-
-
-class DowntimeReason(models.TextChoices):
-    """Why a machine stopped."""
-
-    BREAKDOWN = "breakdown", _("Breakdown")
-    CHANGEOVER = "changeover", _("Changeover")
-    MATERIAL_SHORTAGE = "material_shortage", _("Material shortage")
-    NO_OPERATOR = "no_operator", _("No operator")
-    PLANNED_MAINTENANCE = "planned_maintenance", _("Planned maintenance")
 
 
 class MachineEvent(models.Model):
@@ -36,10 +27,7 @@ class MachineEvent(models.Model):
     than the previous one meaning the counter was reset and counts from zero.
     """
 
-    class Kind(models.TextChoices):
-        STATE = "state", _("State change")
-        COUNTER = "counter", _("Counter")
-        ALARM = "alarm", _("Alarm")
+    Kind = MachineEventKind
 
     device = models.ForeignKey(
         MachineDevice, verbose_name=_("device"), on_delete=models.PROTECT, related_name="events"

@@ -14,8 +14,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+
+from mes.choices import WorkOperationStatus, WorkOrderStatus
 
 QUANTITY = {"max_digits": 18, "decimal_places": 6}
 HOURS = {"max_digits": 18, "decimal_places": 6}
@@ -30,11 +31,7 @@ class WorkOrder(models.Model):
     nothing recorded, the work order is deleted).
     """
 
-    class Status(models.TextChoices):
-        RELEASED = "released", _("Released")
-        IN_PROGRESS = "in_progress", _("In progress")
-        DONE = "done", _("Done")
-        CANCELLED = "cancelled", _("Cancelled")
+    Status = WorkOrderStatus
 
     class Staging(models.TextChoices):
         NONE = "", _("Not staged")
@@ -109,11 +106,7 @@ class WorkOperation(models.Model):
     Status: waiting → running ⇄ paused → done. Good and scrap are what the operator reported.
     """
 
-    class Status(models.TextChoices):
-        WAITING = "waiting", _("Waiting")
-        RUNNING = "running", pgettext_lazy("operation status", "Running")
-        PAUSED = "paused", _("Paused")
-        DONE = "done", _("Done")
+    Status = WorkOperationStatus
 
     work_order = models.ForeignKey(
         WorkOrder,

@@ -29,8 +29,8 @@ from django.utils.translation import gettext as _
 
 from common.errors import Conflict
 from common.limits import QUANTITY_MAX
-from common.numbers import parse_decimal
 from erp_core.documents.amounts import plain
+from erp_core.masterdata.quantities import quantity_for
 from erp_core.models import Item, User
 from erp_core.production.models import ProductionOrder
 from erp_core.production.selectors import output_tolerance_percent
@@ -151,8 +151,9 @@ def override_reason_clean(*, actor: User | None, override_reason: str | None) ->
     return reason
 
 
-def _quantity(value, field: str) -> Decimal:
-    number = parse_decimal(value, field=field, max_value=QUANTITY_MAX, decimal_places=6)
+def _quantity(value, field: str, item: Item) -> Decimal:
+    """A quantity of ``item`` of zero or more, to its unit's precision."""
+    number = quantity_for(item, value, field=field, max_value=QUANTITY_MAX, decimal_places=6)
     if number < 0:
         raise ValidationError({field: _("Must not be negative.")})
     return number
@@ -390,8 +391,9 @@ def operation_report(
     operation = _lock(operation)
     _require_open(operation)
     _require_status(operation, Status.RUNNING, Status.PAUSED, action=_("reported on"))
-    good = _quantity(quantity_good, "quantity_good")
-    scrap = _quantity(quantity_scrap, "quantity_scrap")
+    made = operation.work_order.production_order.item
+    good = _quantity(quantity_good, "quantity_good", made)
+    scrap = _quantity(quantity_scrap, "quantity_scrap", made)
     if good == 0 and scrap == 0:
         raise ValidationError({"quantity_good": _("Report a good or a scrap quantity.")})
     scrap_reason = (scrap_reason or "").strip() if scrap > 0 else ""
@@ -467,7 +469,7 @@ def operation_consume(
         raise ValidationError({"lot_number": _("Scan the lot number.")})
     if len(number) > 64:
         raise ValidationError({"lot_number": _("At most 64 characters.")})
-    amount = _quantity(quantity, "quantity")
+    amount = _quantity(quantity, "quantity", item)
     if amount == 0:
         raise ValidationError({"quantity": _("Must be greater than zero.")})
     lot = ProductionLot.objects.filter(item=item, number=number).first()

@@ -10,7 +10,13 @@ import pytest
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from common.testing import APIResourceTests, api_client, assert_error_body, staff_user
+from common.testing import (
+    APIResourceTests,
+    api_client,
+    assert_error_body,
+    days_from_today,
+    staff_user,
+)
 from crm.models import Account, Activity, Contact, Lead, Opportunity, PromiseToPay, Quote, Ticket
 from crm.services.pipeline import stages_seed
 from erp_core.models import Item, Partner
@@ -126,6 +132,9 @@ class TestQuoteAPI(_CRM, APIResourceTests):
     limit_checks = (
         ("lines.0.quantity", "0.000001", "0"),
         ("lines.0.discount_percent", "100", "100.01"),
+        ("lines.0.quantity", "1000000000", "1000000000.000001"),
+        ("lines.0.unit_price", "1000000000", "1000000000.000001"),
+        ("lines.0.unit_price", "0", "-0.01"),
     )
 
     def make_object(self, partner=None):
@@ -188,7 +197,11 @@ class TestPromiseToPayAPI(_CRM, APIResourceTests):
     list_url = f"{URL}promises-to-pay/"
     model = PromiseToPay
     max_queries = 8
-    limit_checks = (("amount", "0.01", "0"),)
+    limit_checks = (
+        ("amount", "0.01", "0"),
+        ("amount", "1000000000000", "1000000000000.01"),
+        ("promised_date", days_from_today(0), days_from_today(-1)),
+    )
 
     def make_object(self, partner=None):
         return PromiseToPay.objects.create(

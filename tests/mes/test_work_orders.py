@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from common.errors import Conflict
 from erp_core import registry
+from erp_core.models import UnitOfMeasure
 from erp_core.production import services as production
 from erp_core.production.models import ProductionOrder, ProductionTimeBooking
 from integration import topics
@@ -244,6 +245,18 @@ def test_a_bad_report_is_refused_and_writes_nothing(plant, operator, fields, fie
     assert (_events(topics.output_reported), OperationReport.objects.count()) == before
     operation.refresh_from_db()
     assert operation.quantity_good == 0 and operation.quantity_scrap == 0
+
+
+def test_a_report_of_half_a_piece_is_refused_when_the_unit_counts_whole_pieces(plant, operator):
+    UnitOfMeasure.objects.filter(pk=plant.frame.unit_id).update(decimals=0)
+    plant.frame.refresh_from_db()
+    operation = _running(plant, operator, plant.frame)
+    with pytest.raises(ValidationError) as refused:
+        ops.operation_report(operation=operation, quantity_good="1.5", actor=operator)
+    assert "whole" in refused.value.message_dict["quantity_good"][0]
+    assert _events(topics.output_reported) == 0
+    ops.operation_report(operation=operation, quantity_good="1", actor=operator)
+    assert _events(topics.output_reported) == 1
 
 
 def test_over_reporting_beyond_the_tolerance_is_refused_as_the_erp_refuses_it(plant, operator):

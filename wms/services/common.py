@@ -8,27 +8,36 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
 from erp_core.documents.models import Document, DocumentSequence
+from erp_core.masterdata.quantities import unit_decimals_check
+from erp_core.models import Item
 from wms.models import Quant
 
 ZERO = Decimal("0")
 _QUANTITY_FIELD = Quant._meta.get_field("on_hand")
 
 
-def positive_quantity(value, *, field: str = "quantity") -> Decimal:
-    """A quantity above zero within the quants' digits."""
-    number = parse_decimal(value, field=field, bounds=_QUANTITY_FIELD)
+def positive_quantity(value, *, field: str = "quantity", item: Item | None = None) -> Decimal:
+    """A quantity above zero within the quants' digits and a document line's bound, and to
+    the precision of ``item``'s unit when it is entered for an item (a scan, a move)."""
+    number = parse_decimal(value, field=field, bounds=_QUANTITY_FIELD, max_value=QUANTITY_MAX)
     if number <= 0:
         raise ValidationError({field: _("The quantity must be greater than zero.")})
+    if item is not None:
+        unit_decimals_check(item, number, field=field)
     return number
 
 
-def not_negative_quantity(value, *, field: str = "quantity") -> Decimal:
-    """A quantity of zero or more (a count may find nothing)."""
-    number = parse_decimal(value, field=field, bounds=_QUANTITY_FIELD)
+def not_negative_quantity(value, *, field: str = "quantity", item: Item | None = None) -> Decimal:
+    """A quantity of zero or more (a count may find nothing), within a line's bound, and to
+    the precision of ``item``'s unit when given."""
+    number = parse_decimal(value, field=field, bounds=_QUANTITY_FIELD, max_value=QUANTITY_MAX)
     if number < 0:
         raise ValidationError({field: _("The quantity must not be negative.")})
+    if item is not None:
+        unit_decimals_check(item, number, field=field)
     return number
 
 

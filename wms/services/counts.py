@@ -145,7 +145,7 @@ def count_record(
         raise ValidationError(
             {"serial": _("%(item)s is not tracked by serial number.") % {"item": item.code}}
         )
-    quantity = not_negative_quantity(quantity)
+    quantity = not_negative_quantity(quantity, item=item)
     lot = None
     if item.tracking == Item.Tracking.LOT:
         if not (lot_number or "").strip():

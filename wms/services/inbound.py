@@ -291,7 +291,7 @@ def expected_receipt_scan(
     receipt = lock(receipt)
     require_status(receipt, Status.DRAFT, action=_("received against"))
     line = _scan_line(receipt, barcode)
-    quantity = positive_quantity(quantity)
+    quantity = positive_quantity(quantity, item=line.item)
     lot = _scan_lot(line.item, lot_number, expiry, made_on)
     serial_number = _scan_serial(line.item, serial, quantity, receipt)
     if line.received_quantity + quantity > line.limit:

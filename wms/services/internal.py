@@ -165,7 +165,7 @@ def bin_move(
         raise ValidationError(
             {"to_bin": _("A bin-to-bin move stays in one warehouse: use a transfer.")}
         )
-    quantity = positive_quantity(quantity)
+    quantity = positive_quantity(quantity, item=item)
     _room(to_bin, item, quantity, field="to_bin")
     _source, target = quant_move(
         from_bin=from_bin, to_bin=to_bin, item=item, lot=lot, quantity=quantity,
@@ -213,8 +213,8 @@ def transfer_create(
             )  # fmt: skip
         if lot is not None and lot.item_id != item.pk:
             raise ValidationError({"lines": _("Line %(n)d: the lot is not the item's.") % {"n": n}})
-        clean.append(TransferLine(line_no=n, item=item, lot=lot, from_bin=bin,
-                                  quantity=positive_quantity(data.get("quantity"))))  # fmt: skip
+        quantity = positive_quantity(data.get("quantity"), item=item)
+        clean.append(TransferLine(line_no=n, item=item, lot=lot, from_bin=bin, quantity=quantity))
     if not clean:
         raise ValidationError({"lines": _("Give at least one line.")})
     today = timezone.localdate()
@@ -383,7 +383,7 @@ def staging_create(
         item = data.get("item")
         if not isinstance(item, Item):
             raise ValidationError({"lines": _("Line %(n)d: give the item.") % {"n": n}})
-        wanted = positive_quantity(data.get("quantity"))
+        wanted = positive_quantity(data.get("quantity"), item=item)
         for quant in _sources(staging_bin.warehouse_id, item):
             if wanted <= 0:
                 break

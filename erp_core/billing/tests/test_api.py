@@ -10,6 +10,7 @@ from common.testing import (
     DocumentFlowTests,
     api_client,
     assert_error_body,
+    date_window_edge,
     partner_user,
     staff_user,
 )
@@ -43,6 +44,13 @@ class TestCustomerInvoiceAPI(DocumentFlowTests, APIResourceTests):
     list_url = INVOICES
     model = Invoice
     max_queries = 12
+
+    limit_checks = (
+        # Two of the five shipped are invoiced by the valid body: at most five in all.
+        ("lines.0.quantity", "5", "5.000001"),
+        ("lines.0.quantity", "0.000001", "0"),
+        ("date", date_window_edge(outside=False), date_window_edge(outside=True)),
+    )
 
     def make_object(self, partner=None):
         return customer_invoice(partner, post=True)
@@ -84,6 +92,13 @@ class TestCustomerInvoiceAPI(DocumentFlowTests, APIResourceTests):
 
 class TestSupplierBillAPI(TestCustomerInvoiceAPI):
     """Supplier bills through the same endpoint."""
+
+    limit_checks = (
+        ("lines.0.unit_price", "1000000000", "1000000000.000001"),
+        ("lines.0.unit_price", "0", "-0.000001"),
+        ("lines.0.quantity", "0.000001", "0"),
+        ("date", date_window_edge(outside=False), date_window_edge(outside=True)),
+    )
 
     def make_object(self, partner=None):
         if partner is not None:

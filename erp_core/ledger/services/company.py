@@ -7,8 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.numbers import parse_decimal
 from erp_core.ledger import selectors
 from erp_core.ledger.models import CompanySettings
+
+#: The widest document date window a company may set: ten years either side of today.
+WINDOW_MAX_DAYS = 3660
 
 COMPANY_FIELDS = (
     "name",
@@ -20,13 +24,16 @@ COMPANY_FIELDS = (
     "bank_account",
     "invoice_on_shipment",
     "overhead_allocation",
+    "document_date_window_days",
+    "production_output_tolerance_percent",
 )
 
 
 @transaction.atomic
 def company_settings_update(**fields) -> CompanySettings:
-    """Change the company's name, time zone, VAT invoice fields (tax id, address, phone, bank)
-    or whether shipments are invoiced at once (``invoice_on_shipment``).
+    """Change the company's name, time zone, VAT invoice fields (tax id, address, phone, bank),
+    whether shipments are invoiced at once (``invoice_on_shipment``), where the overhead
+    difference goes, the document date window (days) or the production output tolerance (%).
 
     The base currency and the fiscal year's start month are set once, before any posting, in
     the admin. Unknown fields and invalid values are refused (400) and nothing is saved.
@@ -39,6 +46,13 @@ def company_settings_update(**fields) -> CompanySettings:
         if name == "invoice_on_shipment":
             if not isinstance(value, bool):
                 raise ValidationError({name: _("Give true or false.")})
+        elif name == "document_date_window_days":
+            value = parse_decimal(
+                value, field=name, decimal_places=0, min_value=1, max_value=WINDOW_MAX_DAYS
+            )
+            value = int(value)
+        elif name == "production_output_tolerance_percent":
+            value = parse_decimal(value, field=name, bounds=CompanySettings._meta.get_field(name))
         else:
             value = (value or "").strip()
         setattr(company, name, value)

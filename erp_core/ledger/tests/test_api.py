@@ -12,6 +12,7 @@ from common.testing import (
     UserFactory,
     api_client,
     assert_error_body,
+    date_window_edge,
     partner_user,
     staff_user,
 )
@@ -106,6 +107,7 @@ class TestJournalEntryAPI(DocumentFlowTests, LedgerResource):
     void_verb = None
     has_revision = False
     refusal_code = "entry_posted"
+    limit_checks = (("date", date_window_edge(outside=False), date_window_edge(outside=True)),)
 
     def make_object(self, partner=None) -> JournalEntry:
         return posted()

@@ -19,6 +19,8 @@ from erp_core.masterdata.models.partners import Partner
 
 # Decimal shapes used across the ERP: quantities and rates carry 6 places, money 2.
 QTY: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
+#: The most decimal places a unit may allow: those of every quantity column.
+MAX_UNIT_DECIMALS = 6
 MONEY: dict[str, Any] = {"max_digits": 18, "decimal_places": 2}
 RATE: dict[str, Any] = {"max_digits": 18, "decimal_places": 6}
 
@@ -45,6 +47,15 @@ class UnitOfMeasure(models.Model):
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=64)
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals"),
+        default=MAX_UNIT_DECIMALS,
+        validators=[MaxValueValidator(MAX_UNIT_DECIMALS)],
+        help_text=_(
+            "How many decimal places a quantity in this unit may have: 0 for units that count "
+            "pieces (PCS, EA), 3 for kilograms, 2 for metres."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -57,6 +68,9 @@ class UnitOfMeasure(models.Model):
             models.CheckConstraint(
                 condition=Q(category__in=["count", "mass", "length", "area", "volume", "time"]),
                 name="uom_category_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(decimals__lte=MAX_UNIT_DECIMALS), name="uom_decimals_at_most_six"
             ),
         ]
 

@@ -131,6 +131,7 @@ def test_unit_create_saves_through_the_service_and_shows_the_unit(client, planne
     )
     unit = UnitOfMeasure.objects.get(code="BOX")  # stripped by the service
     assert response.status_code == 302
+    assert unit.decimals == 0  # left empty: a counting unit's, whole pieces
     assert response["Location"] == reverse("erp_core:unit-detail", args=[unit.pk])
     assert unit.history.get().history_user == planner
     assert "was created" in client.get(response["Location"]).text

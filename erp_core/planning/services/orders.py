@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from common.errors import Conflict, NotFound
 from common.numbers import parse_decimal
 from erp_core.masterdata.models import Item, Warehouse
+from erp_core.masterdata.quantities import quantity_rounded_up
 from erp_core.models import User
 from erp_core.planning.models import Forecast, PlannedOrder
 from erp_core.production.services import production_order_create
@@ -24,6 +25,10 @@ from erp_core.purchasing.services import purchase_requisition_create
 
 MAX_BULK = 500
 MAX_FORECAST_DAYS = 366
+#: How far from today a forecast may start: five years ahead, a year back (a typing slip
+#: such as 9999-12-31 would otherwise plan a period no run ever reaches).
+FORECAST_AHEAD_DAYS = 1830
+FORECAST_BACK_DAYS = 366
 
 
 def _locked(ids: Collection[int]) -> list[PlannedOrder]:
@@ -113,7 +118,11 @@ def planned_orders_release(
         requisition = purchase_requisition_create(
             date=today,
             lines=[
-                {"item": o.item, "quantity": o.quantity, "needed_by": max(o.due_date, today)}
+                {
+                    "item": o.item,
+                    "quantity": quantity_rounded_up(o.item, o.quantity),
+                    "needed_by": max(o.due_date, today),
+                }
                 for o in buys
             ],
             memo=_("From MRP"),
@@ -128,7 +137,7 @@ def planned_orders_release(
         try:
             order.production_order = production_order_create(
                 item=order.item,
-                quantity=order.quantity,
+                quantity=quantity_rounded_up(order.item, order.quantity),
                 due_date=due,
                 start_date=min(max(order.start_date, today), due),
                 date=today,
@@ -159,6 +168,12 @@ def _forecast_values(
     errors: dict[str, str] = {}
     if item.is_service:
         errors["item"] = _("A service is not planned.")
+    if period_start:
+        offset = (period_start - timezone.localdate()).days
+        if not -FORECAST_BACK_DAYS <= offset <= FORECAST_AHEAD_DAYS:
+            errors["period_start"] = _(
+                "A forecast starts at most %(back)s days before today and %(ahead)s days after."
+            ) % {"back": FORECAST_BACK_DAYS, "ahead": FORECAST_AHEAD_DAYS}
     if period_start and period_end:
         if period_end < period_start:
             errors["period_end"] = _("The period ends before it starts.")

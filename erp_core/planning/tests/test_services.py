@@ -3,6 +3,7 @@ run, firming and releasing in bulk, net change after a sales order, shortages pu
 
 import datetime as dt
 from decimal import Decimal as D
+from functools import partial
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -218,6 +219,24 @@ def test_forecast_bad_input_is_refused(plant):
             item=plant.gearbox, period_start=start, period_end=start, quantity="-1"
         )
     assert not Forecast.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("days", "taken"), [(1830, True), (1831, False), (-366, True), (-367, False)]
+)
+def test_a_forecast_starts_within_five_years_ahead_and_one_back(plant, days, taken):
+    start = today() + dt.timedelta(days=days)
+    create = partial(
+        services.forecast_create, item=plant.gearbox, period_start=start, period_end=start
+    )
+    if taken:
+        create(quantity=D(5))
+        assert Forecast.objects.filter(period_start=start).exists()
+    else:
+        with pytest.raises(ValidationError) as refused:
+            create(quantity=D(5))
+        assert "period_start" in refused.value.message_dict
+        assert not Forecast.objects.exists()
 
 
 def test_a_confirmed_sales_order_replans_its_items_by_net_change(

@@ -10,6 +10,7 @@ from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
 from erp_core import registry
 from erp_core.documents.amounts import plain
+from erp_core.masterdata.quantities import unit_decimals_check
 from erp_core.models import Item, User
 from erp_core.production.models import ProductionOrder
 from erp_core.production.selectors import output_tolerance_percent
@@ -20,15 +21,23 @@ ZERO = Decimal("0")
 
 
 def _number(
-    value, field: str, *, allow_zero: bool = False, maximum: Decimal = QUANTITY_MAX
+    value,
+    field: str,
+    *,
+    allow_zero: bool = False,
+    maximum: Decimal = QUANTITY_MAX,
+    item: Item | None = None,
 ) -> Decimal:
     """``value`` (see ``parse_decimal``) as a Decimal above zero (or at least zero), at most
     ``maximum`` (a quantity's bound unless told: ``common.limits``), with at most the six
-    decimals the quantity and hours columns keep."""
+    decimals the quantity and hours columns keep, and to the precision of ``item``'s unit
+    when it is a quantity of an item."""
     value = parse_decimal(value, field=field, max_value=maximum, decimal_places=6)
     if value < 0 or (value == 0 and not allow_zero):
         message = _("Must not be negative.") if allow_zero else _("Must be greater than zero.")
         raise ValidationError({field: message})
+    if item is not None:
+        unit_decimals_check(item, value, field=field)
     return value
 
 

@@ -213,7 +213,7 @@ def production_order_consume(
     if not source_event_id:
         refuse_if_shop_floor_reports(order)
     override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
-    quantity = _number(quantity, "quantity")
+    quantity = _number(quantity, "quantity", item=item)
     (row,) = _consume(
         order,
         [(item, quantity, warehouse)],
@@ -249,8 +249,8 @@ def production_order_report_output(
     if not source_event_id:
         refuse_if_shop_floor_reports(order)
     override_reason = override_reason_clean(actor=actor, override_reason=override_reason)
-    quantity = _number(quantity, "quantity", allow_zero=True)
-    scrap_quantity = _number(scrap_quantity, "scrap_quantity", allow_zero=True)
+    quantity = _number(quantity, "quantity", allow_zero=True, item=order.item)
+    scrap_quantity = _number(scrap_quantity, "scrap_quantity", allow_zero=True, item=order.item)
     if quantity == 0 and scrap_quantity == 0:
         raise ValidationError({"quantity": _("Report a good or a scrap quantity.")})
     report_limits_check(order, override_reason=override_reason, output=quantity)

@@ -82,7 +82,7 @@ def _check_header(
     elif not item.is_active:
         errors["item"] = _("The item is inactive.")
     try:
-        _number(quantity, "quantity")
+        _number(quantity, "quantity", item=item)
     except ValidationError as exc:
         errors["quantity"] = " ".join(exc.messages)
     try:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
 from erp_core.documents.amounts import plain
+from erp_core.masterdata.quantities import unit_decimals_check
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
 
 ZERO = Decimal("0")
@@ -19,11 +20,14 @@ HUNDRED = Decimal("100")
 PRICE_PLACES = Decimal("0.000001")
 
 
-def positive_quantity(value, *, field: str = "quantity") -> Decimal:
-    """A quantity above zero, at most ``QUANTITY_MAX`` (``common.limits``), six decimals."""
+def positive_quantity(value, *, field: str = "quantity", item: Item | None = None) -> Decimal:
+    """A quantity above zero, at most ``QUANTITY_MAX`` (``common.limits``), six decimals, and
+    to the precision of ``item``'s unit when given."""
     number = parse_decimal(value, field=field, max_value=QUANTITY_MAX, decimal_places=6)
     if number <= 0:
         raise ValidationError({field: _("The quantity must be greater than zero.")})
+    if item is not None:
+        unit_decimals_check(item, number, field=field)
     return number
 
 

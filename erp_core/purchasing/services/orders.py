@@ -133,7 +133,7 @@ def _clean_lines(
             raise line_error(index, _("unknown fields %(names)s.") % {"names": sorted(unknown)})
         try:
             item = check_item(require_instance(data.get("item"), Item, field="item"))
-            quantity = positive_quantity(data.get("quantity"))
+            quantity = positive_quantity(data.get("quantity"), item=item)
             if quantity < item.min_order_qty:
                 raise ValidationError(
                     _("%(quantity)s of %(item)s is below its minimum order quantity %(minimum)s.")

@@ -75,7 +75,7 @@ def _clean_lines(order: PurchaseOrder, lines: Iterable[dict]) -> list[PurchaseRe
                     "number": order.number
                 }
                 raise ValidationError({"order_line": message}) from None
-            quantity = positive_quantity(data.get("quantity"))
+            quantity = positive_quantity(data.get("quantity"), item=order_line.item)
         except ValidationError as exc:
             raise line_error(index, " ".join(exc.messages)) from None
         result.append(

@@ -55,7 +55,7 @@ def _clean_lines(lines: Iterable[dict]) -> list[PurchaseRequisitionLine]:
             raise line_error(index, _("unknown fields %(names)s.") % {"names": sorted(unknown)})
         try:
             item = check_item(require_instance(data.get("item"), Item, field="item"))
-            quantity = positive_quantity(data.get("quantity"))
+            quantity = positive_quantity(data.get("quantity"), item=item)
             needed_by = data.get("needed_by")
             if needed_by is not None:
                 check_date(needed_by, field="needed_by")

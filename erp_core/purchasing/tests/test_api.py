@@ -168,6 +168,10 @@ class TestPurchaseReceiptAPI(DocumentFlowTests, APIResourceTests):
     max_queries = 10
     unapproves = False  # returns to the supplier are not supported yet
     unapprove_refusal_code = "receipt_booked"
+    limit_checks = (
+        ("lines.0.quantity", "0.000001", "0"),
+        ("date", _days_from_today(0), _days_from_today(1)),
+    )
 
     def make_object(self, partner=None):
         return booked_receipt(order=_placed(partner), quantity="2")

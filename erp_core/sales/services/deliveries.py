@@ -28,6 +28,7 @@ from erp_core.documents.services import (
     require_status,
 )
 from erp_core.ledger.services import document_date_check
+from erp_core.masterdata.quantities import unit_decimals_check
 from erp_core.models import User, Warehouse
 from erp_core.sales.models import Delivery, DeliveryLine, SalesOrder, SalesOrderLine
 from erp_core.sales.services._common import ZERO, check_warehouse
@@ -77,6 +78,7 @@ def _build_lines(delivery: Delivery, order: SalesOrder, lines: list[dict]) -> li
             bounds=DeliveryLine._meta.get_field("quantity"),
             min_value=ZERO,
         )
+        unit_decimals_check(order_line.item, quantity, field="lines")
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}

@@ -29,6 +29,7 @@ from erp_core.documents.services import (
     require_status,
 )
 from erp_core.ledger.services import document_date_check
+from erp_core.masterdata.quantities import unit_decimals_check
 from erp_core.models import Item, Partner, TaxCode, User, Warehouse
 from erp_core.sales import selectors
 from erp_core.sales.models import Delivery, PriceList, SalesOrder, SalesOrderLine
@@ -90,6 +91,7 @@ def _build_lines(order: SalesOrder, lines: list[dict]) -> list[SalesOrderLine]:
         quantity = parse_decimal(
             data.get("quantity"), field="lines", bounds=_LINE_FIELD("quantity"), min_value=ZERO
         )
+        unit_decimals_check(item, quantity, field="lines")
         if quantity <= 0:
             raise ValidationError(
                 {"lines": _("%(line)s: the quantity must be greater than zero.") % {"line": label}}

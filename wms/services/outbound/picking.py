@@ -268,6 +268,7 @@ def pick_list_pick(
     task = _scan_task(pick_list, bin_barcode=bin_barcode, item_code=item_code,
                       lot_number=lot_number, serial=serial, task_id=task_id)  # fmt: skip
     task = _lock_task(task)
+    positive_quantity(quantity, item=task.item)
     left = task.quantity - task.picked_quantity
     if task.status != TaskStatus.OPEN or left <= 0:
         raise Conflict(_("That pick was already made."), code="task_done")
