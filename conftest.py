@@ -18,11 +18,19 @@ pytest_plugins = ["erp_core.testing.books"]
 
 # Property tests that leave their number of examples to the profile run a few by default, so CI
 # stays light; HYPOTHESIS_PROFILE=thorough runs many more (before a release, after a change to
-# the ledgers), HYPOTHESIS_MAX_EXAMPLES setting how many (60 unless given; the deep run of the
-# stock ledger's walk takes 5000, see docs/stock.md). Tests that set max_examples keep it.
+# the ledgers), HYPOTHESIS_MAX_EXAMPLES setting how many (60 unless given); HYPOTHESIS_PROFILE=deep
+# is the deep run (5000). Tests that set max_examples keep it.
 hypothesis_settings.register_profile("light", max_examples=3)
 hypothesis_settings.register_profile(
     "thorough", max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "60"))
+)
+# The deep run of the ledgers' walks: 5,000 examples per test and method unless
+# HYPOTHESIS_MAX_EXAMPLES says otherwise (docs/ledger.md, "The deep property run").
+hypothesis_settings.register_profile(
+    "deep",
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "5000")),
+    deadline=None,
+    print_blob=True,
 )
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "light"))
 

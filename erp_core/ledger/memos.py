@@ -49,6 +49,8 @@ REASONS = {
     "transfer": _("Transfer"),
     "revaluation": _("Revaluation"),
     "opening": _("Opening balance"),
+    "cost_change": _("Standard cost change"),
+    "value_adjustment": _("Value adjustment"),
 }
 
 _MOVE = ("quantity",)
@@ -86,6 +88,8 @@ KINDS: dict[str, Kind] = {
         _("Reversal of the accrual of goods received not billed at %(period)s")
     ),
     "count_differences_clear": Kind(_("Count differences of %(period)s cleared")),
+    "stock_cost_change": Kind(_("Standard cost change %(document)s: %(item)s")),
+    "stock_value_adjustment": Kind(_("Value adjustment %(document)s: %(item)s")),
 }
 
 

@@ -16,6 +16,10 @@ class StockMove(models.Model):
     backdated gets a revaluation row (quantity 0) that corrects it, with its own journal entry.
     A standard-cost change is a row of quantity 0 too (``cost_change``): ``unit_cost`` is the old
     standard, ``receipt_unit_cost`` the new one, ``value`` what the stock on hand was revalued by.
+    A value adjustment is a row of quantity 0 as well (``value_adjustment``: a supplier's price
+    difference or credit on goods received at an actual cost): ``receipt_value`` is the amount,
+    ``basis_quantity`` the quantity it is for, ``value`` the share that re-valued the stock on
+    hand and ``variance`` the rest (the share of goods no longer on hand: cost of sales).
     """
 
     class Reason(models.TextChoices):
@@ -29,6 +33,7 @@ class StockMove(models.Model):
         REVALUATION = "revaluation", _("Revaluation")
         COST_CHANGE = "cost_change", _("Standard cost change")
         OPENING = "opening", _("Opening balance")
+        VALUE_ADJUSTMENT = "value_adjustment", _("Value adjustment")
 
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
@@ -60,6 +65,13 @@ class StockMove(models.Model):
             "The unit cost a receipt was given (a standard cost change: the new standard); "
             "re-valuing later moves uses it."
         ),
+    )
+    basis_quantity = models.DecimalField(
+        _("basis quantity"),
+        **QUANTITY,
+        null=True,
+        blank=True,
+        help_text=_("The quantity a value adjustment's amount is for (what was billed)."),
     )
     variance = models.DecimalField(
         _("variance"),
@@ -120,7 +132,11 @@ class StockMove(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(reason="revaluation", quantity=0, corrects__isnull=False))
-                | Q(reason="cost_change", quantity=0, corrects__isnull=True)
+                | Q(
+                    reason__in=["cost_change", "value_adjustment"],
+                    quantity=0,
+                    corrects__isnull=True,
+                )
                 | (
                     ~Q(reason__in=["revaluation", "cost_change"])
                     & ~Q(quantity=0)

@@ -38,6 +38,10 @@ _RECEIPT_KIND = {
     Reason.PRODUCTION_OUTPUT: PostingKind.PRODUCTION_OUTPUT,
     Reason.ADJUSTMENT: PostingKind.ADJUSTMENT_GAIN,
     Reason.OPENING: PostingKind.OPENING_BALANCE,
+    # A supplier's price difference or credit on goods received at an actual cost: against the
+    # GR/IR account the bill cleared it through (1401), the share on hand to the inventory, the
+    # rest to the difference account (6401).
+    Reason.VALUE_ADJUSTMENT: PostingKind.STOCK_RECEIPT,
 }
 _ISSUE_KIND = {
     Reason.ISSUE: PostingKind.STOCK_ISSUE,
@@ -164,17 +168,18 @@ def add_revaluation(
     """Add the correction ``delta`` of a re-valued move of ``reason`` to ``amounts``.
 
     A corrected receipt's cost stands (the difference goes to the difference account), and so
-    does a transfer in's or a standard-cost change's; an issue's counter account follows its
-    value.
+    does a transfer in's, a standard-cost change's or a value adjustment's; an issue's counter
+    account follows its value.
     """
+    stands = incoming or reason in _NO_COUNTER or reason == Reason.VALUE_ADJUSTMENT
     add_move(
         amounts,
         accounts,
         category_code=category_code,
         reason=reason,
-        incoming=incoming or reason in _NO_COUNTER,
+        incoming=stands,
         value=delta,
-        document=ZERO if incoming or reason in _NO_COUNTER else delta,
+        document=ZERO if stands else delta,
         method=method,
     )
 

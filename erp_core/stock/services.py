@@ -389,9 +389,10 @@ class _Batch:
         source: Source,
         unit_cost: Decimal | None = None,
         value: Decimal | None = None,
+        basis: Decimal | None = None,
     ) -> StockMove:
         """Value one move against its key's state (replaying later moves when backdated)."""
-        move = Move(id=n, quantity=quantity, unit_cost=unit_cost, value=value)
+        move = Move(id=n, quantity=quantity, unit_cost=unit_cost, value=value, basis=basis)
         if key.last is not None and key.last > moved_at:
             row = self._backdated(key, move, reason=reason, moved_at=moved_at, source=source)
         else:
@@ -407,6 +408,10 @@ class _Batch:
         self, key: _Key, valued: ValuedMove, move: Move, *, reason, moved_at, source: Source
     ) -> StockMove:
         stock_value, variance = stock_effect(valued)
+        if reason == Reason.VALUE_ADJUSTMENT:
+            receipt_value = move.value
+        else:
+            receipt_value = valued.value + valued.variance if valued.quantity > 0 else None
         return StockMove(
             item=key.item,
             warehouse=key.warehouse,
@@ -415,8 +420,9 @@ class _Batch:
             quantity=valued.quantity,
             unit_cost=valued.unit_cost,
             value=stock_value,
-            receipt_value=valued.value + valued.variance if valued.quantity > 0 else None,
+            receipt_value=receipt_value,
             receipt_unit_cost=move.unit_cost if valued.quantity > 0 else None,
+            basis_quantity=move.basis,
             variance=variance,
             source_type=source.type,
             source_id=source.id,
@@ -428,7 +434,7 @@ class _Batch:
     def _history(self, key: _Key) -> Iterator[tuple]:
         """The key's moves in booking order, stored and of this batch, with what they are worth
         as booked now: ``(moved_at, quantity, receipt_value, receipt_unit_cost, reason, value,
-        variance, ref)``.
+        variance, ref, basis_quantity)``.
 
         Stored rows are streamed (a server-side cursor on PostgreSQL), their corrections merged
         in from a second stream in the same order, so a history of any length is never held in
@@ -439,7 +445,7 @@ class _Batch:
             .exclude(reason=Reason.REVALUATION)
             .order_by("moved_at", "pk")
             .values_list("moved_at", "pk", "quantity", "receipt_value", "receipt_unit_cost",
-                         "reason", "value", "variance")
+                         "reason", "value", "variance", "basis_quantity")
             .iterator(chunk_size=10_000)
         )  # fmt: skip
         fixes = (
@@ -462,7 +468,7 @@ class _Batch:
 
         def stored() -> Iterator[tuple]:
             nonlocal fix
-            for moved_at, pk, quantity, receipt_value, cost, reason, value, variance in rows:
+            for moved_at, pk, quantity, receipt_value, cost, reason, value, variance, basis in rows:
                 while fix is not None and (fix[0], fix[1]) < (moved_at, pk):
                     fix = next(fixes, None)
                 while fix is not None and (fix[0], fix[1]) == (moved_at, pk):
@@ -475,7 +481,7 @@ class _Batch:
                     variance += pending["stored", pk][1]
                     if receipt_value is not None:
                         receipt_value += pending["stored", pk][2]
-                yield moved_at, quantity, receipt_value, cost, reason, value, variance, pk
+                yield moved_at, quantity, receipt_value, cost, reason, value, variance, pk, basis
 
         if not key.rows:  # most often no move of this batch is booked to the key yet
             return stored()
@@ -492,7 +498,7 @@ class _Batch:
                     if receipt_value is not None:
                         receipt_value += pending[_ref(row)][2]
                 yield (row.moved_at, row.quantity, receipt_value, row.receipt_unit_cost,
-                       row.reason, value, variance, row)  # fmt: skip
+                       row.reason, value, variance, row, row.basis_quantity)  # fmt: skip
 
         # Stored rows come first at the same time: this batch's rows get the higher keys.
         return heapq.merge(
@@ -528,15 +534,24 @@ class _Batch:
         replay = self._replayer(key)
         row = None
         changes = []
-        for at, quantity, receipt_value, cost, old_reason, value, variance, ref in self._history(
-            key
-        ):
+        for (
+            at,
+            quantity,
+            receipt_value,
+            cost,
+            old_reason,
+            value,
+            variance,
+            ref,
+            basis,
+        ) in self._history(key):
             if row is None and at > moved_at:
                 valued = replay.value(move)
                 row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
             new_value, new_variance = replay.effect(
-                ref if isinstance(ref, int) else 0, quantity, value=receipt_value, cost=cost
-            )
+                ref if isinstance(ref, int) else 0, quantity, value=receipt_value, cost=cost,
+                basis=basis,
+            )  # fmt: skip
             if row is None:
                 continue
             if new_value != value or new_variance != variance:
@@ -554,16 +569,25 @@ class _Batch:
         takes in what now left, ``receipt`` more, and the moves after it follow."""
         replay = self._replayer(key)
         changes, found = [], False
-        for at, quantity, receipt_value, cost, old_reason, value, variance, ref in self._history(
-            key
-        ):
+        for (
+            at,
+            quantity,
+            receipt_value,
+            cost,
+            old_reason,
+            value,
+            variance,
+            ref,
+            basis,
+        ) in self._history(key):
             moved = ZERO
             if not found and _ref(ref) == target:
                 found, moved = True, receipt
                 receipt_value += receipt
             new_value, new_variance = replay.effect(
-                ref if isinstance(ref, int) else 0, quantity, value=receipt_value, cost=cost
-            )
+                ref if isinstance(ref, int) else 0, quantity, value=receipt_value, cost=cost,
+                basis=basis,
+            )  # fmt: skip
             if found and (new_value != value or new_variance != variance or moved):
                 changes.append((ref, at, old_reason, quantity, new_value - value,
                                 new_variance - variance, moved))  # fmt: skip
@@ -684,7 +708,7 @@ class _Batch:
             if not _posts(row):
                 continue
             amounts, rows = groups.setdefault(_entry_group(row), (posting.new_amounts(), []))
-            incoming = row.quantity > 0
+            incoming = row.quantity > 0 or row.reason == Reason.VALUE_ADJUSTMENT
             if row.reason == Reason.COST_CHANGE:
                 document = ZERO  # the whole revaluation goes to the difference account
             else:
@@ -932,6 +956,79 @@ def stock_standard_cost_revalue(
         row = batch.book(key, n=n, quantity=ZERO, unit_cost=item.standard_cost,
                          reason=Reason.COST_CHANGE, moved_at=now, source=source)  # fmt: skip
         row.unit_cost, row.receipt_unit_cost = old_cost, item.standard_cost
+    batch.write(now)
+    return batch.rows
+
+
+@dataclass(frozen=True)
+class ValueLine:
+    """One value adjustment given to ``stock_value_adjust``: ``amount`` (+ the goods cost more,
+    − less) for ``basis`` units of ``item`` received into ``warehouse``."""
+
+    item: Item
+    warehouse: Warehouse
+    amount: Decimal
+    basis: Decimal
+
+
+@transaction.atomic
+def stock_value_adjust(
+    *,
+    lines: Sequence[ValueLine],
+    source: Source,
+    moved_at: dt.datetime | None = None,
+    actor=None,
+) -> list[StockMove]:
+    """Re-value goods received at an actual cost by what their supplier billed beyond (or
+    credited below) the price they were received at: value-only moves (quantity 0).
+
+    Each line re-values its item's stock on hand in the warehouse by the share of the amount
+    still on hand (all of it when at least ``basis`` is on hand, else ``amount × on hand ÷
+    basis``, never below a value of zero); the share of what went out goes to the cost of sales.
+    The document (``source``) posts one entry: Dr/Cr the inventory account and 6401 主营业务成本,
+    Cr/Dr the GR/IR account the bill cleared the amount through (1401 材料采购). A standard-cost
+    item is not re-valued (its price difference stays on 1404): such a line is refused, like a
+    line of no amount or no basis.
+    """
+    now = timezone.now()
+    moved_at = moved_at or now
+    if timezone.is_naive(moved_at) or moved_at > now + dt.timedelta(minutes=5):
+        raise ValidationError({"moved_at": _("A move cannot be booked in the future.")})
+    if not lines:
+        raise ValidationError({"lines": _("Give a list of stock moves.")})
+    for line in lines:
+        # An item made inactive since its receipt is still billed: only a service is refused.
+        if line.item.item_type == Item.ItemType.SERVICE:
+            raise ValidationError({"item": _("A service item has no stock.")})
+        if line.item.costing_method == CostingMethod.STANDARD:
+            raise ValidationError(
+                {"item": _("A standard-cost item keeps its price difference on 1404.")}
+            )
+        for number in (line.amount, line.basis):
+            if not isinstance(number, Decimal) or not number.is_finite():
+                raise ValidationError({"amount": _("The amount must be a number.")})
+        if not line.amount or line.basis <= 0:
+            raise ValidationError({"amount": _("A value adjustment needs an amount and a basis.")})
+    pairs = {(line.item.pk, line.warehouse.pk) for line in lines}
+    _load_categories([line.item for line in lines])
+    keys = {
+        pair: _Key(
+            item=next(line.item for line in lines if line.item.pk == pair[0]),
+            warehouse=next(line.warehouse for line in lines if line.warehouse.pk == pair[1]),
+            balance=balance,
+            state=_state(balance),
+            last=balance.last_moved_at,
+        )
+        for pair, balance in _locked_balances(pairs).items()
+    }
+    batch = _Batch(keys, actor)
+    for n, line in enumerate(lines, start=1):
+        batch.book(
+            keys[(line.item.pk, line.warehouse.pk)], n=n, quantity=ZERO,
+            reason=Reason.VALUE_ADJUSTMENT, moved_at=moved_at, source=source,
+            value=line.amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+            basis=line.basis,
+        )  # fmt: skip
     batch.write(now)
     return batch.rows
 

@@ -21,6 +21,15 @@ covers it).
 
 A standard-cost change revalues a standard item's stock on hand at once: the difference is the
 change's ``revaluation``; later moves are valued at the new standard.
+
+A value adjustment (quantity 0, a ``value`` and the ``basis`` quantity it is for: a supplier's
+price difference or credit on a receipt of an item at an actual cost) re-values the stock on
+hand by the share of the amount that is still on hand: all of it when at least ``basis`` is on
+hand, else ``amount × on hand ÷ basis``; never below a value of zero. The rest belongs to what
+was issued: it is the move's ``variance`` (the cost of sales). Nothing on hand (or a shortfall):
+all of it. FIFO spreads the share over its open layers by their value (by quantity when they are
+worth nothing), the newest layer taking the cent of rounding. Standard-cost items are never
+re-valued this way (their price difference stays on the price-difference account).
 """
 
 import enum
@@ -76,12 +85,15 @@ class Move:
     and the unit cost it was given). An issue carries neither: the method values it. A move of
     quantity zero with a ``unit_cost`` is a standard-cost change: a standard item's stock on
     hand is revalued at the new cost (its ``revaluation``), and later moves are valued at it.
+    A move of quantity zero with a ``value`` (and no unit cost) is a value adjustment of that
+    amount for ``basis`` units received.
     """
 
     id: int
     quantity: Decimal
     unit_cost: Decimal | None = None
     value: Decimal | None = None
+    basis: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -107,8 +119,9 @@ class ValuedMove:
     """What one move is worth and the balance after it.
 
     ``value`` is signed like the quantity (an issue has a negative value). ``variance`` is a
-    standard-cost receipt's actual cost minus its standard value; ``revaluation`` is the
-    correction a receipt makes to a negative balance. Both are zero otherwise.
+    standard-cost receipt's actual cost minus its standard value, or the part of a value
+    adjustment that is not on hand; ``revaluation`` is the correction a receipt makes to a
+    negative balance. Both are zero otherwise.
     """
 
     move_id: int
@@ -262,6 +275,36 @@ def _restandard(method: CostingMethod, state: _Balance, standard_cost: Decimal) 
     return ZERO, ZERO, value_after - worth, (on_hand, value_after, held, last_unit_cost)
 
 
+def _revalue(
+    method: CostingMethod, state: _Balance, move_id: int, amount: Decimal, basis: Decimal | None
+) -> _Step:
+    """A value adjustment: the share of ``amount`` still on hand goes into the stock's value
+    (the move's value), the rest is its variance (see the module's docstring)."""
+    if method is CostingMethod.STANDARD:
+        raise ValueError(f"Move {move_id}: a standard-cost item is not re-valued by an amount.")
+    if basis is not None and basis <= 0:
+        raise ValueError(f"Move {move_id}: the basis of a value adjustment must be positive.")
+    on_hand, worth, held, last_unit_cost = state
+    share = ZERO
+    if on_hand > 0 and amount:
+        share = amount if basis is None or on_hand >= basis else money(amount * on_hand / basis)
+        share = max(share, -worth)  # never below a value of zero
+    layers = held
+    if share and method is CostingMethod.FIFO and held:
+        by_value = worth > 0
+        whole = worth if by_value else sum((layer.quantity for layer in held), ZERO)
+        spread, given = [], ZERO
+        for index, layer in enumerate(held):
+            if index == len(held) - 1:
+                part = share - given
+            else:
+                part = money(share * (layer.value if by_value else layer.quantity) / whole)
+            given += part
+            spread.append(Layer(layer.quantity, layer.value + part))
+        layers = tuple(spread)
+    return share, amount - share, ZERO, (on_hand, worth + share, layers, last_unit_cost)
+
+
 def _step(
     method: CostingMethod,
     state: _Balance,
@@ -271,9 +314,12 @@ def _step(
     value_given: Decimal | None,
     standard_cost: Decimal,
     allow_negative: bool,
+    basis: Decimal | None = None,
 ) -> _Step:
     on_hand, worth, held, last_unit_cost = state
     if not quantity:
+        if cost_given is None and value_given is not None:
+            return _revalue(method, state, move_id, value_given, basis)
         if cost_given is None or cost_given < 0:
             raise ValueError(f"Move {move_id} has no quantity.")
         return _restandard(method, state, cost_given)
@@ -298,7 +344,8 @@ def value_move(
 ) -> ValuedMove:
     """Value one move from ``state``: one step of ``value_moves``.
 
-    A move of quantity zero with a unit cost is a standard-cost change to that cost.
+    A move of quantity zero with a unit cost is a standard-cost change to that cost; with a
+    value and no unit cost, a value adjustment.
     """
     value, variance, revaluation, after = _step(
         CostingMethod(method),
@@ -309,6 +356,7 @@ def value_move(
         move.value,
         standard_cost,
         allow_negative,
+        move.basis,
     )
     return ValuedMove(
         move_id=move.id,
@@ -358,11 +406,12 @@ class Replay:
         *,
         value: Decimal | None = None,
         cost: Decimal | None = None,
+        basis: Decimal | None = None,
     ) -> tuple[Decimal, Decimal]:
         """Value the next move and return its ``stock_effect``: (stock value, variance)."""
         moved, variance, revaluation, self._balance = _step(
             self.method, self._balance, move_id, quantity, cost, value, self.standard_cost,
-            self.allow_negative,
+            self.allow_negative, basis,
         )  # fmt: skip
         if not quantity and cost is not None:
             self.standard_cost = cost  # a standard-cost change: later moves at the new one

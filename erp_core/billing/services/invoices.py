@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
@@ -39,6 +40,7 @@ from erp_core.billing.services.posting import (
     rematch,
     take_delivered,
     take_received,
+    value_adjustments,
 )
 from erp_core.documents.models import APPROVED, DRAFT
 from erp_core.documents.services import (
@@ -56,6 +58,7 @@ from erp_core.ledger.services import document_date_check, journal_entry_post_lin
 from erp_core.models import Partner, User
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.sales.models import Delivery, DeliveryLine
+from erp_core.stock.services import Source, stock_value_adjust
 from integration import topics
 from integration.bus import publish
 
@@ -348,6 +351,24 @@ def invoice_update(
     return invoice
 
 
+def _value_adjust(
+    invoice: Invoice, lines: list, *, actor, undo: bool = False, day: dt.date | None = None
+) -> None:
+    """Book the value-only stock moves of a supplier document on goods at an actual cost,
+    dated the document's day (``day`` when it is unposted): see ``value_adjustments``."""
+    found = value_adjustments(invoice, lines, undo=undo)
+    if not found:
+        return
+    day = day or invoice.date
+    moved_at = None  # now
+    if day < timezone.localdate():
+        moved_at = timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59)))
+    stock_value_adjust(
+        lines=found, source=Source(type=SOURCE_TYPE, id=str(invoice.pk)), moved_at=moved_at,
+        actor=actor,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def invoice_approve(
     *, invoice: Invoice, actor: User | None, expected_revision: int | None = None
@@ -371,7 +392,8 @@ def invoice_approve(
             "account",
             "receipt_line__order_line",
             "receipt_line__stock_move",
-            "credited_line__receipt_line",
+            "credited_line__receipt_line__stock_move__warehouse",
+            "receipt_line__stock_move__warehouse",
         ).order_by("line_no")
     )
     if not lines or invoice.gross_amount <= 0:
@@ -403,6 +425,7 @@ def invoice_approve(
         actor=actor,
     )
     fields["journal_entry"] = entry
+    _value_adjust(invoice, lines, actor=actor)
     store(invoice, **fields)
     mark_approved(invoice, actor=actor)
     if invoice.kind == Kind.CUSTOMER_INVOICE:
@@ -457,7 +480,14 @@ def invoice_unapprove(
         Invoice.objects.filter(credit_note_of=invoice).exclude(status=Invoice.Status.VOIDED),
         action=_("unposted"),
     )
-    lines = list(invoice.lines.all())
+    lines = list(
+        invoice.lines.select_related(
+            "item",
+            "credited_line__receipt_line__stock_move__warehouse",
+            "receipt_line__stock_move__warehouse",
+        )
+    )
+    _value_adjust(invoice, lines, actor=actor, undo=True, day=date or timezone.localdate())
     if invoice.kind == Kind.CUSTOMER_INVOICE:
         take_delivered(lines, give_back=True)
     elif invoice.kind == Kind.SUPPLIER_BILL:

@@ -20,6 +20,8 @@ from erp_core.ledger.selectors import item_posting_category, posting_accounts
 from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
 from erp_core.sales.models import Delivery, DeliveryLine
 from erp_core.stock.posting import difference_kind
+from erp_core.stock.services import ValueLine
+from erp_core.valuation import CostingMethod
 
 
 def _default_rule(kind: str):
@@ -37,6 +39,50 @@ def _stocked(line: InvoiceLine) -> bool:
     if source.receipt_line_id is None:
         return False
     return source.receipt_line.stock_move_id is not None
+
+
+def _at_actual_cost(line: InvoiceLine) -> bool:
+    """Whether a stocked line's item is valued at an actual cost (moving average, FIFO): what
+    its supplier bills beyond or credits below the receipt's price re-values the goods."""
+    return line.item is not None and line.item.costing_method != CostingMethod.STANDARD
+
+
+def value_adjustments(invoice: Invoice, lines: list[InvoiceLine], *, undo: bool = False):
+    """The value-only stock moves a supplier document makes (``stock_value_adjust`` lines).
+
+    A bill's price variance and a credit note's amount on goods received at an actual cost
+    re-value those goods (the share still on hand) or the cost of sales (the share gone): the
+    bill clears the whole amount through 1401 and the stock ledger carries it on from there.
+    ``undo`` gives the opposite moves (the document unposted).
+    """
+    if invoice.is_customer_side:
+        return []
+    sign = Decimal(-1) if invoice.is_credit_note else Decimal(1)
+    if undo:
+        sign = -sign
+    found = []
+    for line in lines:
+        if line.account_id or not _stocked(line) or not _at_actual_cost(line):
+            continue
+        source = line.credited_line if line.credited_line_id else line
+        if invoice.is_credit_note:
+            amount = line.net_amount
+        elif line.order_unit_price is not None:
+            amount = line.variance_amount or Decimal(0)
+        else:
+            continue
+        if not amount:
+            continue
+        move = source.receipt_line.stock_move
+        found.append(
+            ValueLine(
+                item=line.item,
+                warehouse=move.warehouse,
+                amount=sign * amount,
+                basis=line.quantity,
+            )
+        )
+    return found
 
 
 def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
@@ -68,11 +114,19 @@ def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
         vat = _default_rule(PostingKind.INPUT_VAT).debit
         for line in lines:
             category = _category(line)
-            if invoice.is_credit_note and not line.account_id and _stocked(line):
+            if not line.account_id and _stocked(line) and _at_actual_cost(line):
+                # Goods at an actual cost: the bill clears its whole amount through 1401 (a
+                # credit note in red), and the stock ledger's value adjustment takes the price
+                # difference or the credit from 1401 to the goods on hand and the cost of sales
+                # (``value_adjustments``): nothing is left on 1401 or 1404.
+                clearing = posting_accounts(
+                    kind=PostingKind.PURCHASE_BILL, category_code=category
+                ).debit
+                amounts[clearing] += sign * line.net_amount
+            elif invoice.is_credit_note and not line.account_id and _stocked(line):
                 # The supplier credits the price of goods received and billed: the goods stay
                 # in stock and the receipt stays billed (1401 is not reopened). The credit
-                # lowers their cost: the price-difference account of a standard-cost item
-                # (1404), the cost of goods sold of an item at an actual cost (6401).
+                # lowers a standard-cost item's price difference (1404).
                 difference = posting_accounts(
                     kind=difference_kind(line.item.costing_method), category_code=category
                 ).debit

@@ -214,10 +214,12 @@ def supplier_bill(
     day: dt.date = TODAY,
     post: bool = False,
     actor=None,
+    **item_fields,
 ) -> Invoice:
-    """A supplier bill of one received line at the order's price unless ``billed_price``."""
+    """A supplier bill of one received line at the order's price unless ``billed_price``
+    (its item made with ``item_fields``: a moving-average item by default)."""
     partner = partner or supplier()
-    receipt = received_receipt(partner, [(item(), quantity, order_price)], day=day)
+    receipt = received_receipt(partner, [(item(**item_fields), quantity, order_price)], day=day)
     line = receipt.lines.get()
     spec = {"receipt_line": line}
     if billed_price is not None:

@@ -31,9 +31,11 @@ def _lines(entry: JournalEntry) -> set[tuple]:
 
 
 def test_a_bill_above_the_order_price_posts_the_variance_to_1404(books):
-    # PO 10 × 5.00, received 10, billed 10 × 5.20: order value 50.00, billed 52.00,
-    # variance 2.00; VAT 13 % of 52.00 = 6.76; payable 58.76.
-    bill = supplier_bill(quantity="10", order_price="5.00", billed_price="5.20")
+    # A standard-cost item. PO 10 × 5.00, received 10, billed 10 × 5.20: order value 50.00,
+    # billed 52.00, variance 2.00; VAT 13 % of 52.00 = 6.76; payable 58.76.
+    bill = supplier_bill(
+        quantity="10", order_price="5.00", billed_price="5.20", costing_method="standard"
+    )
     line = bill.lines.get()
     assert (line.order_unit_price, line.order_amount, line.net_amount, line.variance_amount) == (
         D("5"),
@@ -55,7 +57,9 @@ def test_a_bill_above_the_order_price_posts_the_variance_to_1404(books):
 
 
 def test_a_bill_below_the_order_price_credits_the_variance(books):
-    bill = supplier_bill(quantity="10", order_price="5.00", billed_price="4.90", post=True)
+    bill = supplier_bill(
+        quantity="10", order_price="5.00", billed_price="4.90", post=True, costing_method="standard"
+    )
     assert _lines(bill.journal_entry) == {
         ("1401", D("50.00"), D("0.00"), None),
         ("1404", D("0.00"), D("1.00"), None),
@@ -211,9 +215,10 @@ def test_a_supplier_credit_note_posts_the_bill_red_with_its_variance(books):
     )
     assert note.kind == Invoice.Kind.SUPPLIER_CREDIT_NOTE and note.number.startswith("BC-")
     note = services.invoice_approve(invoice=note, actor=None)
-    # 红字, and the goods' cost is lowered instead of reopening the receipt on 1401: the
-    # price difference of a standard-cost item, the cost of goods sold of one at actual cost.
-    difference = "1404" if bill.lines.get().item.costing_method == "standard" else "6401"
+    # 红字, and the goods' cost is lowered instead of reopening the receipt: the price
+    # difference of a standard-cost item; for one at an actual cost the credit goes through
+    # 1401 to the goods' value adjustment (the stock ledger's entry takes it off 1401 again).
+    difference = "1404" if bill.lines.get().item.costing_method == "standard" else "1401"
     assert _lines(note.journal_entry) == {
         ("2202", D("0.00"), D("-29.38"), bill.partner_id),
         (difference, D("-26.00"), D("0.00"), None),

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 
 import pytest
 from django.db.models import Sum
+from django.utils import timezone
 
 from common.testing import api_client
 from erp_core.billing import services
@@ -21,7 +22,9 @@ from erp_core.billing.tests.factories import (
 )
 from erp_core.ledger.models import FiscalPeriod, JournalEntry, JournalLine
 from erp_core.ledger.services import journal_entry_post_lines
-from erp_core.stock.services import stock_receipt
+from erp_core.stock.models import StockBalance, StockMove
+from erp_core.stock.services import stock_issue, stock_receipt
+from erp_core.testing.books import assert_books_reconcile
 from erp_core.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -180,10 +183,24 @@ def test_three_partial_credit_notes_leave_no_vat_or_receivable(books):
     assert not JournalLine.objects.filter(account__code="6001", debit__gt=0).exists()
 
 
-def test_a_supplier_credit_note_lowers_the_cost_and_input_vat_without_reopening_1401(books):
-    partner = supplier()
-    receipt = received_receipt(partner, [(item(), "10", "5.00")])
+def _at_ten() -> dt.datetime:
+    """The bill's day, after the receipt (09:00): the bill's value adjustment comes after."""
+    return timezone.make_aware(dt.datetime.combine(TODAY, dt.time(10)))
+
+
+def _stock(goods) -> tuple[D, D]:
+    balance = StockBalance.objects.get(item=goods)
+    return balance.quantity, balance.value
+
+
+def test_a_supplier_credit_note_lowers_the_cost_of_the_stock_on_hand_and_input_vat(books):
+    # 10 received @ 5.00 and billed; 7 shipped (35.00); 3 on hand (15.00). A credit of the
+    # price of 2 (10.00 + 1.30 VAT): all of it is on hand, so the stock is worth 5.00.
+    partner, goods = supplier(), item()
+    receipt = received_receipt(partner, [(goods, "10", "5.00")])
     bill = _bill(partner, receipt.lines.get(), "10")
+    stock_issue(item=goods, warehouse=receipt.warehouse, quantity=D("7"), reason="shipment",
+                moved_at=_at_ten())  # fmt: skip
     note = services.credit_note_create(
         invoice=bill,
         date=TODAY,
@@ -192,12 +209,75 @@ def test_a_supplier_credit_note_lowers_the_cost_and_input_vat_without_reopening_
         actor=None,
     )
     note = services.invoice_approve(invoice=note, actor=None)
-    codes = {code for code, *_amounts in _lines(note.journal_entry)}
-    assert "1401" not in codes and "22210101" in codes
-    assert _balance("1401") == 0
+    assert _lines(note.journal_entry) == {
+        ("1401", D("-10.00"), D("0")),
+        ("22210101", D("-1.30"), D("0")),
+        ("2202", D("0"), D("-11.30")),
+    }
+    adjustment = StockMove.objects.get(reason="value_adjustment")
+    assert (adjustment.receipt_value, adjustment.basis_quantity) == (D("-10.00"), D("2"))
+    assert _lines(adjustment.journal_entry) == {
+        ("1401", D("10.00"), D("0")),
+        ("1405", D("0"), D("10.00")),
+    }
+    assert _stock(goods) == (D("3"), D("5.00"))
+    assert _balance("1405") == D("5.00") and _balance("6401") == D("35.00")
+    assert _balance("1401") == 0 and _balance("1404") == 0
     assert receipts_not_billed() == []
     assert check_goods_received_not_billed() == []
+    assert_books_reconcile()
     assert _balance("22210101") == D("6.50") - D("1.30")
+
+
+def test_a_price_variance_at_moving_average_revalues_the_stock_and_the_share_sold(books):
+    # 10 received @ 10.00 (100.00), 4 shipped (40.00), billed @ 11.00: the 10.00 difference is
+    # 6/10 on hand (the 6 left are worth 66.00) and 4/10 sold (6401 44.00 = 4 × 11.00).
+    partner, goods = supplier(), item()
+    receipt = received_receipt(partner, [(goods, "10", "10.00")])
+    stock_issue(item=goods, warehouse=receipt.warehouse, quantity=D("4"), reason="shipment",
+                moved_at=_at_ten())  # fmt: skip
+    bill = services.supplier_bill_create_from_receipts(
+        partner=partner,
+        date=TODAY,
+        supplier_invoice_number="FP-PPV",
+        lines=[{"receipt_line": receipt.lines.get(), "unit_price": "11.00"}],
+        actor=None,
+    )
+    bill = services.invoice_approve(invoice=bill, actor=None)
+    assert ("1401", D("110.00"), D("0")) in _lines(bill.journal_entry)
+    adjustment = StockMove.objects.get(reason="value_adjustment")
+    assert (adjustment.quantity, adjustment.value, adjustment.variance) == (0, D("6.00"), D("4.00"))
+    assert _lines(adjustment.journal_entry) == {
+        ("1401", D("0"), D("10.00")),
+        ("1405", D("6.00"), D("0")),
+        ("6401", D("4.00"), D("0")),
+    }
+    assert _stock(goods) == (D("6"), D("66.00"))
+    assert (_balance("1401"), _balance("1404"), _balance("6401")) == (0, 0, D("44.00"))
+    assert_books_reconcile()
+    assert check_goods_received_not_billed() == []
+    # Unposted, the bill takes its difference back at today's stock (6 still on hand).
+    services.invoice_unapprove(invoice=bill, actor=None)
+    assert _stock(goods) == (D("6"), D("60.00"))
+    assert (_balance("1401"), _balance("6401")) == (D("-100.00"), D("40.00"))
+    assert check_goods_received_not_billed() == []
+    assert_books_reconcile()
+
+
+def test_a_price_variance_of_a_standard_cost_item_stays_on_1404(books):
+    partner, goods = supplier(), item(costing_method="standard", standard_cost=D("10.00"))
+    receipt = received_receipt(partner, [(goods, "10", "10.00")])
+    bill = services.supplier_bill_create_from_receipts(
+        partner=partner,
+        date=TODAY,
+        supplier_invoice_number="FP-STD",
+        lines=[{"receipt_line": receipt.lines.get(), "unit_price": "11.00"}],
+        actor=None,
+    )
+    services.invoice_approve(invoice=bill, actor=None)
+    assert not StockMove.objects.filter(reason="value_adjustment").exists()
+    assert (_balance("1401"), _balance("1404")) == (0, D("10.00"))
+    assert _stock(goods) == (D("10"), D("100.00"))
 
 
 def test_the_api_lists_receipts_not_billed_and_runs_the_month_end_steps(books):

@@ -201,11 +201,11 @@ def test_random_batches_keep_the_books_and_equal_the_same_moves_booked_one_by_on
 # --- The wider walk -----------------------------------------------------------------------------
 #
 # Every kind of move in three warehouses (the third allows negative stock), in both directions,
-# with fractional quantities, backdated up to 20 hours, and (for every method) standard-cost
-# changes. After every step each balance equals the sum of its rows and a fresh valuation of the
-# item's whole history, and the books reconcile. The number of examples comes from the profile:
-# a few by default; ``HYPOTHESIS_PROFILE=thorough HYPOTHESIS_MAX_EXAMPLES=5000`` for the deep
-# run (docs/stock.md, "Property tests").
+# with fractional quantities, backdated up to 20 hours, (for every method) standard-cost changes,
+# and value-only moves (a supplier's price difference or credit). After every step each balance
+# equals the sum of its rows and a fresh valuation of the item's whole history, and the books
+# reconcile. The number of examples comes from the profile: a few by default;
+# ``HYPOTHESIS_PROFILE=deep`` (5,000 per method) for the deep run (docs/ledger.md).
 
 fractions = st.decimals(min_value="0.001", max_value="40", places=3)
 places = st.integers(min_value=0, max_value=2)
@@ -219,6 +219,9 @@ walk_step = st.one_of(
     st.tuples(st.just("consumption"), fractions, st.none(), places, places, hours_ago),
     st.tuples(st.just("transfer"), fractions, st.none(), places, places, hours_ago),
     st.tuples(st.just("restandard"), st.none(), costs, places, places, hours_ago),
+    # A supplier's price difference (+) or credit (−) on goods at an actual cost: a value-only
+    # move for ``quantity`` units (refused for a standard-cost item).
+    st.tuples(st.just("value"), fractions, costs, places, places, hours_ago),
 )
 walks = st.lists(walk_step, min_size=1, max_size=12)
 _REASONS = {
@@ -256,6 +259,8 @@ def _fresh_valuation(item) -> dict[int, tuple[D, D]]:
             move = Move(row.pk, row.quantity, value=-left[row.transfer_from_id])
         elif row.reason == "cost_change":
             move = Move(row.pk, D(0), row.receipt_unit_cost)
+        elif row.reason == "value_adjustment":
+            move = Move(row.pk, D(0), value=row.receipt_value, basis=row.basis_quantity)
         elif row.quantity > 0:
             move = Move(row.pk, row.quantity, row.receipt_unit_cost, row.receipt_value)
         else:
@@ -290,6 +295,15 @@ def test_the_wider_walk_keeps_every_balance_a_fresh_valuation_and_the_books_reco
                 with transaction.atomic():
                     if kind == "restandard":
                         item = item_update(item=item, standard_cost=cost)
+                    elif kind == "value":
+                        amount = cost - D("49.50")  # −49.50 to +49.49
+                        if method == "standard" or not amount:
+                            continue
+                        services.stock_value_adjust(
+                            lines=[services.ValueLine(item, where, amount, quantity)],
+                            source=services.Source(type="test.bill", id=str(n)),
+                            moved_at=moved_at,
+                        )
                     elif kind == "transfer":
                         if to == at:
                             continue

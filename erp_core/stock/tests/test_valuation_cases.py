@@ -42,7 +42,7 @@ def _fresh(item, warehouse) -> tuple[D, D]:
     if first_change is not None:
         standard = first_change.unit_cost
     moves = [
-        Move(row.pk, row.quantity, row.receipt_unit_cost, row.receipt_value)
+        Move(row.pk, row.quantity, row.receipt_unit_cost, row.receipt_value, row.basis_quantity)
         for row in rows.order_by("moved_at", "pk")
     ]
     state = value_moves(method=item.costing_method, moves=moves, standard_cost=standard,
@@ -240,4 +240,28 @@ def test_the_books_are_compared_at_the_cent_not_in_floating_point(
                            unit_cost=D("1000000.01"))  # fmt: skip
     services.stock_issue(item=item, warehouse=negative_warehouse, quantity=D("2"))
     assert _balance(item, negative_warehouse) == (D("-1"), D("-1000000.01"))
+    assert_books_reconcile()
+
+
+def test_a_move_backdated_before_a_value_adjustment_moves_its_share_to_cost_of_sales(
+    books, make_item, warehouse
+):
+    # 10 @ 10.00 at −3 h; a price difference of +10.00 for the 10 at −1 h (all on hand: 110.00).
+    # Then 5 shipped, backdated to −2 h: at the adjustment only 5 were on hand, so 5.00 of it is
+    # the stock's and 5.00 the cost of the 5 shipped. Stock 5 @ 55.00; 6401 50.00 + 5.00.
+    item = make_item("moving_average")
+    services.stock_receipt(item=item, warehouse=warehouse, quantity=D("10"), unit_cost=D("10"),
+                           moved_at=_ago(hours=3))  # fmt: skip
+    (adjustment,) = services.stock_value_adjust(
+        lines=[services.ValueLine(item, warehouse, D("10"), D("10"))],
+        source=services.Source(type="test.bill", id="1"),
+        moved_at=_ago(hours=1),
+    )
+    assert (adjustment.value, adjustment.variance) == (D("10.00"), D("0.00"))
+    services.stock_issue(item=item, warehouse=warehouse, quantity=D("5"), reason="shipment",
+                         moved_at=_ago(hours=2))  # fmt: skip
+    fix = StockMove.objects.get(reason="revaluation", corrects=adjustment)
+    assert (fix.value, fix.variance) == (D("-5.00"), D("5.00"))
+    assert _balance(item, warehouse) == (D("5"), D("55.00")) == _fresh(item, warehouse)
+    assert _account_total(PostingKind.COGS) == D("55.00")
     assert_books_reconcile()

@@ -153,6 +153,56 @@ def test_a_zero_quantity_or_a_receipt_without_cost_is_refused():
         _run("fifo", [("1", None)])
 
 
+def test_a_value_adjustment_revalues_the_share_still_on_hand():
+    # 10 received @ 10, 4 issued: 6 on hand (60.00). The supplier bills 10.00 more for the 10:
+    # 6/10 of it re-values the stock (66.00), 4.00 is the cost of what went out.
+    receipt, issue = Move(1, D("10"), D("10")), Move(2, D("-4"))
+    valued = value_moves(
+        method="moving_average",
+        moves=[receipt, issue, Move(3, D("0"), value=D("10"), basis=D("10"))],
+    )
+    assert stock_effect(valued[2]) == (D("6.00"), D("4.00"))
+    assert (valued[2].state.quantity, valued[2].state.value) == (D("6"), D("66.00"))
+    # A credit for 2 units while 6 are on hand: all of it lowers the stock.
+    valued = value_moves(
+        method="moving_average",
+        moves=[receipt, issue, Move(3, D("0"), value=D("-20"), basis=D("2"))],
+    )
+    assert stock_effect(valued[2]) == (D("-20.00"), D("0.00"))
+    # Never below a value of zero: 1 on hand (10.00), a credit of 30.00 for 2 units.
+    valued = value_moves(
+        method="moving_average",
+        moves=[Move(1, D("1"), D("10")), Move(2, D("0"), value=D("-30"), basis=D("2"))],
+    )
+    assert stock_effect(valued[1]) == (D("-10.00"), D("-20.00"))
+    assert valued[1].state.value == 0
+
+
+def test_a_value_adjustment_with_nothing_on_hand_is_all_cost_of_sales():
+    moves = [Move(1, D("-2")), Move(2, D("0"), value=D("5"), basis=D("2"))]
+    for method in ("moving_average", "fifo"):
+        valued = value_moves(method=method, moves=moves, allow_negative=True)
+        assert stock_effect(valued[1]) == (D("0"), D("5"))
+        assert valued[1].state.value == valued[0].state.value
+
+
+def test_fifo_spreads_a_value_adjustment_over_its_layers_by_value():
+    moves = [Move(1, D("1"), D("10")), Move(2, D("3"), D("10")), Move(3, D("0"), value=D("4.01"))]
+    valued = value_moves(method="fifo", moves=moves)
+    layers = valued[2].state.layers
+    assert [layer.value for layer in layers] == [D("11.00"), D("33.01")]
+    assert valued[2].state.value == sum(layer.value for layer in layers) == D("44.01")
+
+
+def test_a_standard_item_is_not_revalued_by_an_amount():
+    with pytest.raises(ValueError, match="standard-cost"):
+        value_moves(
+            method="standard",
+            moves=[Move(1, D("0"), value=D("5"), basis=D("1"))],
+            standard_cost=D(1),
+        )
+
+
 # --- The exact reference model ----------------------------------------------------------------
 
 
