@@ -74,7 +74,9 @@ class PlannedOrderBulkSerializer(serializers.Serializer):
     """The planned orders to firm, unfirm or release (at most 500 at a time)."""
 
     ids = serializers.ListField(
-        child=serializers.IntegerField(min_value=1), min_length=1, max_length=MAX_BULK
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=MAX_BULK,
     )
 
 

@@ -241,7 +241,7 @@ class ReportOutputInputSerializer(serializers.Serializer):
 class BookTimeInputSerializer(serializers.Serializer):
     """Machine and labour hours on one of the order's operations (by id)."""
 
-    operation = serializers.IntegerField(min_value=1)
+    operation = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     machine_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     labour_hours = DecimalNumberField(**NOT_NEGATIVE, default=Decimal("0"))
     source_event_id = serializers.UUIDField(required=False, allow_null=True)

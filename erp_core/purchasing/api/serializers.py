@@ -301,7 +301,7 @@ class PurchaseOrderFromRequisitionsSerializer(AnswersWithReadSerializer, _OrderH
 class AcknowledgedLineSerializer(serializers.Serializer):
     """A date the supplier confirms for one order line."""
 
-    order_line = serializers.IntegerField(min_value=1)
+    order_line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     confirmed_date = serializers.DateField()
 
 
@@ -408,7 +408,7 @@ class PurchaseReceiptSerializer(ModelSerializer):
 class PurchaseReceiptLineInputSerializer(serializers.Serializer):
     """A quantity received on a line of the order."""
 
-    order_line = serializers.IntegerField(min_value=1)
+    order_line = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     quantity = DecimalNumberField(**QUANTITY)
 
 
