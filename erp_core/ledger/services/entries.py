@@ -310,7 +310,7 @@ def _periods_and_journal(
         )
         fetched = cursor.fetchall()
     rows = []
-    for *values, year, _journal, _active, _version in fetched:
+    for *values, year, _journal_pk, _journal_active, _version in fetched:
         period = db_rows.from_row(FiscalPeriod, _PERIOD_COLUMNS, values, connection.alias)
         # The year comes with the period: its label is all an entry's number needs.
         period.fiscal_year = FiscalYear.from_db(
