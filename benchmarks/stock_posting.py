@@ -15,7 +15,8 @@
    memory of this process during that call.
 
     .venv/bin/python benchmarks/stock_posting.py [--moves 2000] [--batch 10] \
-        [--history 50000 [500000 …]] [--methods moving_average fifo]
+        [--history 50000 [500000 …]] [--methods moving_average fifo] [--db NAME] \
+        [--template MIGRATED_EMPTY_DB]
 """
 
 import argparse
@@ -36,21 +37,39 @@ sys.path.insert(0, str(ROOT))
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
 parser.add_argument("--moves", type=int, default=2000)
 parser.add_argument("--batch", type=int, default=10, help="moves per transaction in the 2nd run")
-parser.add_argument("--history", type=int, nargs="+", default=[50_000])
+parser.add_argument(
+    "--history",
+    type=int,
+    nargs="*",
+    default=[50_000],
+    help="later moves before the backdated receipt; none: skip that part",
+)
 parser.add_argument("--methods", nargs="+", default=["moving_average", "fifo"])
 parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432")
+parser.add_argument(
+    "--db", default="zhongtai_bench_stock", help="the database made (dropped first)"
+)
+parser.add_argument(
+    "--template", help="make it as a copy of this migrated, empty database (faster)"
+)
 args = parser.parse_args()
 
-DB_NAME = "zhongtai_bench_stock"
+DB_NAME = args.db
 os.environ.update(
     DJANGO_SETTINGS_MODULE="config.settings",
     DATABASE_URL=f"{args.pg}/{DB_NAME}",
     LOG_LEVEL="WARNING",
+    # As in production: with DEBUG on, Django also records the text of every statement.
+    DEBUG="0",
+    SECRET_KEY="benchmark-only-not-a-secret",
 )
 subprocess.run(
     ["psql", f"{args.pg}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}"], check=True
 )
-subprocess.run(["psql", f"{args.pg}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}"], check=True)
+template = f" TEMPLATE {args.template}" if args.template else ""
+subprocess.run(
+    ["psql", f"{args.pg}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}{template}"], check=True
+)
 subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=ROOT, check=True)
 
 import django  # noqa: E402
@@ -134,8 +153,9 @@ def ceiling(moves: int, batch: int) -> float:
                 number = cursor.fetchone()[0]
                 cursor.execute(
                     "INSERT INTO ledger_journalentry (journal_id, fiscal_year_id, period_id, date, "
-                    "memo, status, source_type, source_id, created_at) VALUES "
-                    "(%s, %s, %s, %s, %s, 'draft', 'stock.move', %s, %s) RETURNING id",
+                    "memo, memo_kind, memo_args, status, source_type, source_id, created_at) "
+                    "VALUES (%s, %s, %s, %s, %s, '', '{}', 'draft', 'stock.move', %s, %s) "
+                    "RETURNING id",
                     [journal.pk, period.fiscal_year_id, period.pk, today, "ceiling", number, now],
                 )
                 entry = cursor.fetchone()[0]
@@ -145,7 +165,7 @@ def ceiling(moves: int, batch: int) -> float:
                 ):
                     cursor.execute(
                         "INSERT INTO ledger_journalline (entry_id, account_id, debit, credit, "
-                        "memo) VALUES (%s, %s, %s, %s, '')",
+                        "memo, memo_kind, memo_args) VALUES (%s, %s, %s, %s, '', '', '{}')",
                         [entry, account, debit, credit],
                     )
                 cursor.execute(

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import (
     Count,
     DecimalField,
@@ -23,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.db import rows as db_rows
 from common.templatetags.numbers import qty
 from erp_core.models import Item, Warehouse
 from wms.models import (
@@ -62,10 +64,21 @@ def live_warehouse_ids() -> set[int]:
     return set(WarehouseSetup.objects.filter(live=True).values_list("warehouse_id", flat=True))
 
 
+_LIVE_SQL = (
+    f"SELECT 1 FROM {WarehouseSetup._meta.db_table} WHERE warehouse_id = %s AND live LIMIT 1"
+)
+
+
 def warehouse_operator(warehouse_id: int):
-    """``erp_core.registry`` stock operator: "WMS" when WMS runs the warehouse, else None."""
-    if WarehouseSetup.objects.filter(warehouse_id=warehouse_id, live=True).exists():
-        return WMS_NAME
+    """``erp_core.registry`` stock operator: "WMS" when WMS runs the warehouse, else None.
+
+    Asked on every stock move the ERP books by itself, so in plain SQL, prepared once per
+    connection (``common.db.rows``): the ORM's compiler would cost more than the query.
+    """
+    with connection.cursor() as cursor:
+        db_rows.execute(cursor, _LIVE_SQL, [warehouse_id])
+        if cursor.fetchone() is not None:
+            return WMS_NAME
     return None
 
 

@@ -113,13 +113,21 @@ def journal_get(*, code: str) -> Journal:
 #
 # A stock move asks for two or three rules (inventory, counter account, variance) and a document
 # for several more; each lookup was a query joining two accounts. Inside a database transaction
-# the rules are now read once: ``posting_accounts_for`` fetches every kind a posting needs in one
-# query, and later lookups in the same transaction are answered from memory. Nothing outlives the
-# transaction, so a rule edited by another process is seen by the next transaction; an edit
-# inside the transaction (a PostingRule or an Account saved or deleted) empties the cache
+# the rules are read once: ``posting_accounts_for`` fetches every kind a posting needs in one
+# query, and later lookups in the same transaction are answered from memory; an edit inside the
+# transaction (a PostingRule, an Account or an ItemCategory saved or deleted) empties that cache
 # through the receivers below.
+#
+# Across transactions the rules are kept under the posting rules' version token
+# (``PostingRulesVersion``), which database triggers change with every write to the rules, the
+# accounts or the categories, whoever writes. A posting reads the token in a query it makes
+# anyway (the periods of its dates) and tells it to ``posting_rules_seen``: when the token is
+# the one the process read its rules under, they are served from memory; otherwise they are
+# read again and kept under the new token. A transaction that never reads the token (a lookup
+# outside a posting) keeps its rules to itself, as before.
 
 _RULES_CACHE = "_ledger_posting_rules"
+_POSTING_KINDS = frozenset(PostingKind.values)
 
 
 @dataclass(frozen=True)
@@ -132,17 +140,34 @@ class PostingAccounts:
 
 
 @dataclass
+class _Known:
+    """Rules read by (kind, category code), ``None`` where there is none, and the category
+    tree (item category code → its parent's code, "" at a root) once read."""
+
+    rules: dict[tuple[str, str], PostingRule | None] = field(default_factory=dict)
+    parents: dict[str, str] | None = None
+
+
+@dataclass
 class _RulesCache:
-    """The rules read in one transaction by (kind, category code); ``None``: there is none."""
+    """The rules of one transaction: its own, or those kept under the token it read."""
 
     transaction: list
-    rules: dict[tuple[str, str], PostingRule | None] = field(default_factory=dict)
-    parents: dict[str, str] | None = None  # item category code → its parent's code ("" at root)
+    known: _Known = field(default_factory=_Known)
+    version: int | None = None
+
+
+# The rules kept across transactions, by database alias: (token, what was read under it).
+_SHARED: dict[str, tuple[int, _Known]] = {}
+
+
+def _rules_alias() -> str:
+    return router.db_for_read(PostingRule) or DEFAULT_DB_ALIAS
 
 
 def _transaction_rules() -> _RulesCache | None:
     """The rules cache of the transaction in progress; ``None`` outside a transaction."""
-    connection = connections[router.db_for_read(PostingRule)]
+    connection = connections[_rules_alias()]
     if not connection.in_atomic_block:
         return None
     cache = getattr(connection, _RULES_CACHE, None)
@@ -153,6 +178,25 @@ def _transaction_rules() -> _RulesCache | None:
         cache = _RulesCache(transaction=connection.run_on_commit)
         setattr(connection, _RULES_CACHE, cache)
     return cache
+
+
+def posting_rules_seen(*, version: int | None) -> None:
+    """The posting rules' version token the transaction in progress has just read.
+
+    From now on the transaction's lookups are answered from, and add to, the rules this process
+    keeps under that token (read by any earlier transaction that read the same token). Each
+    write to the rules, accounts or categories changes the token in its own transaction (the
+    triggers), so a token read is never shared with rules it does not describe: an uncommitted
+    edit's token is seen by no other transaction. ``None`` (no version row): nothing is shared.
+    """
+    cache = _transaction_rules()
+    if cache is None or version is None or cache.version == version:
+        return
+    alias = _rules_alias()
+    shared = _SHARED.get(alias)
+    if shared is None or shared[0] != version:
+        shared = _SHARED[alias] = (version, _Known())
+    cache.version, cache.known = version, shared[1]
 
 
 def _read_rules(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], PostingRule | None]:
@@ -169,13 +213,16 @@ def _read_rules(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], PostingRul
 
 
 def posting_rules_forget(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Drop the posting rules read in the current transaction; the next lookup reads them again.
+    """Drop the posting rules read in the current transaction, and those this process keeps;
+    the next lookup reads them again.
 
-    Called when a posting rule or an account is saved or deleted (a change made with
-    ``QuerySet.update()`` or ``bulk_create`` sends no signal: call this after it).
+    Called when a posting rule, an account or an item category is saved or deleted (a change
+    made with ``QuerySet.update()`` or ``bulk_create`` sends no signal: call this after it in
+    the same transaction; other transactions see the new version token anyway).
     """
     if hasattr(connections[using], _RULES_CACHE):
         delattr(connections[using], _RULES_CACHE)
+    _SHARED.pop(using, None)
 
 
 def _forget_on_change(sender, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
@@ -206,7 +253,7 @@ def posting_accounts_for(
     """
     kinds = list(dict.fromkeys(kinds))
     for kind in kinds:
-        if kind not in PostingKind.values:
+        if kind not in _POSTING_KINDS:
             raise NotFound(
                 _("Unknown posting kind %(kind)s.") % {"kind": kind}, code="unknown_kind"
             )
@@ -216,20 +263,21 @@ def posting_accounts_for(
     if cache is None:
         known = _read_rules(pairs)
     else:
-        missing = pairs - cache.rules.keys()
+        known_rules = cache.known.rules
+        missing = pairs - known_rules.keys()
         if missing:
-            cache.rules.update(_read_rules(missing))
+            known_rules.update(_read_rules(missing))
         # A kind without any rule is read again before it is refused: a rule may have been
         # added since without a signal (bulk_create).
         unruled = {
             (kind, code)
             for kind in kinds
             for code in chain
-            if all(cache.rules[(kind, link)] is None for link in chain)
+            if all(known_rules[(kind, link)] is None for link in chain)
         }
         if unruled - missing:
-            cache.rules.update(_read_rules(unruled))
-        known = cache.rules
+            known_rules.update(_read_rules(unruled))
+        known = known_rules
     result = {}
     for kind in kinds:
         rule = next((known[(kind, code)] for code in chain if known[(kind, code)]), None)
@@ -267,9 +315,9 @@ def category_chain(
             parents = category_parents()
         else:
             # Read once per transaction; a category saved since empties the cache (receivers).
-            if cache.parents is None:
-                cache.parents = category_parents()
-            parents = cache.parents
+            if cache.known.parents is None:
+                cache.known.parents = category_parents()
+            parents = cache.known.parents
     chain = [category_code]
     code = parents.get(category_code, "")
     while code and code not in chain:

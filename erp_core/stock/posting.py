@@ -18,13 +18,20 @@ difference goes to the stock-issue account: the incoming leg keeps the value it 
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from datetime import date
 from decimal import Decimal
 
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.models import Account, JournalEntry, PostingKind
 from erp_core.ledger.selectors import PostingAccounts, posting_accounts_for
-from erp_core.ledger.services import EntryInput, LineInput, journal_entries_post_lines
+from erp_core.ledger.services import (
+    EntryInput,
+    LineInput,
+    PostingPeriods,
+    journal_entries_post_lines,
+    posting_periods_lock,
+)
 from erp_core.stock.models import StockMove
 from erp_core.valuation import CostingMethod
 
@@ -200,8 +207,19 @@ def entry_lines(amounts: Amounts, memo: str | Memo) -> list[LineInput]:
     return lines
 
 
-def post(entries: Sequence[EntryInput], *, actor=None) -> list[JournalEntry]:
+def lock_periods(dates: Iterable[date]) -> PostingPeriods:
+    """The stock journal and the open periods of a batch's entry dates, locked against a close;
+    read before the batch's accounts are looked up, since the posting rules' version comes
+    with them (the rules are then served from memory while no rule changed)."""
+    return posting_periods_lock(journal_code=JOURNAL, dates=dates)
+
+
+def post(
+    entries: Sequence[EntryInput], *, actor=None, periods: PostingPeriods | None = None
+) -> list[JournalEntry]:
     """Post the entries of a batch on the stock journal, in the batch's transaction."""
     if not entries:
         return []
-    return journal_entries_post_lines(journal_code=JOURNAL, entries=entries, actor=actor)
+    return journal_entries_post_lines(
+        journal_code=JOURNAL, entries=entries, actor=actor, periods=periods
+    )

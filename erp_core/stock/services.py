@@ -23,12 +23,13 @@ from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import BigIntegerField, Case, Value, When
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from common.db import rows as db_rows
 from common.errors import Conflict
 from common.numbers import parse_decimal
 from common.templatetags.numbers import qty
@@ -36,7 +37,7 @@ from erp_core import registry
 from erp_core.documents.sources import source_numbers
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.selectors import item_posting_category
-from erp_core.ledger.services import EntryInput
+from erp_core.ledger.services import EntryInput, PostingPeriods
 from erp_core.masterdata.quantities import quantity_for
 from erp_core.models import Item, ItemCategory, Warehouse
 from erp_core.stock import posting
@@ -57,6 +58,9 @@ ZERO = Decimal("0")
 UNIT_COST = Decimal("0.000001")
 
 Reason = StockMove.Reason
+
+# What a ledger row is written with (every column but the key), in plain SQL.
+_MOVE_FIELDS = [f.attname for f in StockMove._meta.concrete_fields if not f.primary_key]
 
 NOT_ON_HAND = gettext_lazy(
     "%(item)s in %(warehouse)s: %(wanted)s to take but only %(on_hand)s on hand."
@@ -80,6 +84,8 @@ def _lazy_text(message, params: dict):
 
 ISSUE_REASONS = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION, Reason.ADJUSTMENT)
 RECEIPT_REASONS = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.ADJUSTMENT, Reason.OPENING)
+# The reasons a line may give (``Reason.values`` builds its list anew on every call).
+_MOVE_REASONS = frozenset(Reason.values) - {Reason.REVALUATION}
 _IN_ONLY = (Reason.RECEIPT, Reason.PRODUCTION_OUTPUT, Reason.OPENING)
 _OUT_ONLY = (Reason.ISSUE, Reason.SHIPMENT, Reason.PRODUCTION_CONSUMPTION)
 
@@ -141,7 +147,7 @@ def _check_line(line: MoveLine, now: dt.datetime) -> dt.datetime:
     if not isinstance(line, MoveLine):
         raise ValidationError({"lines": _("Not a stock move.")})
     reason, quantity = line.reason, line.quantity
-    if reason not in Reason.values or reason == Reason.REVALUATION:
+    if reason not in _MOVE_REASONS:
         raise ValidationError({"reason": _("%(reason)s is not a move.") % {"reason": reason}})
     if not isinstance(quantity, Decimal) or not quantity.is_finite() or quantity == 0:
         raise ValidationError({"quantity": _("The quantity must be a number other than zero.")})
@@ -246,28 +252,55 @@ def _store_state(balance: StockBalance, state: State, now: dt.datetime) -> None:
     balance.updated_at = now
 
 
+_BALANCE_COLUMNS = ("id", "item_id", "warehouse_id", "quantity", "value", "layers",
+                    "last_unit_cost", "updated_at")  # fmt: skip
+
+
+def _lock_sql(count: int) -> str:
+    """Lock ``count`` balances in primary-key order, each with its latest move's time."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"b.{quote(column)}" for column in _BALANCE_COLUMNS)
+    wanted = " OR ".join(["(b.item_id = %s AND b.warehouse_id = %s)"] * count)
+    lock = " FOR UPDATE OF b" if connection.features.has_select_for_update_of else ""
+    return (
+        f"SELECT {columns}, (SELECT m.moved_at FROM {StockMove._meta.db_table} m "
+        f"WHERE m.item_id = b.item_id AND m.warehouse_id = b.warehouse_id "
+        f"ORDER BY m.moved_at DESC LIMIT 1) "
+        f"FROM {StockBalance._meta.db_table} b WHERE {wanted} ORDER BY b.id{lock}"
+    )
+
+
+_BALANCE_FIELDS = ["quantity", "value", "layers", "last_unit_cost", "updated_at"]
+
+
+def _balance_update(balance: StockBalance) -> db_rows.Statement:
+    """The UPDATE that stores a balance's new state (plain SQL)."""
+    return db_rows.update_statement(
+        StockBalance, balance.pk, {name: getattr(balance, name) for name in _BALANCE_FIELDS}
+    )
+
+
 def _locked_balances(pairs: set[tuple[int, int]]) -> dict[tuple[int, int], StockBalance]:
     """Lock the balances of these (item, warehouse) pairs in primary-key order (no deadlocks).
 
     One query in the usual case, which also brings each balance's latest move time (a move
-    before it is backdated); missing balances are created first (in a fixed order) and the
-    lock is taken again.
+    before it is backdated) as ``last_moved_at``; missing balances are created first (in a fixed
+    order) and the lock is taken again. Plain SQL (``common.db.rows``): every posting runs it.
     """
-    latest = StockMove.objects.filter(
-        item_id=OuterRef("item_id"), warehouse_id=OuterRef("warehouse_id")
-    ).order_by("-moved_at")
+    ordered = sorted(pairs)
+    params = [value for pair in ordered for value in pair]
+    moved_at = db_rows.converter(StockMove._meta.get_field("moved_at"), connection.alias)
+    few = len(ordered) <= db_rows.FEW
 
     def lock() -> dict[tuple[int, int], StockBalance]:
-        wanted = Q()
-        for item_id, warehouse_id in sorted(pairs):
-            wanted |= Q(item_id=item_id, warehouse_id=warehouse_id)
-        balances = (
-            StockBalance.objects.select_for_update()
-            .filter(wanted)
-            .annotate(last_moved_at=Subquery(latest.values("moved_at")[:1]))
-            .order_by("pk")
-        )
-        return {(balance.item_id, balance.warehouse_id): balance for balance in balances}
+        found = {}
+        with connection.cursor() as cursor:
+            db_rows.execute(cursor, _lock_sql(len(ordered)), params, prepare=few)
+            for *values, last_moved_at in cursor.fetchall():
+                balance = db_rows.from_row(StockBalance, _BALANCE_COLUMNS, values, connection.alias)
+                balance.last_moved_at = moved_at(last_moved_at)
+                found[(balance.item_id, balance.warehouse_id)] = balance
+        return found
 
     found = lock()
     missing = pairs - found.keys()
@@ -652,17 +685,26 @@ class _Batch:
         documented = all(row.source_type for row in self.rows if _posts(row)) and all(
             backdated.source_type for backdated, _key, _sums in self.revalued
         )
+        balances = []
+        for key in self.keys.values():
+            if key.rows or key.changed:
+                _store_state(key.balance, key.state, now)
+                balances.append(key.balance)
+        # One balance changed (the usual one-item posting): its update shares the round trip of
+        # the rows' insert on PostgreSQL.
+        along = _balance_update(balances[0]) if documented and len(balances) == 1 else None
         if not documented:
-            StockMove.objects.bulk_create(self.rows)
+            db_rows.insert(StockMove, self.rows, _MOVE_FIELDS)
+        periods = self._lock_periods()
         entries, members = self._entries()
-        posted = posting.post(entries, actor=self.actor)
+        posted = posting.post(entries, actor=self.actor, periods=periods)
         links = {}
         for entry, rows in zip(posted, members, strict=True):
             for row in rows:
                 row.journal_entry = entry
                 links[id(row)] = (row, entry.pk)
         if documented:
-            StockMove.objects.bulk_create(self.rows)
+            db_rows.insert(StockMove, self.rows, _MOVE_FIELDS, along=along)
         elif len(linked := {entry for _row, entry in links.values()}) == 1:
             StockMove.objects.filter(pk__in=[row.pk for row, _entry in links.values()]).update(
                 journal_entry_id=linked.pop()
@@ -683,16 +725,23 @@ class _Batch:
             )
         if self.fixes:
             _insert_revaluations(self.fixes, now)
-        balances = []
-        for key in self.keys.values():
-            if key.rows or key.changed:
-                _store_state(key.balance, key.state, now)
-                balances.append(key.balance)
-        fields = ["quantity", "value", "layers", "last_unit_cost", "updated_at"]
+        if along is not None:
+            return  # written with the rows
         if len(balances) == 1:
-            balances[0].save(update_fields=fields)
+            statement = _balance_update(balances[0])
+            with connection.cursor() as cursor:
+                db_rows.execute(cursor, statement.sql, statement.params)
         elif balances:
-            StockBalance.objects.bulk_update(balances, fields)
+            StockBalance.objects.bulk_update(balances, _BALANCE_FIELDS)
+
+    def _lock_periods(self) -> PostingPeriods | None:
+        """Lock the periods of the entries this batch will post (the moves' days, and today for
+        a correcting entry) before their accounts are looked up: the posting rules' version
+        comes with them. ``None`` when nothing posts (transfers only)."""
+        dates = {timezone.localdate(row.moved_at) for row in self.rows if _posts(row)}
+        if self.revalued:
+            dates.add(timezone.localdate())
+        return posting.lock_periods(dates) if dates else None
 
     def _transfer_pairs(self) -> Iterator[tuple[StockMove, StockMove]]:
         outs = {id(row): row for row in self.rows if row.reason == Reason.TRANSFER}

@@ -1,6 +1,12 @@
 """Ledger models, one module per sub-domain, all importable from ``erp_core.ledger.models``."""
 
-from erp_core.ledger.models.accounts import Account, NormalBalance, PostingKind, PostingRule
+from erp_core.ledger.models.accounts import (
+    Account,
+    NormalBalance,
+    PostingKind,
+    PostingRule,
+    PostingRulesVersion,
+)
 from erp_core.ledger.models.closing import PeriodClosing
 from erp_core.ledger.models.journals import (
     Journal,
@@ -23,4 +29,5 @@ __all__ = [
     "PeriodClosing",
     "PostingKind",
     "PostingRule",
+    "PostingRulesVersion",
 ]

@@ -197,3 +197,24 @@ class PostingRule(models.Model):
                 errors[name] = _("Choose an active account without sub-accounts.")
         if errors:
             raise ValidationError(errors)
+
+
+class PostingRulesVersion(models.Model):
+    """A token that changes whenever a posting rule, an account or an item category changes.
+
+    Database triggers (migration ``posting_rules_version``) give the one row a new random token
+    on every insert, update or delete of those tables, whatever wrote it — a service, the admin,
+    a bulk update, another process — and inside the writing transaction, so the new token is
+    seen exactly when the change is. A process keeps the rules it read under the token it read
+    with them and serves them again to a posting that reads the same token
+    (``selectors.posting_rules_seen``). Without the row nothing is kept across transactions.
+    """
+
+    token = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("posting rules version")
+        verbose_name_plural = _("posting rules versions")
+
+    def __str__(self) -> str:
+        return str(self.token)

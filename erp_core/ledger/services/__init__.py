@@ -23,6 +23,7 @@ from erp_core.ledger.services.company import (
 )
 from erp_core.ledger.services.entries import (
     EntryInput,
+    PostingPeriods,
     journal_entries_post_lines,
     journal_entry_create_draft,
     journal_entry_delete_draft,
@@ -30,6 +31,7 @@ from erp_core.ledger.services.entries import (
     journal_entry_post_lines,
     journal_entry_reverse,
     journal_entry_update_draft,
+    posting_periods_lock,
 )
 from erp_core.ledger.services.lines import LineInput, LineLike
 from erp_core.ledger.services.periods import (
@@ -62,6 +64,7 @@ __all__ = [
     "EntryInput",
     "LineInput",
     "LineLike",
+    "PostingPeriods",
     "account_create",
     "account_update",
     "category_posting_rules_set",
@@ -83,5 +86,6 @@ __all__ = [
     "ledger_demo_load",
     "ledger_seed",
     "open_period_for",
+    "posting_periods_lock",
     "posting_rules_seed",
 ]

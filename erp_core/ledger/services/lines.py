@@ -95,7 +95,8 @@ def _clean_lines(lines: Iterable[LineLike], *, drop_zero: bool = False) -> list[
             continue
         memo = raw.get("memo") or ""
         memo = memo if isinstance(memo, Memo) else str(memo).strip()
-        if len(str(memo)) > 255:
+        # A generated memo is stored as its kind and values, never as text: no length to check.
+        if not isinstance(memo, Memo) and len(memo) > 255:
             errors.append(_("Line %(n)d: the memo is longer than 255 characters.") % {"n": index})
             continue
         red = bool(raw.get("red"))

@@ -6,8 +6,15 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from erp_core.ledger import selectors, services
-from erp_core.ledger.models import PostingKind, PostingRule
+from erp_core.ledger.models import (
+    Account,
+    Journal,
+    PostingKind,
+    PostingRule,
+    PostingRulesVersion,
+)
 from erp_core.ledger.tests.helpers import account
+from erp_core.models import ItemCategory
 from erp_core.testing.books import seed_books
 
 pytestmark = pytest.mark.django_db
@@ -126,6 +133,27 @@ def test_a_kind_without_a_rule_is_read_again_before_it_is_refused(books):
         ]
     )
     assert selectors.posting_accounts(kind=PostingKind.COGS).debit.code == "1002"
+
+
+def _token() -> int | None:
+    return PostingRulesVersion.objects.values_list("token", flat=True).first()
+
+
+def test_every_write_to_the_rules_accounts_or_categories_changes_the_version_token(books):
+    """The triggers see writes that send no signal. (A migration that rebuilds one of these
+    tables on SQLite drops its triggers: it must make them again, or this fails.)"""
+    tokens = [_token()]
+    PostingRule.objects.filter(kind=PostingKind.COGS).update(description="changed")
+    tokens.append(_token())
+    Account.objects.filter(code="6401").update(name_en="Cost of sales")
+    tokens.append(_token())
+    ItemCategory.objects.bulk_create([ItemCategory(code="ZZ", name="New")])
+    tokens.append(_token())
+    ItemCategory.objects.filter(code="ZZ").delete()
+    tokens.append(_token())
+    assert None not in tokens[1:] and len(set(tokens)) == len(tokens)
+    Journal.objects.filter(code="STK").update(name="Stock")  # not a rule: the token stays
+    assert _token() == tokens[-1]
 
 
 # --- Across transactions (each test commits; the books are emptied afterwards) -----------------
