@@ -195,6 +195,10 @@ class WorkCenterShiftSerializer(serializers.ModelSerializer):
     """A shift of a work center on a weekday (0 Monday … 6 Sunday); an end at or before the
     start runs into the next day."""
 
+    # Declared, so that the schema does not carry the database's integer range (which differs
+    # between PostgreSQL and SQLite) beside the weekday's choices.
+    weekday = serializers.ChoiceField(choices=WorkCenterShift._meta.get_field("weekday").choices)
+
     class Meta:
         model = WorkCenterShift
         fields = ("id", "work_center", "weekday", "start", "end")
