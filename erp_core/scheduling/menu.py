@@ -15,6 +15,12 @@ ENTRIES = (
         "scheduling.view_schedule",
         _("Production"),
     ),
+    Entry(
+        pgettext_lazy("scheduling", "Shifts and holidays"),
+        "scheduling:calendar",
+        "scheduling.view_workcentershift",
+        _("Production"),
+    ),
 )
 
 WORK = (

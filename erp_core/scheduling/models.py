@@ -1,5 +1,8 @@
 """The schedule: the machines it plans on, each run's operations, and what moved and why."""
 
+import datetime as dt
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -99,6 +102,18 @@ class MaintenanceWindow(models.Model):
         return f"{self.work_center} {self.start:%Y-%m-%d %H:%M}"
 
 
+_DAY_SECONDS = 24 * 3600
+
+
+def shift_span(weekday: int, start: dt.time, end: dt.time) -> tuple[int, int]:
+    """A shift's start and end in seconds from Monday 00:00. An end at or before the start is
+    the next day's, so a shift is never empty and a night shift ends on the next weekday."""
+    begin = start.hour * 3600 + start.minute * 60 + start.second
+    finish = end.hour * 3600 + end.minute * 60 + end.second
+    length = finish - begin if finish > begin else finish - begin + _DAY_SECONDS
+    return weekday * _DAY_SECONDS + begin, weekday * _DAY_SECONDS + begin + length
+
+
 class WorkCenterShift(models.Model):
     """A shift a work center works on one weekday, from ``start`` to ``end`` local time.
 
@@ -147,6 +162,17 @@ class WorkCenterShift(models.Model):
         return (
             f"{self.work_center} {self.get_weekday_display()} {self.start:%H:%M}–{self.end:%H:%M}"
         )
+
+    @property
+    def crosses_midnight(self) -> bool:
+        """The shift ends the next day (a night shift)."""
+        return self.end <= self.start
+
+    @property
+    def hours(self) -> Decimal:
+        """How long the shift is, in hours to the hundredth."""
+        start, end = shift_span(self.weekday, self.start, self.end)
+        return (Decimal(end - start) / 3600).quantize(Decimal("0.01"))
 
 
 class Holiday(models.Model):

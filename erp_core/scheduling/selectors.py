@@ -136,6 +136,9 @@ def work_center_shift_list() -> QuerySet[WorkCenterShift]:
     )
 
 
-def holiday_list() -> QuerySet[Holiday]:
-    """Holidays by date, with the work center when one is named."""
-    return Holiday.objects.select_related("work_center").order_by("date", "pk")
+def holiday_list(*, since: dt.date | None = None) -> QuerySet[Holiday]:
+    """Holidays by date, with the work center when one is named (``since``: from that day)."""
+    queryset = Holiday.objects.select_related("work_center").order_by("date", "pk")
+    if since is not None:
+        queryset = queryset.filter(date__gte=since)
+    return queryset

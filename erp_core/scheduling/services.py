@@ -38,6 +38,7 @@ from erp_core.scheduling.models import (
     ScheduleChange,
     ScheduledOperation,
     WorkCenterShift,
+    shift_span,
 )
 from erp_core.stock.models import StockBalance
 from integration import topics
@@ -433,6 +434,17 @@ def maintenance_window_delete(*, window: MaintenanceWindow) -> None:
     MaintenanceWindow.objects.filter(pk=window.pk).delete()
 
 
+_WEEK_SECONDS = 7 * 24 * 3600
+
+
+def _spans_overlap(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    # The week wraps: Sunday's night shift runs into Monday morning.
+    return any(
+        first[0] < second[1] + wrap and second[0] + wrap < first[1]
+        for wrap in (-_WEEK_SECONDS, 0, _WEEK_SECONDS)
+    )
+
+
 @transaction.atomic
 def work_center_shift_create(
     *, work_center: WorkCenter, weekday: int, start: dt.time, end: dt.time
@@ -440,15 +452,30 @@ def work_center_shift_create(
     """Add a shift to a work center's week (an end at or before the start: the next day).
 
     Refused: a weekday outside Monday (0) to Sunday (6), a second shift starting at the same
-    time on the same day.
+    time on the same day, a shift overlapping another of the work center's (a night shift
+    overlaps the next morning's), since the hours would count twice in its weekly capacity.
     """
     errors: dict[str, str] = {}
     if weekday not in WorkCenterShift.Weekday.values:
         errors["weekday"] = _("A weekday is 0 (Monday) to 6 (Sunday).")
-    elif WorkCenterShift.objects.filter(
-        work_center=work_center, weekday=weekday, start=start
-    ).exists():
-        errors["start"] = _("The work center already has a shift starting then that day.")
+    else:
+        span = shift_span(weekday, start, end)
+        # The work center is locked, so that two planners adding shifts to it at once cannot
+        # both miss an overlap.
+        list(WorkCenter.objects.select_for_update().filter(pk=work_center.pk).values_list("pk"))
+        for other in WorkCenterShift.objects.filter(work_center=work_center).order_by("pk"):
+            if other.weekday == weekday and other.start == start:
+                errors["start"] = _("The work center already has a shift starting then that day.")
+                break
+            if _spans_overlap(span, shift_span(other.weekday, other.start, other.end)):
+                errors["end"] = _(
+                    "The shift overlaps the work center's %(weekday)s shift %(start)s–%(end)s."
+                ) % {
+                    "weekday": other.get_weekday_display(),
+                    "start": f"{other.start:%H:%M}",
+                    "end": f"{other.end:%H:%M}",
+                }
+                break
     if errors:
         raise ValidationError(errors)
     return WorkCenterShift.objects.create(

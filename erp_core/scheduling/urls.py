@@ -15,4 +15,9 @@ urlpatterns = [
         views.maintenance_window_delete_view,
         name="maintenance-delete",
     ),
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/shifts/", views.shift_add_view, name="shift-add"),
+    path("calendar/shifts/<int:pk>/delete/", views.shift_delete_view, name="shift-delete"),
+    path("calendar/holidays/", views.holiday_add_view, name="holiday-add"),
+    path("calendar/holidays/<int:pk>/delete/", views.holiday_delete_view, name="holiday-delete"),
 ]

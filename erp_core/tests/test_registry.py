@@ -757,6 +757,7 @@ EXPECTED_MENU = (
             ("planning:shortage-list", "planning.view_shortage", "Planning"),
             ("planning:forecast-list", "planning.view_forecast", "Planning"),
             ("scheduling:schedule", "scheduling.view_schedule", "Production"),
+            ("scheduling:calendar", "scheduling.view_workcentershift", "Production"),
             ("erp_core:partner-list", "erp_core.view_partner", "Master data"),
             ("erp_core:item-list", "erp_core.view_item", "Master data"),
             ("erp_core:bom-list", "erp_core.view_billofmaterials", "Master data"),

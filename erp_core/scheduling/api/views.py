@@ -1,6 +1,9 @@
 """Viewsets of the schedule API under /api/v1/erp/: runs, their operations and changes, slips,
 rescheduling a machine's state, and promise dates for new lines."""
 
+from collections.abc import Callable
+
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import pgettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -160,83 +163,62 @@ class PromiseDatesViewSet(viewsets.ViewSet):
         return Response(s.PromiseSerializer(promises, many=True).data)
 
 
-class _CalendarViewSet(viewsets.ModelViewSet):
+class CalendarViewSet(viewsets.ModelViewSet):
     """Rows of the calendars: listed, read, added and removed through the services (a change is
-    a removal and an addition)."""
+    a removal and an addition).
+
+    Each calendar says which services keep its rows: ``create_service`` takes the serializer's
+    validated fields as keyword arguments; ``delete_service`` takes the row as ``row_argument``.
+    """
 
     permission_classes = PERMISSIONS
     module_permission = MODULE
     http_method_names = ["get", "post", "delete", "head", "options"]
-
-    def create_row(self, values: dict):  # pragma: no cover - each viewset says how
-        raise NotImplementedError
-
-    def delete_row(self, row) -> None:  # pragma: no cover - each viewset says how
-        raise NotImplementedError
+    create_service: Callable[..., Model]
+    delete_service: Callable[..., None]
+    row_argument: str
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         """Check the input, then add the row through its service."""
         data = self.get_serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        row = self.create_row(data.validated_data)
+        row = self.create_service(**data.validated_data)
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         """Remove the row through its service."""
-        self.delete_row(self.get_object())
+        self.delete_service(**{self.row_argument: self.get_object()})
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class MaintenanceWindowViewSet(_CalendarViewSet):
+class MaintenanceWindowViewSet(CalendarViewSet):
     """Planned stops of work centers or of one machine; the scheduler plans around them."""
 
     queryset = selectors.maintenance_window_list()
     serializer_class = s.MaintenanceWindowSerializer
     filterset_fields = ("work_center", "machine_id")
-
-    def create_row(self, values: dict):
-        return services.maintenance_window_create(
-            work_center=values["work_center"],
-            machine_id=values.get("machine_id"),
-            start=values["start"],
-            end=values["end"],
-            note=values.get("note", ""),
-        )
-
-    def delete_row(self, row) -> None:
-        services.maintenance_window_delete(window=row)
+    create_service = staticmethod(services.maintenance_window_create)
+    delete_service = staticmethod(services.maintenance_window_delete)
+    row_argument = "window"
 
 
-class WorkCenterShiftViewSet(_CalendarViewSet):
+class WorkCenterShiftViewSet(CalendarViewSet):
     """The shifts each work center works in a week."""
 
     queryset = selectors.work_center_shift_list()
     serializer_class = s.WorkCenterShiftSerializer
     filterset_fields = ("work_center", "weekday")
-
-    def create_row(self, values: dict):
-        return services.work_center_shift_create(
-            work_center=values["work_center"],
-            weekday=values["weekday"],
-            start=values["start"],
-            end=values["end"],
-        )
-
-    def delete_row(self, row) -> None:
-        services.work_center_shift_delete(shift=row)
+    create_service = staticmethod(services.work_center_shift_create)
+    delete_service = staticmethod(services.work_center_shift_delete)
+    row_argument = "shift"
 
 
-class HolidayViewSet(_CalendarViewSet):
+class HolidayViewSet(CalendarViewSet):
     """Days off, company-wide or of one work center."""
 
     queryset = selectors.holiday_list()
     serializer_class = s.HolidaySerializer
     filterset_fields = ("work_center", "date")
-
-    def create_row(self, values: dict):
-        return services.holiday_create(
-            date=values["date"], work_center=values.get("work_center"), name=values.get("name", "")
-        )
-
-    def delete_row(self, row) -> None:
-        services.holiday_delete(holiday=row)
+    create_service = staticmethod(services.holiday_create)
+    delete_service = staticmethod(services.holiday_delete)
+    row_argument = "holiday"
