@@ -412,6 +412,12 @@ def customer_360(*, user: User | None, account: Account) -> dict:
         .filter(account=account)
         .order_by("-created_at")[:100]
     )
+    # Only the open ones: a task done says the customer has been told, so the warning ends.
+    slipped = list(
+        Activity.objects.filter(
+            account=account, reason=Activity.Reason.PROMISE_SLIPPED, done_at__isnull=True
+        ).order_by("-created_at")
+    )
     receivables = list(receivable_list(user=None, partner_id=account.partner_id or 0))
     promises = list(PromiseToPay.objects.filter(account=account).order_by("-promised_date"))
     today = timezone.localdate()
@@ -457,7 +463,7 @@ def customer_360(*, user: User | None, account: Account) -> dict:
         "open_balance": sum((r.open_amount for r in receivables), ZERO),
         "overdue_balance": sum((r.open_amount for r in receivables if r.due_date < today), ZERO),
         "promises": promises,
-        "slipped": [a for a in activities if a.reason == Activity.Reason.PROMISE_SLIPPED],
+        "slipped": slipped,
         "timeline": timeline[:200],
     }
 
