@@ -114,12 +114,12 @@ def _trace(
 
 @on(topics.output_reported, name="crm.trace_output_lot")
 def trace_output_lot(event: Event) -> None:
-    """A lot the shop floor made: which production order, item and day."""
+    """A lot the shop floor made: which production order, item and day (and serial numbers)."""
     _trace(
         traced_output_record,
         event,
         fields=("work_order_id", "production_order_id", "item_id", "quantity"),
-        optional=("lot_number",),
+        optional=("lot_number", "serials"),
         at="reported_at",
     )
 
