@@ -21,6 +21,7 @@ from crm.models import (
     Ticket,
     TracedInput,
     TracedLot,
+    TracedSerial,
     TracedShipment,
 )
 
@@ -138,6 +139,13 @@ class TracedLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     search_fields = ("number", "item__code", "production_order_number")
     list_filter = ("made_at",)
     list_select_related = ("item",)
+
+
+@admin.register(TracedSerial)
+class TracedSerialAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("serial", "item", "lot")
+    search_fields = ("serial", "item__code", "lot__number")
+    list_select_related = ("item", "lot")
 
 
 @admin.register(TracedInput)

@@ -4,6 +4,7 @@ dates; the shop floor's lots made and consumed and the warehouse's shipped lots,
 of a service ticket."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from crm.models import Quote
 from crm.services.accounts import account_bind_partner
@@ -93,33 +94,48 @@ def flag_slipped_promises(event: Event) -> None:
         promised_dates_slipped(event_id=str(event.pk), slipped=slipped)
 
 
+def _trace(
+    record: Callable[..., object],
+    event: Event,
+    *,
+    fields: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    at: str = "",
+) -> None:
+    """Hand a genealogy fact to its trace service: the payload's ``fields`` (and ``optional``
+    ones, None when absent) as keyword arguments, and the event's time as ``at``."""
+    payload = event.payload
+    arguments = {name: payload[name] for name in fields}
+    arguments.update({name: payload.get(name) for name in optional})
+    if at:
+        arguments[at] = event.occurred_at
+    record(**arguments)
+
+
 @on(topics.output_reported, name="crm.trace_output_lot")
 def trace_output_lot(event: Event) -> None:
-    """A lot the shop floor made: which production order, item and day."""
-    payload = event.payload
-    traced_output_record(
-        work_order_id=payload["work_order_id"],
-        production_order_id=payload["production_order_id"],
-        item_id=payload["item_id"],
-        quantity=payload["quantity"],
-        lot_number=payload.get("lot_number"),
-        reported_at=event.occurred_at,
+    """A lot the shop floor made: which production order, item and day (and serial numbers)."""
+    _trace(
+        traced_output_record,
+        event,
+        fields=("work_order_id", "production_order_id", "item_id", "quantity"),
+        optional=("lot_number", "serials"),
+        at="reported_at",
     )
 
 
 @on(topics.materials_consumed, name="crm.trace_input_lots")
 def trace_input_lots(event: Event) -> None:
     """The material lots a work order consumed: the input lots of what it makes."""
-    traced_inputs_record(work_order_id=event.payload["work_order_id"], lines=event.payload["lines"])
+    _trace(traced_inputs_record, event, fields=("work_order_id", "lines"))
 
 
 @on(topics.shipment_dispatched, name="crm.trace_shipped_lots")
 def trace_shipped_lots(event: Event) -> None:
     """The lots and serial numbers a shipment took to a customer."""
-    payload = event.payload
-    traced_shipment_record(
-        shipment_id=payload["shipment_id"],
-        sales_order_id=payload["sales_order_id"],
-        lines=payload["lines"],
-        shipped_at=event.occurred_at,
+    _trace(
+        traced_shipment_record,
+        event,
+        fields=("shipment_id", "sales_order_id", "lines"),
+        at="shipped_at",
     )

@@ -38,6 +38,7 @@ from crm.models import (
     Ticket,
     TracedInput,
     TracedLot,
+    TracedSerial,
     TracedShipment,
 )
 from crm.services.common import sees_all
@@ -412,6 +413,12 @@ def customer_360(*, user: User | None, account: Account) -> dict:
         .filter(account=account)
         .order_by("-created_at")[:100]
     )
+    # Only the open ones: a task done says the customer has been told, so the warning ends.
+    slipped = list(
+        Activity.objects.filter(
+            account=account, reason=Activity.Reason.PROMISE_SLIPPED, done_at__isnull=True
+        ).order_by("-created_at")
+    )
     receivables = list(receivable_list(user=None, partner_id=account.partner_id or 0))
     promises = list(PromiseToPay.objects.filter(account=account).order_by("-promised_date"))
     today = timezone.localdate()
@@ -457,7 +464,7 @@ def customer_360(*, user: User | None, account: Account) -> dict:
         "open_balance": sum((r.open_amount for r in receivables), ZERO),
         "overdue_balance": sum((r.open_amount for r in receivables if r.due_date < today), ZERO),
         "promises": promises,
-        "slipped": [a for a in activities if a.reason == Activity.Reason.PROMISE_SLIPPED],
+        "slipped": slipped,
         "timeline": timeline[:200],
     }
 
@@ -484,8 +491,9 @@ class TraceInput:
 
 @dataclass
 class LotTrace:
-    """Where a ticket's lot (or the lot of its serial number) came from and where it went: the
-    production order that made it, its input lots, and every shipment of it."""
+    """Where a ticket's lot (or serial number) came from and where it went: the production order
+    that made it, its input lots, and every shipment of it. A serial number shipped without a
+    lot is traced on its own (``serial``), through the lot the shop floor made it in."""
 
     item: Item
     number: str
@@ -493,6 +501,7 @@ class LotTrace:
     inputs: list[TraceInput] = field(default_factory=list)
     shipments: list[TracedShipment] = field(default_factory=list)
     other_customers: list[TracedShipment] = field(default_factory=list)
+    serial: str = ""
 
 
 def ticket_trace(*, ticket: Ticket) -> list[LotTrace]:
@@ -503,21 +512,40 @@ def ticket_trace(*, ticket: Ticket) -> list[LotTrace]:
     if not value:
         return []
     only_item = Q(item_id=ticket.item_id) if ticket.item_id else Q()
-    keys: set[tuple[int, str]] = set(
-        TracedLot.objects.filter(only_item, number=value).values_list("item_id", "number")
+    matched = list(
+        TracedShipment.objects.filter(only_item, Q(serial=value) | Q(lot_number=value))
+        .select_related("customer", "sales_order", "item")
+        .order_by("shipped_at", "pk")
     )
-    for item_id, number in TracedShipment.objects.filter(
-        only_item, Q(serial=value) | Q(lot_number=value)
-    ).values_list("item_id", "lot_number"):
-        if number:
-            keys.add((item_id, number))
-    numbers = {number for _item, number in keys}
-    lots = {
-        (lot.item_id, lot.number): lot
-        for lot in TracedLot.objects.filter(number__in=numbers).select_related("item")
+    keys: set[tuple[int, str]] = {(s.item_id, s.lot_number) for s in matched if s.lot_number}
+    # A serial number's own trace: the units made (the lot they were made in) or shipped alone.
+    serial_lots: dict[int, str] = dict(
+        TracedSerial.objects.filter(only_item, serial=value).values_list("item_id", "lot__number")
+    )
+    for s in matched:
+        if s.serial == value and not s.lot_number:
+            serial_lots.setdefault(s.item_id, "")
+    serial_lots = {
+        item_id: number
+        for item_id, number in serial_lots.items()
+        if (item_id, number) not in keys and (item_id, value) not in keys
     }
+    numbers = {number for _item, number in keys} | set(serial_lots.values()) - {""}
+    lots: dict[tuple[int, str], TracedLot] = {}
+    for lot in TracedLot.objects.filter(
+        Q(number__in=numbers) | (only_item & Q(number=value))
+    ).select_related("item"):
+        lots[(lot.item_id, lot.number)] = lot
+        if lot.number == value and (not ticket.item_id or lot.item_id == ticket.item_id):
+            keys.add((lot.item_id, lot.number))
+    numbers |= {number for _item, number in keys}
     inputs: dict[int, list[TracedInput]] = {}
     makers = [lot.work_order_id for key, lot in lots.items() if key in keys]
+    makers += [
+        lots[(item_id, number)].work_order_id
+        for item_id, number in serial_lots.items()
+        if (item_id, number) in lots
+    ]
     for row in TracedInput.objects.filter(work_order_id__in=makers).select_related("item"):
         inputs.setdefault(row.work_order_id, []).append(row)
     input_numbers = {row.lot_number for rows in inputs.values() for row in rows}
@@ -529,29 +557,36 @@ def ticket_trace(*, ticket: Ticket) -> list[LotTrace]:
         "customer", "sales_order", "item"
     ):
         shipped.setdefault((shipment.item_id, shipment.lot_number), []).append(shipment)
-    traces = []
-    for item_id, number in sorted(keys, key=lambda key: (key[1], key[0])):
+
+    def trace(
+        item_id: int, number: str, shipments: list[TracedShipment], serial: str = ""
+    ) -> LotTrace:
         lot = lots.get((item_id, number))
         rows = inputs.get(lot.work_order_id, []) if lot is not None else []
-        shipments = shipped.get((item_id, number), [])
-        traces.append(
-            LotTrace(
-                item=lot.item if lot is not None else shipments[0].item,
-                number=number,
-                lot=lot,
-                inputs=[
-                    TraceInput(
-                        item=row.item,
-                        lot_number=row.lot_number,
-                        quantity=row.quantity,
-                        made=made_inputs.get((row.item_id, row.lot_number)),
-                    )
-                    for row in rows
-                ],
-                shipments=shipments,
-                other_customers=[
-                    s for s in shipments if s.customer_id != ticket.account.partner_id
-                ],
-            )
+        return LotTrace(
+            item=lot.item if lot is not None else shipments[0].item,
+            number=number,
+            lot=lot,
+            inputs=[
+                TraceInput(
+                    item=row.item,
+                    lot_number=row.lot_number,
+                    quantity=row.quantity,
+                    made=made_inputs.get((row.item_id, row.lot_number)),
+                )
+                for row in rows
+            ],
+            shipments=shipments,
+            other_customers=[s for s in shipments if s.customer_id != ticket.account.partner_id],
+            serial=serial,
         )
+
+    traces = [
+        trace(item_id, number, shipped.get((item_id, number), []))
+        for item_id, number in sorted(keys, key=lambda key: (key[1], key[0]))
+    ]
+    for item_id, number in sorted(serial_lots.items()):
+        units = [s for s in matched if s.item_id == item_id and s.serial == value]
+        if units or (item_id, number) in lots:
+            traces.append(trace(item_id, number, units, serial=value))
     return traces

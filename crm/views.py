@@ -2,7 +2,8 @@
 with de-duplication, conversion), the pipeline as a kanban board and a list, quotes (accept,
 approve, PDF), activities, tickets, collections, and the Excel import and exports."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -56,6 +57,46 @@ def _q(request: HttpRequest) -> str:
 
 def _wants_xlsx(request: HttpRequest) -> bool:
     return request.GET.get("format") == "xlsx"
+
+
+@dataclass(frozen=True)
+class _Export:
+    """What a list page's ``?format=xlsx`` download holds: its file, sheet title, column
+    headers and how one row becomes cells."""
+
+    filename: str
+    title: str
+    headers: Sequence[str]
+    cells: Callable[[Any], Sequence]
+
+
+def _list_page(
+    request: HttpRequest,
+    rows: Iterable,
+    *,
+    template: str,
+    export: _Export,
+    extra: dict | None = None,
+    on_page: Callable[[Page], None] | None = None,
+) -> HttpResponse:
+    """A list page: ``?format=xlsx`` downloads every row through ``export``; otherwise one page
+    of the rows (``on_page`` may add to its rows), the search and ``extra``."""
+    if _wants_xlsx(request):
+        return xlsx_response(
+            filename=export.filename,
+            title=export.title,
+            headers=export.headers,
+            rows=(export.cells(row) for row in rows),
+        )
+    page = _page(request, rows)
+    if on_page is not None:
+        on_page(page)
+    return render(request, template, {"page_obj": page, "q": _q(request), **(extra or {})})
+
+
+def _visible(request: HttpRequest, rows: Callable[..., Any], pk: int) -> Any:
+    """The row ``pk`` among those ``rows(user=…)`` lets the signed-in user see; else 404."""
+    return get_object_or_404(rows(user=signed_in_user(request)), pk=pk)
 
 
 def _form_page(
@@ -125,9 +166,11 @@ def my_day(request: HttpRequest) -> HttpResponse:
 @crm_required("crm.view_account")
 def account_list(request: HttpRequest) -> HttpResponse:
     """Accounts the user may see, searched; ``?format=xlsx`` exports them."""
-    rows = selectors.account_list(user=signed_in_user(request), search=_q(request))
-    if _wants_xlsx(request):
-        return xlsx_response(
+    return _list_page(
+        request,
+        selectors.account_list(user=signed_in_user(request), search=_q(request)),
+        template="crm/account_list.html",
+        export=_Export(
             filename="accounts.xlsx",
             title=_("Accounts"),
             headers=[
@@ -138,20 +181,15 @@ def account_list(request: HttpRequest) -> HttpResponse:
                 _("Phone"),
                 _("E-mail"),
             ],
-            rows=(
-                [
-                    a.name,
-                    a.partner.code if a.partner else "",
-                    str(a.owner or ""),
-                    a.tax_id,
-                    a.phone,
-                    a.email,
-                ]
-                for a in rows
-            ),
-        )
-    return render(
-        request, "crm/account_list.html", {"page_obj": _page(request, rows), "q": _q(request)}
+            cells=lambda a: [
+                a.name,
+                a.partner.code if a.partner else "",
+                str(a.owner or ""),
+                a.tax_id,
+                a.phone,
+                a.email,
+            ],
+        ),
     )
 
 
@@ -191,9 +229,11 @@ def lead_list(request: HttpRequest) -> HttpResponse:
     """Leads by status and search; ``?format=xlsx`` exports them."""
     status = request.GET.get("status", "")
     status = status if status in Lead.Status.values else ""
-    rows = selectors.lead_list(user=signed_in_user(request), status=status, search=_q(request))
-    if _wants_xlsx(request):
-        return xlsx_response(
+    return _list_page(
+        request,
+        selectors.lead_list(user=signed_in_user(request), status=status, search=_q(request)),
+        template="crm/lead_list.html",
+        export=_Export(
             filename="leads.xlsx",
             title=_("Leads"),
             headers=[
@@ -207,30 +247,19 @@ def lead_list(request: HttpRequest) -> HttpResponse:
                 _("Score"),
                 _("Owner"),
             ],
-            rows=(
-                [
-                    lead.company,
-                    lead.contact_name,
-                    lead.phone,
-                    lead.email,
-                    lead.tax_id,
-                    lead.get_source_display(),
-                    lead.get_status_display(),
-                    lead.score,
-                    str(lead.owner or ""),
-                ]
-                for lead in rows
-            ),
-        )
-    return render(
-        request,
-        "crm/lead_list.html",
-        {
-            "page_obj": _page(request, rows),
-            "q": _q(request),
-            "status": status,
-            "statuses": Lead.Status.choices,
-        },
+            cells=lambda lead: [
+                lead.company,
+                lead.contact_name,
+                lead.phone,
+                lead.email,
+                lead.tax_id,
+                lead.get_source_display(),
+                lead.get_status_display(),
+                lead.score,
+                str(lead.owner or ""),
+            ],
+        ),
+        extra={"status": status, "statuses": Lead.Status.choices},
     )
 
 
@@ -267,7 +296,7 @@ def lead_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def lead_convert(request: HttpRequest, pk: int) -> HttpResponse:
     """Convert a lead to an account, a contact and an opportunity."""
-    lead = get_object_or_404(selectors.lead_list(user=signed_in_user(request)), pk=pk)
+    lead = _visible(request, selectors.lead_list, pk)
 
     def done(result: accounts.Conversion) -> HttpResponse:
         messages.success(request, _("Lead converted."))
@@ -300,7 +329,7 @@ def pipeline_board(request: HttpRequest) -> HttpResponse:
 @require_POST
 def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
     """Move a deal to the stage posted (``stage``); answers the card's new state as JSON."""
-    opportunity = get_object_or_404(selectors.opportunity_list(user=signed_in_user(request)), pk=pk)
+    opportunity = _visible(request, selectors.opportunity_list, pk)
     stage = Stage.objects.filter(pk=request.POST.get("stage", "0") or 0, is_active=True).first()
     if stage is None:
         return JsonResponse({"detail": _("Unknown stage.")}, status=400)
@@ -316,9 +345,11 @@ def opportunity_move(request: HttpRequest, pk: int) -> HttpResponse:
 @crm_required("crm.view_opportunity")
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     """Deals as a list; ``?format=xlsx`` exports them."""
-    rows = selectors.opportunity_list(user=signed_in_user(request), search=_q(request))
-    if _wants_xlsx(request):
-        return xlsx_response(
+    return _list_page(
+        request,
+        selectors.opportunity_list(user=signed_in_user(request), search=_q(request)),
+        template="crm/opportunity_list.html",
+        export=_Export(
             filename="opportunities.xlsx",
             title=_("Opportunities"),
             headers=[
@@ -331,22 +362,17 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
                 _("Expected close"),
                 _("Owner"),
             ],
-            rows=(
-                [
-                    o.name,
-                    o.account.name,
-                    o.stage.name,
-                    o.amount,
-                    o.probability,
-                    o.weighted_amount,
-                    o.expected_close,
-                    str(o.owner or ""),
-                ]
-                for o in rows
-            ),
-        )
-    return render(
-        request, "crm/opportunity_list.html", {"page_obj": _page(request, rows), "q": _q(request)}
+            cells=lambda o: [
+                o.name,
+                o.account.name,
+                o.stage.name,
+                o.amount,
+                o.probability,
+                o.weighted_amount,
+                o.expected_close,
+                str(o.owner or ""),
+            ],
+        ),
     )
 
 
@@ -374,8 +400,17 @@ def quote_list(request: HttpRequest) -> HttpResponse:
     """Quotes with their status and ERP order; ``?format=xlsx`` exports them."""
     rows = list(selectors.quote_list(user=signed_in_user(request), search=_q(request))[:1000])
     orders = selectors.quote_sales_orders(rows)
-    if _wants_xlsx(request):
-        return xlsx_response(
+
+    def with_orders(page: Page) -> None:
+        for quote in page.object_list:
+            quote.sales_order = orders.get(quote.pk)
+
+    return _list_page(
+        request,
+        rows,
+        template="crm/quote_list.html",
+        on_page=with_orders,
+        export=_Export(
             filename="quotes.xlsx",
             title=_("Quotes"),
             headers=[
@@ -387,23 +422,17 @@ def quote_list(request: HttpRequest) -> HttpResponse:
                 _("Amount incl. VAT"),
                 _("Sales order"),
             ],
-            rows=(
-                [
-                    q.number,
-                    q.account.name,
-                    q.date,
-                    q.valid_until,
-                    q.get_status_display(),
-                    q.gross_amount,
-                    orders[q.pk].number if q.pk in orders else "",
-                ]
-                for q in rows
-            ),
-        )
-    page = _page(request, rows)
-    for quote in page.object_list:
-        quote.sales_order = orders.get(quote.pk)
-    return render(request, "crm/quote_list.html", {"page_obj": page, "q": _q(request)})
+            cells=lambda q: [
+                q.number,
+                q.account.name,
+                q.date,
+                q.valid_until,
+                q.get_status_display(),
+                q.gross_amount,
+                orders[q.pk].number if q.pk in orders else "",
+            ],
+        ),
+    )
 
 
 @crm_required("crm.add_quote")
@@ -431,7 +460,7 @@ def quote_create(request: HttpRequest) -> HttpResponse:
 
 
 def _quote(request: HttpRequest, pk: int) -> Quote:
-    return get_object_or_404(selectors.quote_detail_list(user=signed_in_user(request)), pk=pk)
+    return _visible(request, selectors.quote_detail_list, pk)
 
 
 @crm_required("crm.view_quote")
@@ -510,7 +539,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark an activity done."""
-    activity = get_object_or_404(selectors.activity_list(user=signed_in_user(request)), pk=pk)
+    activity = _visible(request, selectors.activity_list, pk)
     try:
         activities.activity_complete(activity=activity)
     except DomainError as exc:
@@ -525,9 +554,12 @@ def activity_complete(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_list(request: HttpRequest) -> HttpResponse:
     """Tickets, SLA due first, overdue flagged; ``?overdue=1`` only those; xlsx export."""
     overdue = request.GET.get("overdue") == "1"
-    rows = selectors.ticket_list(user=signed_in_user(request), overdue=overdue, search=_q(request))
-    if _wants_xlsx(request):
-        return xlsx_response(
+    return _list_page(
+        request,
+        selectors.ticket_list(user=signed_in_user(request), overdue=overdue, search=_q(request)),
+        template="crm/ticket_list.html",
+        extra={"overdue": overdue},
+        export=_Export(
             filename="tickets.xlsx",
             title=_("Service tickets"),
             headers=[
@@ -539,23 +571,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
                 _("SLA due"),
                 _("Lot or serial"),
             ],
-            rows=(
-                [
-                    t.number,
-                    t.account.name,
-                    t.subject,
-                    t.get_priority_display(),
-                    t.get_status_display(),
-                    t.sla_due_at,
-                    t.lot_or_serial,
-                ]
-                for t in rows
-            ),
-        )
-    return render(
-        request,
-        "crm/ticket_list.html",
-        {"page_obj": _page(request, rows), "q": _q(request), "overdue": overdue},
+            cells=lambda t: [
+                t.number,
+                t.account.name,
+                t.subject,
+                t.get_priority_display(),
+                t.get_status_display(),
+                t.sla_due_at,
+                t.lot_or_serial,
+            ],
+        ),
     )
 
 
@@ -579,7 +604,7 @@ def ticket_create(request: HttpRequest) -> HttpResponse:
 def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A ticket and the trace of its lot or serial number: the production order that made it,
     its input lots, and which other customers received the same lot."""
-    ticket = get_object_or_404(selectors.ticket_list(user=signed_in_user(request)), pk=pk)
+    ticket = _visible(request, selectors.ticket_list, pk)
     return render(
         request,
         "crm/ticket_detail.html",
@@ -591,7 +616,7 @@ def ticket_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def ticket_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     """Resolve a ticket with the resolution posted."""
-    ticket = get_object_or_404(selectors.ticket_list(user=signed_in_user(request)), pk=pk)
+    ticket = _visible(request, selectors.ticket_list, pk)
     try:
         activities.ticket_resolve(ticket=ticket, resolution=request.POST.get("resolution", ""))
     except (ValidationError, DomainError) as exc:

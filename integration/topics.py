@@ -209,6 +209,8 @@ output_reported = declare(
         "quantity": "decimal",
         "scrap_quantity": "decimal",
         "lot_number?": "str",
+        # The serial numbers of the good units, one per unit, when the operator gave them.
+        "serials?": "list",
     },
     description="A work order reported good output (and scrap).",
 )

@@ -600,11 +600,14 @@ class TraceInputSerializer(serializers.Serializer):
 
 class LotTraceSerializer(serializers.Serializer):
     """A ticket's lot through the genealogy: the order that made it, its input lots, every
-    shipment of it and those to other customers."""
+    shipment of it and those to other customers. ``serial`` is set when the trace is of one
+    serial number (shipped without a lot, or made on the shop floor): ``lot_number`` is then
+    the lot it was made in, empty when unknown."""
 
     item = serializers.IntegerField(source="item.pk")
     item_code = serializers.CharField(source="item.code")
     lot_number = serializers.CharField(source="number")
+    serial = serializers.CharField()
     production_order = serializers.IntegerField(source="lot.production_order_id", default=None)
     production_order_number = serializers.CharField(
         source="lot.production_order_number", default=None

@@ -6,7 +6,7 @@ from crm.models.collections import PaymentReceipt, PromiseToPay, Receivable, Rec
 from crm.models.pipeline import Opportunity, Stage
 from crm.models.quotes import Quote, QuoteLine
 from crm.models.service import Activity, Ticket
-from crm.models.trace import TracedInput, TracedLot, TracedShipment
+from crm.models.trace import TracedInput, TracedLot, TracedSerial, TracedShipment
 
 __all__ = [
     "Account",
@@ -25,6 +25,7 @@ __all__ = [
     "Ticket",
     "TracedInput",
     "TracedLot",
+    "TracedSerial",
     "TracedShipment",
     "company_key",
     "phone_key",

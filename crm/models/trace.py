@@ -38,6 +38,30 @@ class TracedLot(models.Model):
         return self.number
 
 
+class TracedSerial(models.Model):
+    """A serial-numbered unit the shop floor made, and the lot (so the production order) it was
+    made in: a serial number shipped without a lot still leads back to its order."""
+
+    item = models.ForeignKey(
+        "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    serial = models.CharField(_("serial number"), max_length=64)
+    lot = models.ForeignKey(
+        TracedLot, verbose_name=_("lot"), on_delete=models.CASCADE, related_name="serials"
+    )
+
+    class Meta:
+        verbose_name = _("traced serial number")
+        verbose_name_plural = _("traced serial numbers")
+        ordering = ["serial", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "serial"], name="crm_traced_serial_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.serial
+
+
 class TracedInput(models.Model):
     """A material lot a work order consumed: the input lots of what that work order made."""
 

@@ -1,6 +1,6 @@
 """CRM's read model of lot genealogy, filled from the shop floor's and the warehouse's events:
-the lots MES made (``mes.output_reported``), the lots it consumed into them
-(``mes.materials_consumed``) and where lots and serial numbers were shipped
+the lots MES made and the serial numbers in them (``mes.output_reported``), the lots it
+consumed into them (``mes.materials_consumed``) and where lots and serial numbers were shipped
 (``wms.shipment_dispatched``). Each receiver applies its event once (the bus's receipts), so
 quantities add up."""
 
@@ -12,11 +12,13 @@ from django.db.models import F
 
 from common.limits import QUANTITY_MAX
 from common.numbers import parse_decimal
-from crm.models import TracedInput, TracedLot, TracedShipment
+from crm.models import TracedInput, TracedLot, TracedSerial, TracedShipment
 from erp_core.production.selectors import production_order_list
 from erp_core.sales.selectors import sales_order_list
 
 NUMBER_MAX = 64
+# As many serial numbers as a report may carry (MES's own bound on one report).
+SERIALS_MAX = 10000
 
 
 def _quantity(value) -> Decimal:
@@ -38,8 +40,10 @@ def traced_output_record(
     quantity,
     lot_number: str | None,
     reported_at: dt.datetime,
+    serials: list | None = None,
 ) -> TracedLot | None:
-    """A lot the shop floor made (a report without a lot number is not traced)."""
+    """A lot the shop floor made, with the serial numbers of its units when the report names
+    them (a report without a lot number is not traced)."""
     number = _number(lot_number)
     amount = _quantity(quantity)
     if not number or amount <= 0:
@@ -47,19 +51,38 @@ def traced_output_record(
     lot = TracedLot.objects.select_for_update().filter(item_id=item_id, number=number).first()
     if lot is not None:
         TracedLot.objects.filter(pk=lot.pk).update(quantity=F("quantity") + amount)
-        return lot
-    order_number = (
-        production_order_list().filter(pk=production_order_id).values_list("number", flat=True)
-    ).first()
-    return TracedLot.objects.create(
-        item_id=item_id,
-        number=number,
-        production_order_id=production_order_id,
-        production_order_number=order_number or "",
-        work_order_id=work_order_id,
-        made_at=reported_at,
-        quantity=amount,
-    )
+    else:
+        order_number = (
+            production_order_list()
+            .filter(pk=production_order_id)
+            .values_list("number", flat=True)
+            .first()
+        )
+        lot = TracedLot.objects.create(
+            item_id=item_id,
+            number=number,
+            production_order_id=production_order_id,
+            production_order_number=order_number or "",
+            work_order_id=work_order_id,
+            made_at=reported_at,
+            quantity=amount,
+        )
+    _serials_record(lot, serials)
+    return lot
+
+
+def _serials_record(lot: TracedLot, serials: list | None) -> None:
+    """The serial numbers made in ``lot``; one already known (of the same item) keeps its lot,
+    so a report delivered again changes nothing."""
+    numbers = {_number(value) for value in (serials or [])[:SERIALS_MAX]} - {""}
+    if numbers:
+        TracedSerial.objects.bulk_create(
+            [
+                TracedSerial(item_id=lot.item_id, serial=serial, lot=lot)
+                for serial in sorted(numbers)
+            ],
+            ignore_conflicts=True,
+        )
 
 
 @transaction.atomic

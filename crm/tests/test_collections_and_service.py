@@ -149,6 +149,42 @@ def test_a_slipped_promised_date_gives_the_owner_a_task_once(
     assert "SO-X-1" in flagged and "2099-01-02" in flagged
 
 
+def test_the_customer_360_page_flags_only_open_slipped_date_tasks(
+    account, customer, warehouse, seller, client
+):
+    orders = [
+        SalesOrder.objects.create(
+            number=number, customer=customer, warehouse=warehouse, date=timezone.localdate()
+        )
+        for number in ("SO-OPEN-1", "SO-DONE-1")
+    ]
+    announce(
+        topics.schedule_changed,
+        {
+            "operations": [],
+            "slipped_sales_orders": [
+                {
+                    "sales_order_id": o.pk,
+                    "promised_date": "2098-12-20",
+                    "expected_date": "2099-01-02",
+                }
+                for o in orders
+            ],
+        },
+    )
+    deliver_all()
+    (done,) = [
+        a
+        for a in Activity.objects.filter(reason=Activity.Reason.PROMISE_SLIPPED)
+        if "SO-DONE-1" in a.title
+    ]
+    activity_complete(activity=done)
+    client.force_login(seller)
+    page = client.get(f"/crm/accounts/{account.pk}/").content.decode()
+    flagged = page[page.index('data-testid="slipped"') :].split('<div class="row g-4">')[0]
+    assert "SO-OPEN-1" in flagged and "SO-DONE-1" not in flagged
+
+
 def test_tickets_get_an_sla_and_are_flagged_overdue(account, seller):
     item = ItemFactory()
     ticket = ticket_create(

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crm import handlers
-from crm.models import Activity, PaymentReceipt, Receivable, TracedLot
+from crm.models import Activity, PaymentReceipt, Receivable, TracedLot, TracedSerial
 from crm.selectors import receivable_list, ticket_trace
 from crm.services.activities import ticket_create
 from crm.tests.conftest import deliver_all
@@ -195,3 +195,77 @@ def test_a_ticket_traces_its_lot_to_the_order_its_inputs_and_other_customers(
         assert [s.customer.name for s in trace.other_customers] == ["Other Works"]
     nothing = ticket_create(account=account, subject="Leak", lot_or_serial="UNKNOWN")
     assert ticket_trace(ticket=nothing) == []
+
+
+def test_a_serial_shipped_without_a_lot_is_traced_to_its_order_inputs_and_customers(
+    account, customer, warehouse, seller, client, django_assert_max_num_queries
+):
+    """Serial SN-7 was made in lot FG-S1 by production order 88 from steel lot ST-7 and shipped
+    alone (no lot) to our customer; SN-X, never seen on the shop floor, went to another one."""
+    gearbox, steel = ItemFactory(code="GBS"), ItemFactory(code="STS")
+    received(
+        handlers.trace_input_lots,
+        topics.materials_consumed,
+        {
+            "work_order_id": 41,
+            "production_order_id": 88,
+            "lines": [{"item_id": steel.pk, "quantity": "2", "lot_number": "ST-7"}],
+        },
+    )
+    made = {
+        "work_order_id": 41,
+        "production_order_id": 88,
+        "item_id": gearbox.pk,
+        "quantity": "2",
+        "scrap_quantity": "0",
+        "lot_number": "FG-S1",
+        "serials": ["SN-7", "SN-8"],
+    }
+    received(handlers.trace_output_lot, topics.output_reported, made)
+    other = PartnerFactory(kind=Partner.Kind.CUSTOMER, name="Serial Elsewhere")
+    for number, partner, serial in (("SO-S-1", customer, "SN-7"), ("SO-S-2", other, "SN-X")):
+        order = SalesOrder.objects.create(
+            number=number, customer=partner, warehouse=warehouse, date=TODAY
+        )
+        line = SalesOrderLine.objects.create(
+            order=order, line_no=1, item=gearbox, quantity=Decimal("1"), unit_price=Decimal("1")
+        )
+        received(
+            handlers.trace_shipped_lots,
+            topics.shipment_dispatched,
+            {
+                "shipment_id": order.pk,
+                "sales_order_id": order.pk,
+                "lines": [
+                    {
+                        "sales_order_line_id": line.pk,
+                        "quantity": "1",
+                        "lots": [{"serial": serial, "quantity": "1"}],
+                    }
+                ],
+            },
+        )
+    lot = TracedLot.objects.get(number="FG-S1")
+    assert sorted(TracedSerial.objects.filter(lot=lot).values_list("serial", flat=True)) == [
+        "SN-7",
+        "SN-8",
+    ]
+    ticket = ticket_create(account=account, subject="Rattle", lot_or_serial="SN-7")
+    with django_assert_max_num_queries(6):
+        (trace,) = ticket_trace(ticket=ticket)
+    assert (trace.serial, trace.number, trace.lot, trace.item) == ("SN-7", "FG-S1", lot, gearbox)
+    assert [(i.lot_number, i.quantity) for i in trace.inputs] == [("ST-7", Decimal("2"))]
+    assert [s.sales_order.number for s in trace.shipments] == ["SO-S-1"]
+    assert trace.other_customers == []
+    alone = ticket_create(account=account, subject="Rattle", lot_or_serial="SN-X")
+    (trace,) = ticket_trace(ticket=alone)
+    assert (trace.serial, trace.number, trace.lot, trace.inputs) == ("SN-X", "", None, [])
+    assert [s.customer.name for s in trace.other_customers] == ["Serial Elsewhere"]
+    client.force_login(seller)
+    page = client.get(f"/crm/tickets/{ticket.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    body = page.content.decode()
+    assert page.status_code == 200 and "GBS 的序列号 SN-7" in body and "生产于批次 FG-S1" in body
+    # Made but not shipped yet: the order that made it is known all the same.
+    unshipped = ticket_create(account=account, subject="Rattle", lot_or_serial="SN-8")
+    (trace,) = ticket_trace(ticket=unshipped)
+    assert (trace.lot, trace.shipments) == (lot, [])

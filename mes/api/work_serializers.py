@@ -84,7 +84,8 @@ class OperationStartInputSerializer(serializers.Serializer):
 
 class OperationReportInputSerializer(serializers.Serializer):
     """Report good and scrap (scrap with its reason); the last operation's good output goes
-    into ``lot_number`` (made up from the order's number when not given)."""
+    into ``lot_number`` (made up from the order's number when not given), with the ``serials``
+    of its units (one per unit) when given."""
 
     quantity_good = DecimalNumberField(**QTY, required=False, default="0")
     quantity_scrap = DecimalNumberField(**QTY, required=False, default="0")
@@ -92,6 +93,11 @@ class OperationReportInputSerializer(serializers.Serializer):
         choices=OperationReport.ScrapReason.choices, required=False, allow_blank=True, default=""
     )
     lot_number = serializers.CharField(required=False, allow_blank=True, max_length=64, default="")
+    serials = serializers.ListField(
+        child=serializers.CharField(max_length=64),
+        required=False,
+        max_length=10000,
+    )
 
 
 class OperationConsumeInputSerializer(serializers.Serializer):

@@ -371,6 +371,24 @@ def _output_lot(operation: WorkOperation, number: str, good: Decimal) -> Product
     return lot
 
 
+def _output_serials(serials: list[str] | None, good: Decimal) -> list[str]:
+    """The serial numbers of ``good`` units: none at all, or exactly one distinct number (at most
+    64 characters) per unit."""
+    numbers = [str(number).strip() for number in serials or []]
+    if not numbers:
+        return []
+    if any(not number or len(number) > 64 for number in numbers):
+        raise ValidationError({"serials": _("Each serial number has 1 to 64 characters.")})
+    if len(set(numbers)) != len(numbers):
+        raise ValidationError({"serials": _("A serial number is given twice.")})
+    if Decimal(len(numbers)) != good:
+        raise ValidationError(
+            {"serials": _("Give one serial number for each good unit (%(count)s).")
+             % {"count": f"{good.normalize():f}"}}
+        )  # fmt: skip
+    return numbers
+
+
 @transaction.atomic
 def operation_report(
     *,
@@ -379,6 +397,7 @@ def operation_report(
     quantity_scrap=ZERO,
     scrap_reason: str = "",
     lot_number: str = "",
+    serials: list[str] | None = None,
     actor: User | None = None,
 ) -> OperationReport:
     """Report good and scrap quantities on a running or paused operation.
@@ -386,7 +405,8 @@ def operation_report(
     Scrap needs a reason. The last operation's good output goes into an output lot
     (``lot_number``, or the work order's number and a count when none is given) and is reported
     to the ERP with the scrap (``mes.output_reported``); an earlier operation reports only its
-    scrap there.
+    scrap there. ``serials`` may name the serial numbers of the good units (one per unit), so
+    that whoever follows the event knows which order made each serial number.
     """
     operation = _lock(operation)
     _require_open(operation)
@@ -403,6 +423,11 @@ def operation_report(
         raise ValidationError({"scrap_reason": _("Choose one of the scrap reasons.")})
     output_limit_check(operation, good)
     last = is_last_operation(operation)
+    made_serials = _output_serials(serials, good) if last and good > 0 else []
+    if serials and not made_serials:
+        raise ValidationError(
+            {"serials": _("Serial numbers go with the good output of the last operation.")}
+        )
     lot = _output_lot(operation, lot_number or "", good) if last and good > 0 else None
     report = OperationReport.objects.create(
         operation=operation,
@@ -426,6 +451,8 @@ def operation_report(
         }
         if lot is not None:
             payload["lot_number"] = lot.number
+        if made_serials:
+            payload["serials"] = made_serials
         publish(topic=topics.output_reported, payload=payload)
     return report
 

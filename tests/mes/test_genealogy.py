@@ -129,3 +129,23 @@ def test_a_lot_another_work_order_made_is_not_made_again(plant, operator, made):
         ops.operation_report(operation=weld, quantity_good="1", lot_number="BR-A", actor=operator)
     assert "lot_number" in refused.value.message_dict
     assert lots["BR-A"].quantity_made == D("10")
+
+
+def test_the_last_operation_reports_the_serial_numbers_of_its_units(plant, operator):
+    work_order = plant.work_order(plant.frame, "2")
+    work_order_stage(work_order=work_order, actor=operator)
+    *earlier, last = work_order.operations.order_by("sequence")
+    for operation in earlier:
+        ops.operation_start(operation=operation, actor=operator)
+        ops.operation_finish(operation=operation, actor=operator)
+    ops.operation_start(operation=last, actor=operator)
+    for serials in (["SN-A"], ["SN-A", "SN-A"], ["SN-A", ""]):
+        with pytest.raises(ValidationError) as refused:
+            ops.operation_report(operation=last, quantity_good="2", serials=serials, actor=operator)
+        assert "serials" in refused.value.message_dict
+    ops.operation_report(
+        operation=last, quantity_good="2", lot_number="FR-S", serials=[" SN-A", "SN-B"],
+        actor=operator,
+    )  # fmt: skip
+    event = Event.objects.filter(topic=topics.output_reported.name).latest("occurred_at", "pk")
+    assert (event.payload["lot_number"], event.payload["serials"]) == ("FR-S", ["SN-A", "SN-B"])
