@@ -237,14 +237,17 @@ def assert_action_limit(
     outside: object,
     state: Callable[[], object],
     accepted: tuple[int, ...] = (200, 201),
+    refusal: str = "",
 ):
     """A business limit of an action (``POST …/{id}/<verb>/``, or a create ``limit_checks``
     cannot describe): ``body`` with ``outside`` at the dotted ``path`` is refused with a 400
-    (the JSON error body) and ``state()`` answers the same after as before (nothing written);
-    then with ``inside`` it is accepted. Returns the accepting response."""
+    (the JSON error body, saying ``refusal`` when given: which bound refused it) and
+    ``state()`` answers the same after as before (nothing written); then with ``inside`` it is
+    accepted. Returns the accepting response."""
     before = state()
     response = client.post(url, _with_value(deepcopy(body), path, outside), format="json")
-    assert_error_body(response, 400)
+    error = assert_error_body(response, 400)
+    assert refusal in str(error), (path, outside, error)
     assert state() == before, (path, outside, "written although refused")
     response = client.post(url, _with_value(deepcopy(body), path, inside), format="json")
     assert response.status_code in accepted, (path, inside, response.content[:500])
