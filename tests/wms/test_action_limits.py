@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from common.limits import QUANTITY_MAX
 from common.testing import api_client, assert_action_limit, staff_user
@@ -31,6 +32,7 @@ from wms.models import (
     Quant,
     QuantMove,
     ReceiptScan,
+    ReplenishmentRule,
     SerialNumber,
 )
 from wms.services import counts
@@ -153,3 +155,19 @@ def test_an_action_takes_a_number_just_inside_its_bound_and_refuses_one_just_out
         api_client(staff_user("Warehouse")), action.url, body=action.body, path=path,
         inside=inside, outside=outside, refusal=refusal, state=wms_rows,
     )  # fmt: skip
+
+
+def test_a_replenishment_rule_keeps_within_a_lines_bound(books, admin_client):
+    """A rule's maximum becomes a task's quantity: the admin refuses one a task could not
+    carry, and writes nothing."""
+    site = Site()
+    url = reverse("admin:wms_replenishmentrule_add")
+    form = {"bin": site.pick.pk, "item": site.item.pk, "minimum": "10", "is_active": "on"}
+    response = admin_client.post(url, {**form, "maximum": PAST_MAX})
+    assert response.status_code == 200  # the form again, with its error
+    assert not ReplenishmentRule.objects.exists()
+    response = admin_client.post(url, {**form, "minimum": "-1", "maximum": "20"})
+    assert not ReplenishmentRule.objects.exists()
+    response = admin_client.post(url, {**form, "maximum": MAX})
+    assert response.status_code == 302
+    assert ReplenishmentRule.objects.get().maximum == QUANTITY_MAX
