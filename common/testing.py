@@ -26,6 +26,9 @@ of ``PARTNER_FORBIDDEN_FIELDS`` (a resource lists the ones it may show in
 ``partner_allowed_fields``); and filtering by another partner's related ids answers exactly as
 filtering by ids that do not exist.
 
+An action's business limits (``POST …/{id}/<verb>/``, a device's batch) are checked with
+``assert_action_limit``: just outside refused with a 400 and nothing written, just inside taken.
+
 A document's API test also mixes in ``DocumentFlowTests`` (the API half of the document kit,
 ``erp_core.documents.api.DocumentViewSet``) and says how to make a draft::
 
@@ -41,6 +44,7 @@ and leaving the row exactly as it was.
 """
 
 from collections.abc import Callable, Iterable
+from copy import deepcopy
 from datetime import timedelta
 
 import django_filters
@@ -221,6 +225,33 @@ def assert_error_body(response, status_code: int, code: str | None = None) -> di
     if code is not None:
         assert body["code"] == code, body
     return body
+
+
+def assert_action_limit(
+    client: APIClient,
+    url: str,
+    *,
+    body: object,
+    path: str,
+    inside: object,
+    outside: object,
+    state: Callable[[], object],
+    accepted: tuple[int, ...] = (200, 201),
+    refusal: str = "",
+):
+    """A business limit of an action (``POST …/{id}/<verb>/``, or a create ``limit_checks``
+    cannot describe): ``body`` with ``outside`` at the dotted ``path`` is refused with a 400
+    (the JSON error body, saying ``refusal`` when given: which bound refused it) and
+    ``state()`` answers the same after as before (nothing written); then with ``inside`` it is
+    accepted. Returns the accepting response."""
+    before = state()
+    response = client.post(url, _with_value(deepcopy(body), path, outside), format="json")
+    error = assert_error_body(response, 400)
+    assert refusal in str(error), (path, outside, error)
+    assert state() == before, (path, outside, "written although refused")
+    response = client.post(url, _with_value(deepcopy(body), path, inside), format="json")
+    assert response.status_code in accepted, (path, inside, response.content[:500])
+    return response
 
 
 class APIResourceTests:

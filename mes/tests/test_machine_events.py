@@ -1,14 +1,23 @@
 """Machine data: idempotent, placed by timestamp, counters that reset, downtime derived, and a
 device posting only for its own machines."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
+from common.testing import assert_action_limit
 from integration.models import Event
-from mes.models import Downtime, Machine, MachineEvent
+from mes.models import COUNTER_MAX, Downtime, Machine, MachineEvent
 from mes.services.devices import device_revoke
-from mes.services.machine_events import machine_events_record
+from mes.services.machine_events import (
+    MAX_AGE,
+    MAX_BATCH,
+    MAX_CLOCK_AHEAD,
+    machine_events_record,
+)
 from mes.tests.conftest import ago, counter, device_client, state
 
 URL = "/api/v1/mes/machine-events/"
@@ -253,3 +262,51 @@ def test_the_queries_of_a_batch_do_not_grow_with_its_events(device, machine):
     # 400 events against 10: the same statements, except that SQLite splits a bulk insert
     # or update at its 999 parameters (PostgreSQL sends each as one statement).
     assert len(large) <= len(small) + 10, (len(small), len(large))
+
+
+def _counter_at(event_id: str, at) -> dict:
+    return counter(event_id, at, 10, 1)
+
+
+@pytest.mark.parametrize(
+    ("path", "inside", "outside"),
+    [
+        ("good", COUNTER_MAX, COUNTER_MAX + 1),
+        ("good", 0, -1),
+        ("scrap", COUNTER_MAX, COUNTER_MAX + 1),
+        ("scrap", 0, -1),
+        # The clock may run ahead by MAX_CLOCK_AHEAD, and a gateway may have buffered for
+        # MAX_AGE; the margins leave the request time to arrive.
+        (
+            "occurred_at",
+            lambda: (timezone.now() + MAX_CLOCK_AHEAD - timedelta(seconds=30)).isoformat(),
+            lambda: (timezone.now() + MAX_CLOCK_AHEAD + timedelta(seconds=30)).isoformat(),
+        ),
+        (
+            "occurred_at",
+            lambda: (timezone.now() - MAX_AGE + timedelta(minutes=1)).isoformat(),
+            lambda: (timezone.now() - MAX_AGE - timedelta(minutes=1)).isoformat(),
+        ),
+    ],
+)
+def test_each_number_a_device_sends_is_taken_just_inside_its_bound_and_refused_outside(
+    device, machine, path, inside, outside
+):
+    client = device_client(device)
+    response = assert_action_limit(
+        client, URL, body=_counter_at("edge", ago(1)), path=path, inside=inside,
+        outside=outside, state=lambda: _snapshot(machine),
+    )  # fmt: skip
+    assert response.status_code == 201
+    assert MachineEvent.objects.count() == 1
+
+
+def test_a_batch_is_taken_up_to_its_bound_and_refused_past_it(device, machine):
+    def batch(size: int) -> list[dict]:
+        return [_counter_at(f"b{n}", ago(5)) for n in range(size)]
+
+    response = assert_action_limit(
+        device_client(device), URL, body={"events": []}, path="events",
+        inside=batch(MAX_BATCH), outside=batch(MAX_BATCH + 1), state=lambda: _snapshot(machine),
+    )  # fmt: skip
+    assert response.json()["accepted"] == MAX_BATCH

@@ -7,12 +7,13 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from common.testing import api_client, staff_user
+from common.testing import api_client, assert_action_limit, assert_error_body, staff_user
 from erp_core.stock.models import StockBalance
 from tests.wms.helpers import breaches, deliver_all
 from tests.wms.outbound_kit import Site
-from wms.models import Count, Quant, SerialNumber
+from wms.models import Count, CountSerial, Quant, SerialNumber
 from wms.services import counts
+from wms.services.counts import MAX_SERIAL_BATCH
 
 D = Decimal
 pytestmark = pytest.mark.django_db
@@ -132,3 +133,61 @@ def test_a_batch_of_serial_scans_counts_as_the_scans_one_by_one_and_a_bad_one_re
     line = count.lines.get()
     assert line.counted_quantity == D(3)
     assert sorted(line.serials.values_list("serial", flat=True)) == ["H1", "H2", "H7"]
+
+
+def _batch_url(count) -> str:
+    return f"/api/v1/wms/counts/{count.pk}/record-serials/"
+
+
+def _recorded(count) -> tuple:
+    """What the count holds: its lines' counts, the serials scanned, its revision."""
+    return (
+        list(count.lines.order_by("pk").values_list("counted_quantity", "counted_at")),
+        sorted(CountSerial.objects.filter(line__count=count).values_list("serial", flat=True)),
+        Count.objects.get(pk=count.pk).revision,
+    )
+
+
+def test_the_api_records_a_batch_of_serials_all_or_none(site):
+    item = site.serial_item
+    site.stock(site.a1, item, 3, serials=["K1", "K2", "K3"])
+    SerialNumber.objects.create(item=item, serial="K9", status=SerialNumber.Status.SHIPPED)
+    count = counts.count_start(warehouse=site.warehouse, bins=[site.a1])
+    client = api_client(staff_user("Warehouse"))
+    body = {"bin_barcode": site.a1.barcode, "barcode": item.code, "serials": ["K1", "K2"]}
+    before = _recorded(count)
+    bad = client.post(_batch_url(count), {**body, "serials": ["K1", "K9"]}, format="json")
+    assert "K9" in str(assert_error_body(bad, 400))
+    assert _recorded(count) == before  # K1 was good, and is not recorded either
+    response = client.post(_batch_url(count), body, format="json")
+    assert response.status_code == 200, response.content
+    (line,) = response.json()["lines"]
+    assert line["counted_quantity"] == "2.000000"
+    assert sorted(count.lines.get().serials.values_list("serial", flat=True)) == ["K1", "K2"]
+
+
+def test_a_batch_of_serials_is_bounded(site):
+    item = site.serial_item
+    count = counts.count_start(warehouse=site.warehouse, bins=[site.a1])
+    client = api_client(staff_user("Warehouse"))
+    body = {"bin_barcode": site.a1.barcode, "barcode": item.code, "serials": []}
+
+    def serials(size: int) -> list[str]:
+        return [f"N{n}" for n in range(size)]
+
+    assert_action_limit(
+        client, _batch_url(count), body=body, path="serials", inside=serials(MAX_SERIAL_BATCH),
+        outside=serials(MAX_SERIAL_BATCH + 1), state=lambda: _recorded(count),
+    )  # fmt: skip
+    assert count.lines.get().counted_quantity == D(MAX_SERIAL_BATCH)
+    assert_error_body(client.post(_batch_url(count), body, format="json"), 400)
+
+
+def test_a_batch_of_serials_needs_the_right_to_count(site):
+    item = site.serial_item
+    count = counts.count_start(warehouse=site.warehouse, bins=[site.a1])
+    body = {"bin_barcode": site.a1.barcode, "barcode": item.code, "serials": ["W1"]}
+    for role in ("Shop floor", "Sales"):
+        response = api_client(staff_user(role)).post(_batch_url(count), body, format="json")
+        assert_error_body(response, 403)
+    assert not CountSerial.objects.exists()

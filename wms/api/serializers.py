@@ -252,6 +252,18 @@ class CountRecordInputSerializer(serializers.Serializer):
     )
 
 
+class CountRecordSerialsInputSerializer(serializers.Serializer):
+    """A handheld's batch of serial scans of one item in one bin (the service checks them)."""
+
+    bin_barcode = serializers.CharField(max_length=64)
+    barcode = serializers.CharField(max_length=64)
+    serials = serializers.ListField(
+        child=serializers.CharField(max_length=64, allow_blank=True),
+        allow_empty=False,
+        help_text="The units' serial numbers, at most 1,000; all recorded or none.",
+    )
+
+
 class ReasonInputSerializer(serializers.Serializer):
     """Why a document is cancelled."""
 

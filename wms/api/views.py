@@ -182,6 +182,10 @@ class CountViewSet(DocumentViewSet):
     steps = {
         "record": Step(counts.count_record, input=s.CountRecordInputSerializer,
                        permission="wms.change_count", summary="Record what a bin holds"),
+        "record_serials": Step(counts.count_record_serials,
+                               input=s.CountRecordSerialsInputSerializer,
+                               permission="wms.change_count",
+                               summary="Record a batch of serial scans in a bin, all or none"),
         "submit": Step(counts.count_submit, input=None, permission="wms.change_count",
                        summary="Submit for review: variances worked out"),
         "recount": Step(counts.count_recount, input=None, permission="wms.change_count",

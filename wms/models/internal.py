@@ -3,11 +3,13 @@ transfers with their in-transit state, and the min/max rules of pick bins."""
 
 from decimal import Decimal
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.limits import POSITIVE_QUANTITY_LIMITS, QUANTITY_MAX
 from erp_core.documents.models import Document
 from wms.models.layout import QUANTITY, Bin
 from wms.models.stock import Lot
@@ -113,8 +115,12 @@ class ReplenishmentRule(models.Model):
     item = models.ForeignKey(
         "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
     )
-    minimum = models.DecimalField(_("minimum"), **QUANTITY)
-    maximum = models.DecimalField(_("maximum"), **QUANTITY)
+    minimum = models.DecimalField(
+        _("minimum"),
+        **QUANTITY,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(QUANTITY_MAX)],
+    )
+    maximum = models.DecimalField(_("maximum"), **QUANTITY, validators=POSITIVE_QUANTITY_LIMITS)
     is_active = models.BooleanField(_("active"), default=True)
 
     history = HistoricalRecords()

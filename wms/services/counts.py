@@ -42,6 +42,8 @@ Status = Count.Status
 SOURCE_TYPE = "wms.count"
 Key = tuple[int, int, int | None]
 MAX_SERIAL = 64
+#: The most serial scans one batch (a handheld's upload) may carry.
+MAX_SERIAL_BATCH = 1000
 IN_A_BIN = (SerialNumber.Status.IN_STOCK, SerialNumber.Status.RESERVED)
 
 
@@ -181,7 +183,17 @@ def count_record_serials(
     actor: User | None = None,
 ) -> CountLine:
     """Record a batch of serial scans of one item in one bin, as a handheld uploads them: the
-    same checks as each scan through ``count_record``, all refused if one is."""
+    same checks as each scan through ``count_record``, all refused if one is. A batch holds at
+    most ``MAX_SERIAL_BATCH`` scans; a serial scanned twice counts one unit."""
+    if not isinstance(serials, list) or any(
+        serial is not None and not isinstance(serial, str) for serial in serials
+    ):
+        raise ValidationError({"serials": _("Give the serial numbers as a list of texts.")})
+    if len(serials) > MAX_SERIAL_BATCH:
+        raise ValidationError(
+            {"serials": _("Give at most %(max)s serial numbers at once.")
+             % {"max": MAX_SERIAL_BATCH}}
+        )  # fmt: skip
     count, bin, item = _scanned(count, bin_barcode, barcode)
     if item.tracking != Item.Tracking.SERIAL:
         raise ValidationError(

@@ -38,6 +38,9 @@ from wms.services.outbound._common import (
 )
 from wms.services.stock import Source, quant_remove
 
+#: The heaviest package (kg): a crated machine on a flat rack; above it is a typing slip.
+PACKAGE_WEIGHT_MAX = Decimal("100000")
+
 # --- packing and dispatch -----------------------------------------------------------------------
 
 
@@ -68,7 +71,9 @@ def package_create(
     """
     order = lock(order)
     _require_open(order, action=_("packed"))
-    weight = parse_decimal(weight, field="weight", bounds=_WEIGHT_FIELD)
+    weight = parse_decimal(
+        weight, field="weight", bounds=_WEIGHT_FIELD, max_value=PACKAGE_WEIGHT_MAX
+    )
     if weight <= 0:
         raise ValidationError({"weight": _("The weight must be greater than zero.")})
     unpacked = _unpacked(order)
