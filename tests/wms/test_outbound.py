@@ -90,6 +90,26 @@ def test_cancelling_the_sales_order_cancels_the_outbound_order_and_releases_stoc
     assert not Allocation.objects.filter(status=Allocation.Status.OPEN).exists()
 
 
+def test_releasing_an_order_or_its_pick_list_gives_back_only_what_is_not_picked(site):
+    site.stock(site.a1, site.item, 10)
+    order = site.confirm([(site.item, 4)])
+    svc.outbound_order_allocate(order=order)
+    svc.outbound_order_release(order=order)
+    assert quant(site.a1, site.item).reserved == D(0)
+    assert order.lines.get().allocated_quantity == D(0)
+    assert not Allocation.objects.filter(status=Allocation.Status.OPEN).exists()
+    pick_list = svc.pick_list_create(orders=[order])
+    (task,) = pick_list.tasks.filter(status=Allocation.Status.OPEN)
+    svc.pick_list_pick(pick_list=pick_list, task_id=task.pk, bin_barcode=task.bin.barcode,
+                       item_code=site.item.code, quantity="1")  # fmt: skip
+    svc.pick_list_release(pick_list=pick_list)
+    task.refresh_from_db()
+    assert (task.status, task.quantity) == (Allocation.Status.PICKED, D(1))
+    assert quant(site.a1, site.item).reserved == D(0)
+    pick_list.refresh_from_db()
+    assert pick_list.status == PickList.Status.APPROVED
+
+
 # --- FEFO ---------------------------------------------------------------------------------------
 
 

@@ -38,9 +38,13 @@ from erp_core.billing.services.posting import (
     apply_credit_note,
     posting_lines,
     rematch,
-    take_delivered,
-    take_received,
     value_adjustments,
+)
+from erp_core.billing.services.sources import (
+    DELIVERIES,
+    RECEIPTS,
+    line_specs_with_documents,
+    take_invoiced,
 )
 from erp_core.documents.models import APPROVED, DRAFT
 from erp_core.documents.services import (
@@ -56,8 +60,8 @@ from erp_core.documents.services import (
 )
 from erp_core.ledger.services import document_date_check, journal_entry_post_lines
 from erp_core.models import Partner, User
-from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
-from erp_core.sales.models import Delivery, DeliveryLine
+from erp_core.purchasing.models import PurchaseReceipt
+from erp_core.sales.models import Delivery
 from erp_core.stock.services import Source, stock_value_adjust
 from integration import topics
 from integration.bus import publish
@@ -117,10 +121,6 @@ def invoice_create(
     return invoice
 
 
-def _ids(values: Iterable, model) -> list[int]:
-    return [value.pk if isinstance(value, model) else value for value in values or ()]
-
-
 @transaction.atomic
 def customer_invoice_create_from_deliveries(
     *,
@@ -134,35 +134,9 @@ def customer_invoice_create_from_deliveries(
 ) -> Invoice:
     """Save a customer invoice for what was shipped: whole ``deliveries`` (everything not yet
     invoiced) and/or ``lines`` ``{"delivery_line", "quantity"?}``; all of ``partner``."""
-    specs = [dict(line) for line in lines or ()]
-    delivery_ids = _ids(deliveries, Delivery)
-    if delivery_ids:
-        found = set(Delivery.objects.filter(pk__in=delivery_ids).values_list("pk", flat=True))
-        missing = [str(pk) for pk in delivery_ids if pk not in found]
-        if missing:
-            raise ValidationError(
-                {"deliveries": _("Unknown deliveries: %(ids)s.") % {"ids": ", ".join(missing)}}
-            )
-        other = (
-            Delivery.objects.filter(pk__in=delivery_ids)
-            .exclude(customer=partner)
-            .values_list("number", flat=True)
-        )
-        if other:
-            raise ValidationError(
-                {
-                    "deliveries": _("Deliveries of another customer: %(numbers)s.")
-                    % {"numbers": ", ".join(other)}
-                }
-            )
-        taken = {spec.get("delivery_line") for spec in specs}
-        for delivery_line in DeliveryLine.objects.filter(
-            delivery_id__in=delivery_ids, invoiced_quantity__lt=F("quantity")
-        ).order_by("delivery_id", "line_no"):
-            if delivery_line.pk not in taken and delivery_line not in taken:
-                specs.append({"delivery_line": delivery_line})
-        if not specs:
-            raise ValidationError({"deliveries": _("Everything shipped is invoiced already.")})
+    specs = line_specs_with_documents(
+        [dict(line) for line in lines or ()], deliveries, partner=partner, source=DELIVERIES
+    )
     return invoice_create(
         kind=Kind.CUSTOMER_INVOICE,
         partner=partner,
@@ -189,35 +163,9 @@ def supplier_bill_create_from_receipts(
     """Save a supplier bill for what was received: whole ``receipts`` (everything not yet
     billed, at the order's prices) and/or ``lines`` ``{"receipt_line", "quantity"?,
     "unit_price"?, "tax_code"?}`` with the supplier's prices; all of ``partner``."""
-    specs = [dict(line) for line in lines or ()]
-    receipt_ids = _ids(receipts, PurchaseReceipt)
-    if receipt_ids:
-        found = set(PurchaseReceipt.objects.filter(pk__in=receipt_ids).values_list("pk", flat=True))
-        missing = [str(pk) for pk in receipt_ids if pk not in found]
-        if missing:
-            raise ValidationError(
-                {"receipts": _("Unknown receipts: %(ids)s.") % {"ids": ", ".join(missing)}}
-            )
-        other = (
-            PurchaseReceipt.objects.filter(pk__in=receipt_ids)
-            .exclude(supplier=partner)
-            .values_list("number", flat=True)
-        )
-        if other:
-            raise ValidationError(
-                {
-                    "receipts": _("Receipts of another supplier: %(numbers)s.")
-                    % {"numbers": ", ".join(other)}
-                }
-            )
-        taken = {spec.get("receipt_line") for spec in specs}
-        for receipt_line in PurchaseReceiptLine.objects.filter(
-            receipt_id__in=receipt_ids, billed_quantity__lt=F("quantity")
-        ).order_by("receipt_id", "line_no"):
-            if receipt_line.pk not in taken and receipt_line not in taken:
-                specs.append({"receipt_line": receipt_line})
-        if not specs:
-            raise ValidationError({"receipts": _("Everything received is billed already.")})
+    specs = line_specs_with_documents(
+        [dict(line) for line in lines or ()], receipts, partner=partner, source=RECEIPTS
+    )
     return invoice_create(
         kind=Kind.SUPPLIER_BILL,
         partner=partner,
@@ -400,9 +348,9 @@ def invoice_approve(
         raise ValidationError({"lines": _("A document to post has lines with an amount.")})
     fields: dict = {}
     if invoice.kind == Kind.CUSTOMER_INVOICE:
-        take_delivered(lines)
+        take_invoiced(lines, source=DELIVERIES)
     elif invoice.kind == Kind.SUPPLIER_BILL:
-        take_received(lines)
+        take_invoiced(lines, source=RECEIPTS)
         rematch(invoice, lines)
     else:
         fields["amount_allocated"] = apply_credit_note(invoice, lines)
@@ -489,9 +437,9 @@ def invoice_unapprove(
     )
     _value_adjust(invoice, lines, actor=actor, undo=True, day=date or timezone.localdate())
     if invoice.kind == Kind.CUSTOMER_INVOICE:
-        take_delivered(lines, give_back=True)
+        take_invoiced(lines, source=DELIVERIES, give_back=True)
     elif invoice.kind == Kind.SUPPLIER_BILL:
-        take_received(lines, give_back=True)
+        take_invoiced(lines, source=RECEIPTS, give_back=True)
     elif invoice.amount_allocated:
         original = Invoice.objects.select_for_update().get(pk=invoice.credit_note_of_id)
         Invoice.objects.filter(pk=original.pk).update(

@@ -1,6 +1,6 @@
-"""What posting a billing document does besides its status: the journal lines, the invoiced
-or billed quantities on the source lines (locked in primary-key order), the three-way match at
-posting time and a credit note's settlement against its original.
+"""What posting a billing document does besides its status: the journal lines, the three-way
+match at posting time and a credit note's settlement against its original (the invoiced or
+billed quantities on the source lines are ``sources.take_invoiced``).
 """
 
 from collections import defaultdict
@@ -17,8 +17,7 @@ from erp_core.billing.services.lines import bill_match_status, credited_quantity
 from erp_core.ledger.models import Account, PostingKind
 from erp_core.ledger.money import money
 from erp_core.ledger.selectors import item_posting_category, posting_accounts
-from erp_core.purchasing.models import PurchaseReceipt, PurchaseReceiptLine
-from erp_core.sales.models import Delivery, DeliveryLine
+from erp_core.purchasing.models import PurchaseReceiptLine
 from erp_core.stock.posting import difference_kind
 from erp_core.stock.services import ValueLine
 from erp_core.valuation import CostingMethod
@@ -156,98 +155,6 @@ def posting_lines(invoice: Invoice, lines: list[InvoiceLine]) -> list:
     return entry_lines(amounts, partner_amounts=partner_lines, red=invoice.is_credit_note)
 
 
-def take_delivered(lines: list[InvoiceLine], *, give_back: bool = False) -> None:
-    """Count the invoiced quantities on the delivery lines (locked in pk order)."""
-    wanted: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        if line.delivery_line_id:
-            wanted[line.delivery_line_id] += line.quantity
-    if not wanted:
-        return
-    rows = {
-        row.pk: row
-        for row in DeliveryLine.objects.select_for_update(of=("self",))
-        .select_related("delivery")
-        .filter(pk__in=sorted(wanted))
-        .order_by("pk")
-    }
-    for pk, quantity in sorted(wanted.items()):
-        row = rows[pk]
-        if give_back:
-            DeliveryLine.objects.filter(pk=pk).update(
-                invoiced_quantity=F("invoiced_quantity") - quantity
-            )
-            continue
-        if row.delivery.status != Delivery.Status.APPROVED:
-            raise Conflict(
-                _("Delivery %(number)s is no longer shipped.") % {"number": row.delivery.number},
-                code="source_not_approved",
-            )
-        if quantity > row.uninvoiced_quantity:
-            raise Conflict(
-                _(
-                    "Delivery %(number)s line %(line)s: %(wanted)s is more than the %(left)s "
-                    "shipped and not yet invoiced."
-                )
-                % {
-                    "number": row.delivery.number,
-                    "line": row.line_no,
-                    "wanted": qty(quantity),
-                    "left": qty(row.uninvoiced_quantity),
-                },
-                code="over_invoiced",
-            )
-        DeliveryLine.objects.filter(pk=pk).update(
-            invoiced_quantity=F("invoiced_quantity") + quantity
-        )
-
-
-def take_received(lines: list[InvoiceLine], *, give_back: bool = False) -> None:
-    """Count the billed quantities on the receipt lines (locked in pk order)."""
-    wanted: dict[int, Decimal] = defaultdict(Decimal)
-    for line in lines:
-        if line.receipt_line_id:
-            wanted[line.receipt_line_id] += line.quantity
-    if not wanted:
-        return
-    rows = {
-        row.pk: row
-        for row in PurchaseReceiptLine.objects.select_for_update(of=("self",))
-        .select_related("receipt")
-        .filter(pk__in=sorted(wanted))
-        .order_by("pk")
-    }
-    for pk, quantity in sorted(wanted.items()):
-        row = rows[pk]
-        if give_back:
-            PurchaseReceiptLine.objects.filter(pk=pk).update(
-                billed_quantity=F("billed_quantity") - quantity
-            )
-            continue
-        if row.receipt.status != PurchaseReceipt.Status.APPROVED:
-            raise Conflict(
-                _("Receipt %(number)s is no longer received.") % {"number": row.receipt.number},
-                code="source_not_approved",
-            )
-        if quantity > row.unbilled_quantity:
-            raise Conflict(
-                _(
-                    "Receipt %(number)s line %(line)s: %(wanted)s is more than the %(left)s "
-                    "received and not yet billed."
-                )
-                % {
-                    "number": row.receipt.number,
-                    "line": row.line_no,
-                    "wanted": qty(quantity),
-                    "left": qty(row.unbilled_quantity),
-                },
-                code="over_billed",
-            )
-        PurchaseReceiptLine.objects.filter(pk=pk).update(
-            billed_quantity=F("billed_quantity") + quantity
-        )
-
-
 def rematch(invoice: Invoice, lines: list[InvoiceLine]) -> None:
     """Refresh a bill's three-way match from the order prices as they stand when it posts."""
     changed = False
@@ -280,7 +187,7 @@ def _clear_residue(lines: list[InvoiceLine]) -> bool:
     Each part of a receipt billed in parts is priced to the cent on its own (10 × 1.005 billed
     3 + 3 + 4: 3.02 + 3.02 + 4.02 = 10.06 against 10.05 received): the last part takes the
     receipt's value less what the earlier parts cleared, and the cent goes to its price
-    variance instead of staying on 1401. Runs after ``take_received`` (the billed quantities
+    variance instead of staying on 1401. Runs after ``take_invoiced`` (the billed quantities
     are counted and the receipt lines locked).
     """
     parts: dict[int, list[InvoiceLine]] = defaultdict(list)

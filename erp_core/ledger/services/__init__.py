@@ -9,8 +9,8 @@ years and periods), ``lines`` (the lines given to entries), ``entries`` (journal
 ``seed`` (reference data, demo) — all re-exported here.
 """
 
+from erp_core.ledger.chart import ACCOUNT_TYPE_NORMAL_BALANCE
 from erp_core.ledger.services.accounts import (
-    ACCOUNT_TYPE_NORMAL_BALANCE,
     ACCOUNT_UPDATE_FIELDS,
     account_create,
     account_update,

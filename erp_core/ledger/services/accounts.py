@@ -5,35 +5,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from common.errors import Conflict
+from erp_core.ledger.chart import account_shape, parent_codes
 from erp_core.ledger.models import (
     Account,
     FiscalYear,
     Journal,
     JournalLine,
     JournalSequence,
-    NormalBalance,
     PostingRule,
 )
-
-ACCOUNT_TYPE_NORMAL_BALANCE = {
-    Account.Type.ASSET: NormalBalance.DEBIT,
-    Account.Type.LIABILITY: NormalBalance.CREDIT,
-    Account.Type.COMMON: NormalBalance.DEBIT,
-    Account.Type.EQUITY: NormalBalance.CREDIT,
-    Account.Type.COST: NormalBalance.DEBIT,
-    Account.Type.INCOME: NormalBalance.CREDIT,
-    Account.Type.EXPENSE: NormalBalance.DEBIT,
-}
-
-
-def _parent_for(code: str) -> Account | None:
-    """The existing account whose code is the longest proper prefix of ``code``."""
-    prefixes = [code[:length] for length in range(4, len(code), 2)]
-    candidates = sorted(
-        Account.objects.select_for_update().filter(code__in=prefixes),
-        key=lambda account: len(account.code),
-    )
-    return candidates[-1] if candidates else None
 
 
 @transaction.atomic
@@ -54,23 +34,24 @@ def account_create(
     The normal balance defaults from the type (debit for assets, costs, expenses).
     """
     code = (code or "").strip()
-    parent = _parent_for(code) if len(code) > 4 else None
-    if len(code) > 4 and parent is None:
-        raise ValidationError({"code": _("Create the parent account of this code first.")})
-    if parent is not None:
-        type = type or parent.type
-        if type != parent.type:
-            raise ValidationError({"type": _("A sub-account has its parent's type.")})
-    if not type:
-        raise ValidationError({"type": _("This field is required.")})
-    if normal_balance is None and type in ACCOUNT_TYPE_NORMAL_BALANCE:
-        normal_balance = ACCOUNT_TYPE_NORMAL_BALANCE[type]
+    # The possible parents are locked, so that no sub-account slips under one while it changes.
+    candidates = {
+        account.code: account
+        for account in Account.objects.select_for_update().filter(code__in=parent_codes(code))
+    }
+    shape = account_shape(
+        code=code,
+        type=type,
+        normal_balance=normal_balance,
+        types_by_code={candidate: account.type for candidate, account in candidates.items()},
+    )
+    parent = candidates[shape.parent_code] if shape.parent_code else None
     account = Account(
         code=code,
         name_zh=(name_zh or "").strip(),
         name_en=(name_en or "").strip(),
-        type=type,
-        normal_balance=normal_balance or "",
+        type=shape.type,
+        normal_balance=shape.normal_balance,
         parent=parent,
         is_rounding=is_rounding,
         is_active=is_active,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from erp_core.ledger import selectors
+from erp_core.ledger.chart import account_shape
 from erp_core.ledger.memos import Memo
 from erp_core.ledger.models import (
     Account,
@@ -20,11 +21,7 @@ from erp_core.ledger.models import (
     PostingKind,
     PostingRule,
 )
-from erp_core.ledger.services.accounts import (
-    ACCOUNT_TYPE_NORMAL_BALANCE,
-    account_create,
-    journal_create,
-)
+from erp_core.ledger.services.accounts import account_create, journal_create
 from erp_core.ledger.services.entries import journal_entry_post_lines
 from erp_core.ledger.services.periods import fiscal_year_create
 from erp_core.models import User
@@ -113,31 +110,28 @@ def _chart_in_bulk() -> int:
     flags worked out in memory as ``account_create`` would, each level in one insert (with its
     history rows). A new company's books, and every test's, start this way."""
     accounts: dict[str, Account] = {}
+    types_by_code: dict[str, str] = {}
     levels: dict[int, list[Account]] = {}
     for code, name_zh, name_en, type_, normal, is_rounding in sorted(
         CHART_OF_ACCOUNTS, key=lambda row: (len(row[0]), row[0])
     ):
-        parent = next(
-            (accounts[code[:n]] for n in range(len(code) - 2, 3, -2) if code[:n] in accounts),
-            None,
+        shape = account_shape(
+            code=code, type=type_, normal_balance=normal, types_by_code=types_by_code
         )
-        if len(code) > 4 and parent is None:
-            raise ValidationError({"code": _("Create the parent account of this code first.")})
-        type_ = type_ or (parent.type if parent else type_)
-        if parent is not None and type_ != parent.type:
-            raise ValidationError({"type": _("A sub-account has its parent's type.")})
+        parent = accounts[shape.parent_code] if shape.parent_code else None
         account = Account(
             code=code,
             name_zh=name_zh,
             name_en=name_en,
-            type=type_,
-            normal_balance=normal or ACCOUNT_TYPE_NORMAL_BALANCE[type_],
+            type=shape.type,
+            normal_balance=shape.normal_balance,
             parent=parent,
             is_rounding=is_rounding and not any(a.is_rounding for a in accounts.values()),
         )
         if parent is not None:
             parent.is_postable = False
         accounts[code] = account
+        types_by_code[code] = account.type
         levels.setdefault(len(code), []).append(account)
     for account in accounts.values():
         # The chart is empty and its codes unique: the database's constraints hold the rest.

@@ -55,13 +55,8 @@ def _locked(ids: Collection[int]) -> list[PlannedOrder]:
     return orders
 
 
-@transaction.atomic
-def planned_orders_firm(*, ids: Collection[int], actor: User | None) -> list[PlannedOrder]:
-    """Firm planned orders: later runs keep them as supply instead of re-planning them.
-
-    Refused (409) for an order already released.
-    """
-    orders = _locked(ids)
+def _refuse_released(orders: list[PlannedOrder]) -> None:
+    """Refuse (409) a batch that holds an order released already, naming every such order."""
     released = [o.pk for o in orders if o.status == PlannedOrder.Status.RELEASED]
     if released:
         raise Conflict(
@@ -69,6 +64,16 @@ def planned_orders_firm(*, ids: Collection[int], actor: User | None) -> list[Pla
             % {"ids": ", ".join(map(str, released))},
             code="planned_order_released",
         )
+
+
+@transaction.atomic
+def planned_orders_firm(*, ids: Collection[int], actor: User | None) -> list[PlannedOrder]:
+    """Firm planned orders: later runs keep them as supply instead of re-planning them.
+
+    Refused (409) for an order already released.
+    """
+    orders = _locked(ids)
+    _refuse_released(orders)
     now = timezone.now()
     for order in orders:
         if order.status == PlannedOrder.Status.PLANNED:
@@ -100,13 +105,7 @@ def planned_orders_release(
     bill of materials…) refuses the whole batch and nothing is written.
     """
     orders = _locked(ids)
-    released = [o.pk for o in orders if o.status == PlannedOrder.Status.RELEASED]
-    if released:
-        raise Conflict(
-            _("Planned orders %(ids)s are released already.")
-            % {"ids": ", ".join(map(str, released))},
-            code="planned_order_released",
-        )
+    _refuse_released(orders)
     if warehouse is None:
         warehouse = Warehouse.objects.filter(is_active=True).order_by("code").first()
     if warehouse is None or not warehouse.is_active:

@@ -160,8 +160,12 @@ def test_release_makes_a_requisition_and_a_production_order(lead_times, customer
     # the next run counts them as supply: nothing new is planned
     run_mrp()
     assert not PlannedOrder.objects.filter(status=PlannedOrder.Status.PLANNED).exists()
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as refused:
         services.planned_orders_release(ids=ids, actor=None)
+    assert refused.value.code == "planned_order_released"
+    with pytest.raises(Conflict) as refused:
+        services.planned_orders_firm(ids=ids, actor=None)
+    assert refused.value.code == "planned_order_released"
 
 
 def test_release_refuses_unknown_ids_and_writes_nothing(plant):

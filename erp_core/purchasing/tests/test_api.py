@@ -14,6 +14,7 @@ from common.testing import (
     PartnerFactory,
     api_client,
     assert_error_body,
+    days_from_today,
     nested_json,
     oversized_json,
     partner_user,
@@ -58,11 +59,6 @@ def _placed(partner=None, **kwargs) -> PurchaseOrder:
     )
 
 
-def _days_from_today(days: int):
-    """A date ``days`` from today as the API takes it, computed when the test runs."""
-    return lambda: str(timezone.localdate() + dt.timedelta(days=days))
-
-
 class TestPurchaseRequisitionAPI(DocumentFlowTests, APIResourceTests):
     list_url = REQUISITIONS
     model = PurchaseRequisition
@@ -70,7 +66,7 @@ class TestPurchaseRequisitionAPI(DocumentFlowTests, APIResourceTests):
 
     limit_checks = (
         ("lines.0.quantity", "1000000000", "1000000000.000001"),
-        ("date", _days_from_today(365), _days_from_today(366)),
+        ("date", days_from_today(365), days_from_today(366)),
     )
 
     def make_object(self, partner=None):
@@ -122,7 +118,7 @@ class TestPurchaseOrderAPI(DocumentFlowTests, APIResourceTests):
     limit_checks = (
         ("lines.0.quantity", "1000000000", "1000000000.000001"),
         ("lines.0.unit_price", "1000000000", "1000000000.000001"),
-        ("date", _days_from_today(-365), _days_from_today(-366)),
+        ("date", days_from_today(-365), days_from_today(-366)),
     )
 
     def make_object(self, partner=None):
@@ -170,7 +166,7 @@ class TestPurchaseReceiptAPI(DocumentFlowTests, APIResourceTests):
     unapprove_refusal_code = "receipt_booked"
     limit_checks = (
         ("lines.0.quantity", "0.000001", "0"),
-        ("date", _days_from_today(0), _days_from_today(1)),
+        ("date", days_from_today(0), days_from_today(1)),
     )
 
     def make_object(self, partner=None):

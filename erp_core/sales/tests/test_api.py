@@ -1,7 +1,6 @@
 """The sales API: the shared resource checks, the status steps, partner scoping, idempotency."""
 
 import itertools
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -13,6 +12,7 @@ from common.testing import (
     PartnerFactory,
     api_client,
     assert_error_body,
+    days_from_today,
     partner_user,
     staff_user,
 )
@@ -49,11 +49,6 @@ def _order(partner=None, *, approve=False, quantity=5) -> SalesOrder:
     )
 
 
-def _days_from_today(days: int):
-    """A date ``days`` from today as the API takes it, computed when the test runs."""
-    return lambda: str(timezone.localdate() + timedelta(days=days))
-
-
 class TestSalesOrderAPI(DocumentFlowTests, APIResourceTests):
     list_url = ORDERS
     model = SalesOrder
@@ -63,8 +58,8 @@ class TestSalesOrderAPI(DocumentFlowTests, APIResourceTests):
         ("lines.0.quantity", "1000000000", "1000000000.000001"),
         ("lines.0.unit_price", "1000000000", "1000000000.01"),
         ("lines.0.discount_percent", "100", "100.0001"),
-        ("date", _days_from_today(365), _days_from_today(366)),
-        ("date", _days_from_today(-365), _days_from_today(-366)),
+        ("date", days_from_today(365), days_from_today(366)),
+        ("date", days_from_today(-365), days_from_today(-366)),
     )
 
     def make_object(self, partner=None):
@@ -111,7 +106,7 @@ class TestDeliveryAPI(DocumentFlowTests, APIResourceTests):
     unapproves = False  # a shipped delivery is taken back by a return
     unapprove_refusal_code = void_approved_code = "shipped"
 
-    limit_checks = (("date", _days_from_today(365), _days_from_today(366)),)
+    limit_checks = (("date", days_from_today(365), days_from_today(366)),)
 
     def make_object(self, partner=None):
         order = _order(partner, approve=True)

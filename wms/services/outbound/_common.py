@@ -84,6 +84,23 @@ def _unreserve_task(task: Allocation, quantity: Decimal, *, source: Source) -> N
     )
 
 
+def _open_tasks(**filters) -> list[Allocation]:
+    """The open allocations that match ``filters``, locked in primary-key order (the order every
+    outbound service takes them in, so that two never deadlock)."""
+    return list(
+        Allocation.objects.select_for_update(of=("self",))
+        .filter(status=TaskStatus.OPEN, **filters)
+        .select_related("bin", "lot", "serial", "item")
+        .order_by("pk")
+    )
+
+
+def _release_open_tasks(*, source: Source, **filters) -> None:
+    """Give back to their bins what the open allocations that match ``filters`` hold unpicked."""
+    for task in _open_tasks(**filters):
+        _unreserve_task(task, task.quantity - task.picked_quantity, source=source)
+
+
 def _finish_if_done(order: OutboundOrder) -> None:
     """Close an order with nothing left to ship: dispatched when anything left, else cancelled."""
     lines = list(OutboundLine.objects.filter(order=order))

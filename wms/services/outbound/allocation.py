@@ -23,10 +23,9 @@ from wms.models import (
 from wms.services.common import lock
 from wms.services.outbound._common import (
     PICKABLE_BIN_TYPES,
-    TaskStatus,
     _actor,
+    _release_open_tasks,
     _require_open,
-    _unreserve_task,
 )
 from wms.services.stock import Source, quant_reserve
 
@@ -168,13 +167,5 @@ def outbound_order_release(*, order: OutboundOrder, actor: User | None = None) -
     """Give back everything allocated and not yet picked (it becomes back-ordered again)."""
     order = lock(order)
     _require_open(order, action=_("released"))
-    tasks = (
-        Allocation.objects.select_for_update(of=("self",))
-        .filter(line__order=order, status=TaskStatus.OPEN)
-        .select_related("bin", "lot", "serial", "item")
-        .order_by("pk")
-    )
-    source = Source("wms.outbound", str(order.pk))
-    for task in tasks:
-        _unreserve_task(task, task.quantity - task.picked_quantity, source=source)
+    _release_open_tasks(source=Source("wms.outbound", str(order.pk)), line__order=order)
     return order

@@ -28,9 +28,9 @@ from wms.models import (
 from wms.services.common import ZERO, number_next, positive_quantity
 from wms.services.outbound._common import (
     OrderStatus,
-    TaskStatus,
     _finish_if_done,
     _int,
+    _open_tasks,
     _picked_unshipped,
     _unreserve_task,
     shipping_bin_for,
@@ -204,13 +204,7 @@ def _release_line(order: OutboundOrder, line: OutboundLine, *, keep: Decimal) ->
     if excess <= 0:
         return
     # Open allocations first, latest expiry first: the earliest stay for what is still wanted.
-    tasks = list(
-        Allocation.objects.select_for_update(of=("self",))
-        .filter(line=line, status=TaskStatus.OPEN)
-        .select_related("bin", "lot", "serial", "item")
-        .order_by("pk")
-    )
-    for task in reversed(tasks):
+    for task in reversed(_open_tasks(line=line)):
         if excess <= 0:
             break
         rest = task.quantity - task.picked_quantity

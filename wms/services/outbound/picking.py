@@ -23,9 +23,9 @@ from wms.services.outbound._common import (
     Reason,
     TaskStatus,
     _actor,
+    _release_open_tasks,
     _require_open,
     _save_status,
-    _unreserve_task,
     shipping_bin_for,
 )
 from wms.services.outbound.allocation import (
@@ -119,15 +119,7 @@ def pick_list_release(*, pick_list: PickList, actor: User | None = None) -> Pick
     (picked, if anything was) or cancelled."""
     pick_list = lock(pick_list)
     _require_open(pick_list, action=_("released"))
-    tasks = (
-        Allocation.objects.select_for_update(of=("self",))
-        .filter(pick_list=pick_list, status=TaskStatus.OPEN)
-        .select_related("bin", "lot", "serial", "item")
-        .order_by("pk")
-    )
-    source = Source("wms.pick_list", str(pick_list.pk))
-    for task in tasks:
-        _unreserve_task(task, task.quantity - task.picked_quantity, source=source)
+    _release_open_tasks(source=Source("wms.pick_list", str(pick_list.pk)), pick_list=pick_list)
     _close_list(pick_list, force=True)
     return pick_list
 
