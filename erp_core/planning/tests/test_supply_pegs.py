@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.utils import timezone
 
+from common.testing import api_client, staff_user
 from erp_core.planning import services
 from erp_core.planning.models import PlannedOrderPeg, SupplyPeg
 from erp_core.purchasing.tests.helpers import placed_order, supplier_factory
@@ -53,6 +54,14 @@ def test_an_open_purchase_order_line_is_pegged_to_the_production_order_it_serves
         PlannedOrderPeg.Kind.PRODUCTION_ORDER, order.pk, D(60),
     )  # fmt: skip
     assert not SupplyPeg.objects.filter(supply_id=production.pk).exists()  # it serves nothing
+
+    client = api_client(staff_user("Planner"))
+    listed = client.get(
+        "/api/v1/erp/supply-pegs/", {"supply_kind": "purchase_order_line", "supply_id": line.pk}
+    ).json()["results"]
+    assert [
+        (row["production_order"], row["supply_date"], D(row["quantity"])) for row in listed
+    ] == [(order.pk, _day(10).isoformat(), D(60))]
 
     # a regenerative run rewrites them as they come out
     before = _pegs()
