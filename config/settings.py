@@ -328,6 +328,7 @@ SPECTACULAR_SETTINGS = {
         "PlannedOrderPegKindEnum": "erp_core.planning.models.PlannedOrderPeg.Kind",
         "ExceptionMessageKindEnum": "erp_core.planning.models.ExceptionMessage.Kind",
         "SupplyKindEnum": "erp_core.planning.models.ExceptionMessage.SupplyKind",
+        "OpenSupplyKindEnum": "erp_core.planning.models.SupplyPeg.SupplyKind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -1,5 +1,5 @@
-"""Admin of planning: forecasts (with history), runs, planned orders with their pegs, exception
-messages and shortages (read-only: a run writes them)."""
+"""Admin of planning: forecasts (with history), runs, planned orders with their pegs, the pegs
+of open supply, exception messages and shortages (read-only: a run writes them)."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
@@ -11,6 +11,7 @@ from erp_core.planning.models import (
     PlannedOrder,
     PlannedOrderPeg,
     Shortage,
+    SupplyPeg,
 )
 
 
@@ -60,6 +61,15 @@ class PlannedOrderAdmin(_ReadOnly):
     search_fields = ("item__code", "item__name")
     raw_id_fields = ("item", "run", "requisition_line", "production_order")
     inlines = (PlannedOrderPegInline,)
+
+
+@admin.register(SupplyPeg)
+class SupplyPegAdmin(_ReadOnly):
+    list_display = ("supply_kind", "supply_id", "item", "supply_date", "kind", "quantity",
+                    "need_date")  # fmt: skip
+    list_filter = ("supply_kind", "kind")
+    search_fields = ("item__code", "item__name", "supply_id")
+    raw_id_fields = ("item", "sales_order_line", "forecast", "production_order", "parent")
 
 
 @admin.register(ExceptionMessage)

@@ -1,5 +1,5 @@
 """Planning's tables: forecasts, MRP runs and what a run proposes — planned orders with their
-pegs, exception messages and shortages.
+pegs, the pegs of open supply, exception messages and shortages.
 
 A run's output is written in bulk by ``erp_core.planning.services``; planned orders are the
 planner's to firm and release (into purchase requisitions and production orders).
@@ -298,6 +298,102 @@ class PlannedOrderPeg(models.Model):
 
     def __str__(self) -> str:
         return f"{self.planned_order_id} → {self.kind} {self.quantity}"
+
+
+class SupplyPeg(models.Model):
+    """``quantity`` of an open supply — a purchase order line or requisition line still to
+    come, an open production order — serves one demand, with the same demand columns as
+    ``PlannedOrderPeg``; ``supply_date`` is when the supply is expected.
+
+    Derived rows, rewritten by every run like planned orders' pegs, and for the same reason
+    without database constraints on their references. The scheduler reads them so that an
+    order waits for a late purchase or production order its components depend on.
+    """
+
+    class SupplyKind(models.TextChoices):
+        PURCHASE_ORDER_LINE = "purchase_order_line", _("Purchase order")
+        REQUISITION_LINE = "requisition_line", _("Purchase requisition")
+        PRODUCTION_ORDER = "production_order", _("Production order")
+
+    item = models.ForeignKey(
+        "erp_core.Item",
+        verbose_name=_("item"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="+",
+    )
+    supply_kind = models.CharField(_("supply"), max_length=20, choices=SupplyKind.choices)
+    supply_id = models.PositiveBigIntegerField(_("supply id"))
+    supply_date = models.DateField(_("expected on"))
+    kind = models.CharField(_("kind"), max_length=20, choices=PlannedOrderPeg.Kind.choices)
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    need_date = models.DateField(_("needed on"))
+    sales_order_line = models.ForeignKey(
+        "sales.SalesOrderLine",
+        verbose_name=_("sales order line"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    forecast = models.ForeignKey(
+        Forecast,
+        verbose_name=_("forecast"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    production_order = models.ForeignKey(
+        "production.ProductionOrder",
+        verbose_name=_("production order"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        PlannedOrder,
+        verbose_name=_("parent planned order"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="supply_pegs",
+    )
+
+    class Meta:
+        verbose_name = _("supply peg")
+        verbose_name_plural = _("supply pegs")
+        ordering = ["supply_kind", "supply_id", "need_date", "id"]
+        indexes = [models.Index(fields=["supply_kind", "supply_id"], name="supply_peg_supply")]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="supply_peg_qty_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    supply_kind__in=["purchase_order_line", "requisition_line", "production_order"]
+                ),
+                name="supply_peg_supply_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=[
+                        "sales_line",
+                        "forecast",
+                        "production_order",
+                        "planned_order",
+                        "safety_stock",
+                    ]
+                ),
+                name="supply_peg_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supply_kind} {self.supply_id} → {self.kind} {self.quantity}"
 
 
 class ExceptionMessage(models.Model):

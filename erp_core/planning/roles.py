@@ -9,6 +9,7 @@ _MODELS = (
     "mrprun",
     "plannedorder",
     "plannedorderpeg",
+    "supplypeg",
     "exceptionmessage",
     "shortage",
 )

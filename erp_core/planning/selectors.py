@@ -18,6 +18,7 @@ from erp_core.planning.models import (
     PlannedOrder,
     PlannedOrderPeg,
     Shortage,
+    SupplyPeg,
 )
 from erp_core.production.models import ProductionOrder, ProductionOrderOperation
 
@@ -61,6 +62,14 @@ def planned_order_list(*, with_pegs: bool = False) -> QuerySet[PlannedOrder]:
 def planned_orders_to_firm() -> QuerySet[PlannedOrder]:
     """The planner's queue: planned orders not yet firmed."""
     return PlannedOrder.objects.filter(status=PlannedOrder.Status.PLANNED)
+
+
+def supply_peg_list() -> QuerySet[SupplyPeg]:
+    """The demands the open supply serves, with the supply's item and the sales order lines,
+    by supply."""
+    return SupplyPeg.objects.select_related("item", "sales_order_line__order").order_by(
+        "supply_kind", "supply_id", "need_date", "id"
+    )
 
 
 def exception_message_list() -> QuerySet[ExceptionMessage]:

@@ -2,7 +2,13 @@
 
 import django_filters
 
-from erp_core.planning.models import ExceptionMessage, Forecast, PlannedOrder, Shortage
+from erp_core.planning.models import (
+    ExceptionMessage,
+    Forecast,
+    PlannedOrder,
+    Shortage,
+    SupplyPeg,
+)
 
 
 class PlannedOrderFilterSet(django_filters.FilterSet):
@@ -22,6 +28,14 @@ class ExceptionMessageFilterSet(django_filters.FilterSet):
     class Meta:
         model = ExceptionMessage
         fields = ("kind", "item", "supply_kind", "run")
+
+
+class SupplyPegFilterSet(django_filters.FilterSet):
+    """Open supply's pegs by supply, item and the demand served."""
+
+    class Meta:
+        model = SupplyPeg
+        fields = ("supply_kind", "supply_id", "item", "kind", "production_order", "parent")
 
 
 class ShortageFilterSet(django_filters.FilterSet):

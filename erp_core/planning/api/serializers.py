@@ -12,6 +12,7 @@ from erp_core.planning.models import (
     PlannedOrder,
     PlannedOrderPeg,
     Shortage,
+    SupplyPeg,
 )
 from erp_core.planning.services.orders import MAX_BULK
 
@@ -98,6 +99,26 @@ class ExceptionMessageSerializer(ModelSerializer):
         fields = (
             "id", "run", "kind", "item", "item_code", "supply_kind", "supply_id",
             "supply_number", "current_date", "suggested_date", "quantity",
+        )  # fmt: skip
+        read_only_fields = fields
+
+
+class SupplyPegSerializer(ModelSerializer):
+    """What an open purchase order or requisition line or production order serves, and when
+    the supply is expected."""
+
+    item_code = serializers.CharField(source="item.code", read_only=True)
+    sales_order = serializers.IntegerField(source="sales_order_line.order_id", read_only=True)
+    sales_order_number = serializers.CharField(
+        source="sales_order_line.order.number", read_only=True, default=None
+    )
+
+    class Meta:
+        model = SupplyPeg
+        fields = (
+            "id", "supply_kind", "supply_id", "supply_date", "item", "item_code", "kind",
+            "quantity", "need_date", "sales_order_line", "sales_order", "sales_order_number",
+            "forecast", "production_order", "parent",
         )  # fmt: skip
         read_only_fields = fields
 

@@ -8,6 +8,7 @@ from erp_core.planning.api.views import (
     MrpRunViewSet,
     PlannedOrderViewSet,
     ShortageViewSet,
+    SupplyPegViewSet,
 )
 
 app_name = "planning-api"
@@ -16,6 +17,7 @@ router = DefaultRouter()
 router.register("mrp-runs", MrpRunViewSet, basename="mrp-run")
 router.register("planned-orders", PlannedOrderViewSet, basename="planned-order")
 router.register("exception-messages", ExceptionMessageViewSet, basename="exception-message")
+router.register("supply-pegs", SupplyPegViewSet, basename="supply-peg")
 router.register("shortages", ShortageViewSet, basename="shortage")
 router.register("forecasts", ForecastViewSet, basename="forecast")
 

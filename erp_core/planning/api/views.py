@@ -27,6 +27,7 @@ from erp_core.planning.api.filters import (
     ForecastFilterSet,
     PlannedOrderFilterSet,
     ShortageFilterSet,
+    SupplyPegFilterSet,
 )
 from erp_core.planning.api.serializers import (
     ExceptionMessageSerializer,
@@ -38,6 +39,7 @@ from erp_core.planning.api.serializers import (
     PlannedOrderReleaseSerializer,
     PlannedOrderSerializer,
     ShortageSerializer,
+    SupplyPegSerializer,
 )
 from erp_core.planning.models import Forecast
 from erp_core.planning.tasks import enqueue_mrp_run
@@ -185,6 +187,21 @@ class ExceptionMessageViewSet(viewsets.ReadOnlyModelViewSet, _PlanningViewSet):
     filterset_class = ExceptionMessageFilterSet
     ordering_fields = ("current_date", "suggested_date")
     ordering = ("current_date", "id")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List what open supply serves"),
+    retrieve=extend_schema(summary="Get an open supply's peg"),
+)
+class SupplyPegViewSet(viewsets.ReadOnlyModelViewSet, _PlanningViewSet):
+    """The demands each open purchase order or requisition line and production order serves,
+    as the last runs pegged them (``?supply_kind=&supply_id=`` for one supply)."""
+
+    queryset = selectors.supply_peg_list()
+    serializer_class = SupplyPegSerializer
+    filterset_class = SupplyPegFilterSet
+    ordering_fields = ("supply_date", "need_date")
+    ordering = ("supply_kind", "supply_id", "need_date", "id")
 
 
 @extend_schema_view(

@@ -29,6 +29,7 @@ from erp_core.planning.models import (
     PlannedOrder,
     PlannedOrderPeg,
     Shortage,
+    SupplyPeg,
 )
 from erp_core.planning.services import bulk
 from erp_core.planning.services.load import (
@@ -169,6 +170,9 @@ EXCEPTION_FIELDS = (
     "run_id", "kind", "item_id", "supply_kind", "supply_id", "supply_number", "current_date",
     "suggested_date", "quantity",
 )  # fmt: skip
+SUPPLY_PEG_FIELDS = (
+    "item_id", "supply_kind", "supply_id", "supply_date", *PEG_FIELDS[1:],
+)  # fmt: skip
 PegRow = tuple  # (planned order id, kind, quantity, need date, line, forecast, order, parent)
 
 
@@ -179,33 +183,50 @@ def _planned_row(run_id: int, today: dt.date, o) -> tuple:
     )  # fmt: skip
 
 
+def _demand_columns(peg, ids: list[int]) -> tuple:
+    """The demand a peg serves as its columns (kind, quantity, need date, sales order line,
+    forecast, production order, parent planned order); ``ids`` names this run's planned
+    orders by index."""
+    kind, ref, qty, date = peg.kind, peg.ref, peg.quantity, peg.date
+    if kind == DemandKind.SALES_LINE:
+        return (PlannedOrderPeg.Kind.SALES_LINE, qty, date, ref, None, None, None)
+    if kind == DemandKind.FORECAST:
+        return (PlannedOrderPeg.Kind.FORECAST, qty, date, None, ref, None, None)
+    if kind == DemandKind.PRODUCTION_ORDER:
+        return (PlannedOrderPeg.Kind.PRODUCTION_ORDER, qty, date, None, None, ref, None)
+    if kind == DemandKind.PLANNED_ORDER:
+        return (PlannedOrderPeg.Kind.PLANNED_ORDER, qty, date, None, None, None, ids[ref])
+    if kind in (DemandKind.FIRM_PLANNED_ORDER, DemandKind.EXTERNAL):
+        return (PlannedOrderPeg.Kind.PLANNED_ORDER, qty, date, None, None, None, ref)
+    return (PlannedOrderPeg.Kind.SAFETY_STOCK, qty, date, None, None, None, None)
+
+
 def _peg_rows(result: PlanResult, ids: list[int]) -> list[PegRow]:
     """Every peg of the result as a row: the planned orders' (``ids`` by index) and the firm
     planned orders' (rewritten by each run)."""
-    line, forecast, order, planned = (
-        PlannedOrderPeg.Kind.SALES_LINE, PlannedOrderPeg.Kind.FORECAST,
-        PlannedOrderPeg.Kind.PRODUCTION_ORDER, PlannedOrderPeg.Kind.PLANNED_ORDER,
-    )  # fmt: skip
-    safety = PlannedOrderPeg.Kind.SAFETY_STOCK
-
-    def row(pk: int, peg) -> PegRow:
-        kind, ref, qty, date = peg.kind, peg.ref, peg.quantity, peg.date
-        if kind == DemandKind.SALES_LINE:
-            return (pk, line, qty, date, ref, None, None, None)
-        if kind == DemandKind.FORECAST:
-            return (pk, forecast, qty, date, None, ref, None, None)
-        if kind == DemandKind.PRODUCTION_ORDER:
-            return (pk, order, qty, date, None, None, ref, None)
-        if kind == DemandKind.PLANNED_ORDER:
-            return (pk, planned, qty, date, None, None, None, ids[ref])
-        if kind in (DemandKind.FIRM_PLANNED_ORDER, DemandKind.EXTERNAL):
-            return (pk, planned, qty, date, None, None, None, ref)
-        return (pk, safety, qty, date, None, None, None, None)
-
-    rows = [row(ids[o.index], peg) for o in result.planned_orders for peg in o.pegs]
+    rows = [
+        (ids[o.index], *_demand_columns(peg, ids)) for o in result.planned_orders for peg in o.pegs
+    ]
     for (kind, ref), supply_pegs in result.supply_pegs.items():
         if kind == ExceptionMessage.SupplyKind.FIRM_PLANNED_ORDER:
-            rows.extend(row(ref, peg) for peg in supply_pegs)
+            rows.extend((ref, *_demand_columns(peg, ids)) for peg in supply_pegs)
+    return rows
+
+
+OPEN_SUPPLY = frozenset(SupplyPeg.SupplyKind.values)
+
+
+def _supply_peg_rows(loaded: Loaded, result: PlanResult, ids: list[int]) -> list[tuple]:
+    """The pegs of open supply (purchase order and requisition lines, production orders) as
+    rows in the order of ``SUPPLY_PEG_FIELDS``, dated with the supply's date as loaded."""
+    supplies = {(s.kind, s.ref): s for s in loaded.data.supplies if s.kind in OPEN_SUPPLY}
+    rows: list[tuple] = []
+    for key, pegs in result.supply_pegs.items():
+        supply = supplies.get(key)
+        if supply is None:
+            continue
+        head = (supply.item_id, supply.kind, supply.ref, supply.date)
+        rows.extend((*head, *_demand_columns(peg, ids)) for peg in pegs)
     return rows
 
 
@@ -318,6 +339,7 @@ def _replace_all(*, run: MrpRun, loaded: Loaded, result: PlanResult) -> None:
     PlannedOrderPeg.objects.filter(planned_order__in=old_planned)._raw_delete(old_planned.db)
     PlannedOrderPeg.objects.filter(parent__in=old_planned)._raw_delete(old_planned.db)
     firm_pegs._raw_delete(firm_pegs.db)
+    SupplyPeg.objects.all()._raw_delete(old_planned.db)
     # The pegs are gone, so nothing cascades: delete the rows with one statement each.
     old_planned._raw_delete(old_planned.db)
     ExceptionMessage.objects.all()._raw_delete(old_planned.db)
@@ -330,6 +352,7 @@ def _replace_all(*, run: MrpRun, loaded: Loaded, result: PlanResult) -> None:
         [_planned_row(run.pk, today, o) for o in result.planned_orders],
     )
     bulk.insert_rows(PlannedOrderPeg, PEG_FIELDS, _peg_rows(result, ids))
+    bulk.insert_rows(SupplyPeg, SUPPLY_PEG_FIELDS, _supply_peg_rows(loaded, result, ids))
     bulk.insert_rows(ExceptionMessage, EXCEPTION_FIELDS, _exception_rows(run.pk, loaded, result))
 
 
@@ -371,6 +394,20 @@ def _replace_scope(*, run: MrpRun, loaded: Loaded, result: PlanResult, scope: se
     bulk.delete_ids(PlannedOrderPeg, gone_pegs)
     bulk.delete_ids(PlannedOrder, gone_orders)
     bulk.insert_rows(PlannedOrderPeg, PEG_FIELDS, added_pegs)
+
+    # The pegs of the set's open supply (the set is closed downwards: a peg naming one of its
+    # planned orders as parent is on an item of the set too).
+    stored_supply = {
+        pk: tuple(v)
+        for pk, *v in SupplyPeg.objects.filter(item_id__in=scope).values_list(
+            "pk", *SUPPLY_PEG_FIELDS
+        )
+    }
+    gone_supply, added_supply, _kept = _diff(
+        stored_supply, _supply_peg_rows(loaded, result, order_ids)
+    )
+    bulk.delete_ids(SupplyPeg, gone_supply)
+    bulk.insert_rows(SupplyPeg, SUPPLY_PEG_FIELDS, added_supply)
 
     old_exceptions = {
         pk: tuple(v)

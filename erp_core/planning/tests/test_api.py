@@ -8,7 +8,14 @@ import pytest
 from django.utils import timezone
 
 from common.testing import APIResourceTests, api_client, assert_error_body, staff_user
-from erp_core.planning.models import ExceptionMessage, Forecast, MrpRun, PlannedOrder
+from erp_core.planning.models import (
+    ExceptionMessage,
+    Forecast,
+    MrpRun,
+    PlannedOrder,
+    PlannedOrderPeg,
+    SupplyPeg,
+)
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/erp/"
@@ -124,6 +131,42 @@ class TestExceptionMessageAPI(APIResourceTests):
             supply_id=1,
             current_date=today(),
             quantity=D(1),
+        )
+
+    def valid_create_payload(self):
+        return {}
+
+    def invalid_create_payload(self):
+        return {}
+
+    def allowed_user(self):
+        return staff_user("Planner")
+
+    def wrong_role_user(self):
+        return staff_user("Warehouse")
+
+    def partner_user_for(self, obj):
+        return None
+
+
+@pytest.mark.usefixtures("plant_for_resource")
+class TestSupplyPegAPI(APIResourceTests):
+    """Read-only pegs of open supply."""
+
+    list_url = f"{BASE}supply-pegs/"
+    model = SupplyPeg
+    max_queries = 8
+    creates = False
+
+    def make_object(self, partner=None):
+        return SupplyPeg.objects.create(
+            item=self.plant.shaft,
+            supply_kind=SupplyPeg.SupplyKind.PURCHASE_ORDER_LINE,
+            supply_id=1,
+            supply_date=today() + dt.timedelta(days=10),
+            kind=PlannedOrderPeg.Kind.SAFETY_STOCK,
+            quantity=D(1),
+            need_date=today(),
         )
 
     def valid_create_payload(self):

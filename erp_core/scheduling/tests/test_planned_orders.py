@@ -7,9 +7,11 @@ import pytest
 from django.utils import timezone
 
 from common.testing import api_client, staff_user
-from erp_core.planning.models import MrpRun, PlannedOrder, PlannedOrderPeg
-from erp_core.planning.services import planned_orders_release
+from erp_core.planning.models import MrpRun, PlannedOrder, PlannedOrderPeg, SupplyPeg
+from erp_core.planning.services import mrp_run_execute, mrp_run_start, planned_orders_release
+from erp_core.purchasing.tests.helpers import placed_order, supplier_factory
 from erp_core.scheduling import selectors
+from erp_core.scheduling.loader import materials_available
 from erp_core.scheduling.models import ScheduleChange, ScheduledOperation
 from erp_core.scheduling.services import schedule_run
 from integration.models import Event
@@ -109,3 +111,34 @@ def test_an_order_waits_for_the_components_mrp_plans_to_bring(shop):
     )
     assert first_starts["order"] >= day(3)
     assert first_starts[firm.pk] >= day(5)
+
+
+def test_an_order_waits_for_a_late_purchase_order_mrp_pegged_to_its_components(
+    shop, django_assert_num_queries
+):
+    order = shop.released("2")
+    today = timezone.localdate()
+    purchase = placed_order(
+        supplier=supplier_factory(), warehouse=shop.stores, item=shop.steel, quantity="2",
+        expected_date=today + dt.timedelta(days=10),
+    )  # fmt: skip
+    other = shop.released("1")  # its steel is on the same purchase order: none left for it
+    mrp_run_execute(run=mrp_run_start(actor=None))
+    assert SupplyPeg.objects.filter(
+        supply_id=purchase.lines.get().pk, production_order=order
+    ).exists()
+
+    with django_assert_num_queries(1):  # the planned orders' and open supply's pegs at once
+        available = materials_available(
+            production_order_ids=[order.pk, other.pk], planned_order_ids=[]
+        )
+    assert available[order.pk] == today + dt.timedelta(days=10)
+
+    schedule = schedule_run(seconds=D("0.2"))
+    first = ScheduledOperation.objects.filter(schedule=schedule, operation__order=order).order_by(
+        "start"
+    )[0]
+    zone = timezone.get_current_timezone()
+    assert first.start >= timezone.make_aware(
+        dt.datetime.combine(today + dt.timedelta(days=10), dt.time(0)), zone
+    )
