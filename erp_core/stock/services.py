@@ -18,12 +18,12 @@ import heapq
 import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import BigIntegerField, Case, Value, When
+from django.db.models import BigIntegerField, Case, Sum, Value, When
 from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -52,9 +52,10 @@ from erp_core.valuation import (
     ValuedMove,
     value_move,
 )
-from erp_core.valuation.engine import stock_effect
+from erp_core.valuation.engine import money, stock_effect
 
 ZERO = Decimal("0")
+BASIS_PLACES = Decimal("0.000001")  # a basis quantity is stored to 6 places
 UNIT_COST = Decimal("0.000001")
 
 Reason = StockMove.Reason
@@ -1020,6 +1021,70 @@ class ValueLine:
     basis: Decimal
 
 
+def _on_hand_at(keys: dict[tuple[int, int], "_Key"], moved_at: dt.datetime) -> dict:
+    """The quantity on hand at ``moved_at`` of each locked (item, warehouse): the balance when
+    nothing is booked after that time, else the sum of the rows up to it (one query for all
+    such pairs)."""
+    on_hand = {pair: key.state.quantity for pair, key in keys.items()}
+    later = {pair for pair, key in keys.items() if key.last is not None and key.last > moved_at}
+    if later:
+        on_hand.update(dict.fromkeys(later, ZERO))
+        items = {item_id for item_id, _warehouse in later}
+        rows = (
+            StockMove.objects.filter(item_id__in=items, moved_at__lte=moved_at)
+            .values_list("item_id", "warehouse_id")
+            .annotate(total=Sum("quantity"))
+            .order_by()
+        )
+        for item_id, warehouse_id, total in rows:
+            if (item_id, warehouse_id) in on_hand and (item_id, warehouse_id) in later:
+                on_hand[(item_id, warehouse_id)] = total or ZERO
+    return on_hand
+
+
+def _spread(
+    line: ValueLine, on_hand: dict[tuple[int, int], Decimal], warehouses: dict[int, Warehouse]
+) -> list[ValueLine]:
+    """A value adjustment followed to where its goods are: the receipt's warehouse takes the
+    share of what it holds; when it holds less than ``basis`` (some went out by transfer), the
+    rest of the basis goes to the item's other warehouses with stock on hand, in proportion to
+    what they hold (all of it where they hold no more than that rest), each at the line's
+    amount per unit. What no warehouse holds stays with the receipt's warehouse, whose valuation
+    gives it to the cost of sales. Amounts to the cent; the receipt's warehouse takes the rest.
+    """
+    item_id, home = line.item.pk, line.warehouse.pk
+    rest = line.basis - min(max(on_hand.get((item_id, home), ZERO), ZERO), line.basis)
+    others = sorted(
+        (warehouse_id, quantity)
+        for (other_item, warehouse_id), quantity in on_hand.items()
+        if other_item == item_id and warehouse_id != home and quantity > 0
+    )
+    held = sum((quantity for _warehouse, quantity in others), ZERO)
+    if rest <= 0 or held <= 0:
+        return [line]
+    spread, given, given_basis = [], ZERO, ZERO
+    for warehouse_id, quantity in others:
+        basis = (
+            quantity
+            if held <= rest
+            else (rest * quantity / held).quantize(BASIS_PLACES, rounding=ROUND_DOWN)
+        )
+        amount = money(line.amount * basis / line.basis)
+        if basis <= 0 or not amount:
+            continue
+        spread.append(ValueLine(line.item, warehouses[warehouse_id], amount, basis))
+        given += amount
+        given_basis += basis
+    left, left_basis = line.amount - given, line.basis - given_basis
+    if spread and left_basis <= 0:  # the others hold it all: the last takes the cent of rounding
+        last = spread[-1]
+        spread[-1] = ValueLine(last.item, last.warehouse, last.amount + left, last.basis)
+        left = ZERO
+    if not left:  # the receipt's warehouse keeps no amount: nothing to book there
+        return spread
+    return [ValueLine(line.item, line.warehouse, left, left_basis), *spread]
+
+
 @transaction.atomic
 def stock_value_adjust(
     *,
@@ -1031,13 +1096,15 @@ def stock_value_adjust(
     """Re-value goods received at an actual cost by what their supplier billed beyond (or
     credited below) the price they were received at: value-only moves (quantity 0).
 
-    Each line re-values its item's stock on hand in the warehouse by the share of the amount
-    still on hand (all of it when at least ``basis`` is on hand, else ``amount × on hand ÷
-    basis``, never below a value of zero); the share of what went out goes to the cost of sales.
-    The document (``source``) posts one entry: Dr/Cr the inventory account and 6401 主营业务成本,
-    Cr/Dr the GR/IR account the bill cleared the amount through (1401 材料采购). A standard-cost
-    item is not re-valued (its price difference stays on 1404): such a line is refused, like a
-    line of no amount or no basis.
+    Each line re-values its item's stock on hand by the share of the amount still on hand, the
+    goods followed to where they are (``_spread``): the receipt's warehouse first, then the
+    item's other warehouses for what went out of it by transfer. In each warehouse the share
+    is all of its part when at least its basis is on hand, else ``amount × on hand ÷ basis``,
+    never below a value of zero; the share of what went out of the company goes to the cost of
+    sales. The document (``source``) posts one entry: Dr/Cr the inventory account and 6401
+    主营业务成本, Cr/Dr the GR/IR account the bill cleared the amount through (1401 材料采购). A
+    standard-cost item is not re-valued (its price difference stays on 1404): such a line is
+    refused, like a line of no amount or no basis.
     """
     now = timezone.now()
     moved_at = moved_at or now
@@ -1058,20 +1125,28 @@ def stock_value_adjust(
                 raise ValidationError({"amount": _("The amount must be a number.")})
         if not line.amount or line.basis <= 0:
             raise ValidationError({"amount": _("A value adjustment needs an amount and a basis.")})
-    pairs = {(line.item.pk, line.warehouse.pk) for line in lines}
-    _load_categories([line.item for line in lines])
+    items = {line.item.pk: line.item for line in lines}
+    # Every warehouse holding the items is locked: the goods may have gone on by transfer.
+    pairs = {(line.item.pk, line.warehouse.pk) for line in lines} | set(
+        StockBalance.objects.filter(item_id__in=items).values_list("item_id", "warehouse_id")
+    )
+    _load_categories(list(items.values()))
+    warehouses = {line.warehouse.pk: line.warehouse for line in lines}
+    warehouses |= Warehouse.objects.in_bulk({w for _i, w in pairs} - warehouses.keys())
     keys = {
         pair: _Key(
-            item=next(line.item for line in lines if line.item.pk == pair[0]),
-            warehouse=next(line.warehouse for line in lines if line.warehouse.pk == pair[1]),
+            item=items[pair[0]],
+            warehouse=warehouses[pair[1]],
             balance=balance,
             state=_state(balance),
             last=balance.last_moved_at,
         )
         for pair, balance in _locked_balances(pairs).items()
     }
+    on_hand = _on_hand_at(keys, moved_at)
     batch = _Batch(keys, actor)
-    for n, line in enumerate(lines, start=1):
+    spread = [part for line in lines for part in _spread(line, on_hand, warehouses)]
+    for n, line in enumerate(spread, start=1):
         batch.book(
             keys[(line.item.pk, line.warehouse.pk)], n=n, quantity=ZERO,
             reason=Reason.VALUE_ADJUSTMENT, moved_at=moved_at, source=source,

@@ -265,3 +265,95 @@ def test_a_move_backdated_before_a_value_adjustment_moves_its_share_to_cost_of_s
     assert _balance(item, warehouse) == (D("5"), D("55.00")) == _fresh(item, warehouse)
     assert _account_total(PostingKind.COGS) == D("55.00")
     assert_books_reconcile()
+
+
+def _adjust(item, warehouse, amount: str, basis: str, **when) -> list[StockMove]:
+    return services.stock_value_adjust(
+        lines=[services.ValueLine(item, warehouse, D(amount), D(basis))],
+        source=services.Source(type="test.bill", id="1"),
+        moved_at=_ago(**when) if when else None,
+    )
+
+
+@pytest.mark.parametrize("method", ["moving_average", "fifo"])
+def test_a_value_adjustment_follows_goods_transferred_to_another_warehouse(
+    books, make_item, warehouse, other_warehouse, method
+):
+    # 10 @ 10.00 into the main warehouse; 6 go on to the line side, 2 are shipped. A price
+    # difference of +10.00 for the 10: the line side's 6 take 6.00, the main warehouse's 2 take
+    # 2.00, and the 2 shipped 2.00 of cost of sales. Before, the 6 transferred went to 6401 too.
+    item = make_item(method)
+    services.stock_receipt(item=item, warehouse=warehouse, quantity=D("10"), unit_cost=D("10"),
+                           moved_at=_ago(hours=3))  # fmt: skip
+    services.stock_transfer(item=item, from_warehouse=warehouse, to_warehouse=other_warehouse,
+                            quantity=D("6"), moved_at=_ago(hours=2))  # fmt: skip
+    services.stock_issue(item=item, warehouse=warehouse, quantity=D("2"), reason="shipment",
+                         moved_at=_ago(hours=1))  # fmt: skip
+    rows = _adjust(item, warehouse, "10", "10")
+    by_place = {row.warehouse_id: (row.value, row.variance, row.basis_quantity) for row in rows}
+    assert by_place == {
+        warehouse.pk: (D("2.00"), D("2.00"), D("4")),
+        other_warehouse.pk: (D("6.00"), D("0.00"), D("6")),
+    }
+    assert _balance(item, warehouse) == (D("2"), D("22.00")) == _fresh(item, warehouse)
+    assert _balance(item, other_warehouse) == (D("6"), D("66.00")) == _fresh(item, other_warehouse)
+    assert _account_total(PostingKind.COGS) == D("22.00")
+    assert {row.journal_entry_id for row in rows} == {rows[0].journal_entry_id}  # one entry
+    assert_books_reconcile()
+
+
+def test_a_value_adjustment_spreads_over_the_other_warehouses_by_what_they_hold(
+    books, make_item, warehouse, other_warehouse, negative_warehouse
+):
+    # 10 @ 10.00 into the main warehouse, 4 each on to two others; 10 more received on the line
+    # side. The 8 gone from the main warehouse are spread over the 14 and 4 the others hold
+    # (6.222222 and 1.777777 units' worth): all 10.00 stays in stock, none is cost of sales.
+    item = make_item("moving_average")
+    services.stock_receipt(item=item, warehouse=warehouse, quantity=D("10"), unit_cost=D("10"),
+                           moved_at=_ago(hours=3))  # fmt: skip
+    for place in (other_warehouse, negative_warehouse):
+        services.stock_transfer(item=item, from_warehouse=warehouse, to_warehouse=place,
+                                quantity=D("4"), moved_at=_ago(hours=2))  # fmt: skip
+    services.stock_receipt(item=item, warehouse=other_warehouse, quantity=D("10"),
+                           unit_cost=D("12"), moved_at=_ago(hours=1))  # fmt: skip
+    rows = _adjust(item, warehouse, "10", "10")
+    assert {row.warehouse_id: row.value for row in rows} == {
+        warehouse.pk: D("2.00"), other_warehouse.pk: D("6.22"), negative_warehouse.pk: D("1.78"),
+    }  # fmt: skip
+    assert sum(row.variance for row in rows) == D("0.00")
+    for place in (warehouse, other_warehouse, negative_warehouse):
+        assert _balance(item, place) == _fresh(item, place)
+    assert _account_total(PostingKind.COGS) == D("0.00")
+    assert_books_reconcile()
+
+
+def test_a_value_adjustment_dated_before_a_transfer_stays_where_the_goods_were_then(
+    books, make_item, warehouse, other_warehouse
+):
+    # The bill is dated before the transfer: then the main warehouse held all 10, so it takes
+    # the whole 10.00, and the transfer booked later carries 6.00 of it to the line side.
+    item = make_item("moving_average")
+    services.stock_receipt(item=item, warehouse=warehouse, quantity=D("10"), unit_cost=D("10"),
+                           moved_at=_ago(hours=3))  # fmt: skip
+    services.stock_transfer(item=item, from_warehouse=warehouse, to_warehouse=other_warehouse,
+                            quantity=D("6"), moved_at=_ago(hours=1))  # fmt: skip
+    (row,) = _adjust(item, warehouse, "10", "10", hours=2)
+    assert (row.warehouse_id, row.value, row.variance) == (warehouse.pk, D("10.00"), D("0.00"))
+    assert _balance(item, warehouse) == (D("4"), D("44.00")) == _fresh(item, warehouse)
+    assert _balance(item, other_warehouse) == (D("6"), D("66.00"))
+    assert _account_total(PostingKind.COGS) == D("0.00")
+    assert_books_reconcile()
+
+
+def test_a_value_adjustment_with_the_goods_all_elsewhere_books_nothing_at_the_receipt(
+    books, make_item, warehouse, other_warehouse
+):
+    item = make_item("fifo")
+    services.stock_receipt(item=item, warehouse=warehouse, quantity=D("3"), unit_cost=D("1"),
+                           moved_at=_ago(hours=2))  # fmt: skip
+    services.stock_transfer(item=item, from_warehouse=warehouse, to_warehouse=other_warehouse,
+                            quantity=D("3"), moved_at=_ago(hours=1))  # fmt: skip
+    (row,) = _adjust(item, warehouse, "-1", "3")
+    assert (row.warehouse_id, row.value, row.variance) == (other_warehouse.pk, D("-1.00"), D("0"))
+    assert _balance(item, other_warehouse) == (D("3"), D("2.00")) == _fresh(item, other_warehouse)
+    assert_books_reconcile()
