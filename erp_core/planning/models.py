@@ -212,9 +212,11 @@ class PlannedOrder(models.Model):
         return f"{self.get_kind_display()} {self.item_id} × {self.quantity} {self.due_date}"
 
 
-class PlannedOrderPeg(models.Model):
-    """``quantity`` of a planned order serves one demand: a sales order line, a forecast, a
-    production order's component, another planned order's component, or the safety stock.
+class PegDemand(models.Model):
+    """The demand a peg serves, shared by planned orders' and open supply's pegs: ``quantity``
+    of it for a sales order line, a forecast, a production order's component, another planned
+    order's component (``parent``, declared by each peg with its own reverse name), or the
+    safety stock, needed on ``need_date``.
 
     Pegs are derived rows, rewritten by every run from ids it has just read (hundreds of
     thousands at a time): their references carry no database constraint, whose per-row checks
@@ -229,13 +231,6 @@ class PlannedOrderPeg(models.Model):
         PLANNED_ORDER = "planned_order", _("Planned order")
         SAFETY_STOCK = "safety_stock", _("Safety stock")
 
-    planned_order = models.ForeignKey(
-        PlannedOrder,
-        verbose_name=_("planned order"),
-        on_delete=models.CASCADE,
-        db_constraint=False,
-        related_name="pegs",
-    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     quantity = models.DecimalField(_("quantity"), **QUANTITY)
     need_date = models.DateField(_("needed on"))
@@ -266,15 +261,35 @@ class PlannedOrderPeg(models.Model):
         blank=True,
         related_name="+",
     )
-    parent = models.ForeignKey(
+
+    class Meta:
+        abstract = True
+
+
+def _parent(related_name: str) -> models.ForeignKey:
+    """A peg's parent planned order (the demand of kind *planned order*)."""
+    return models.ForeignKey(
         PlannedOrder,
         verbose_name=_("parent planned order"),
         on_delete=models.CASCADE,
         db_constraint=False,
         null=True,
         blank=True,
-        related_name="component_pegs",
+        related_name=related_name,
     )
+
+
+class PlannedOrderPeg(PegDemand):
+    """``quantity`` of a planned order serves one demand (``PegDemand``)."""
+
+    planned_order = models.ForeignKey(
+        PlannedOrder,
+        verbose_name=_("planned order"),
+        on_delete=models.CASCADE,
+        db_constraint=False,
+        related_name="pegs",
+    )
+    parent = _parent("component_pegs")
 
     class Meta:
         verbose_name = _("planned order peg")
@@ -283,16 +298,7 @@ class PlannedOrderPeg(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="planned_peg_qty_positive"),
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "sales_line",
-                        "forecast",
-                        "production_order",
-                        "planned_order",
-                        "safety_stock",
-                    ]
-                ),
-                name="planned_peg_kind_valid",
+                condition=Q(kind__in=PegDemand.Kind.values), name="planned_peg_kind_valid"
             ),
         ]
 
@@ -300,14 +306,13 @@ class PlannedOrderPeg(models.Model):
         return f"{self.planned_order_id} → {self.kind} {self.quantity}"
 
 
-class SupplyPeg(models.Model):
+class SupplyPeg(PegDemand):
     """``quantity`` of an open supply — a purchase order line or requisition line still to
-    come, an open production order — serves one demand, with the same demand columns as
-    ``PlannedOrderPeg``; ``supply_date`` is when the supply is expected.
+    come, an open production order — serves one demand (``PegDemand``); ``supply_date`` is when
+    the supply is expected.
 
-    Derived rows, rewritten by every run like planned orders' pegs, and for the same reason
-    without database constraints on their references. The scheduler reads them so that an
-    order waits for a late purchase or production order its components depend on.
+    Derived rows, rewritten by every run like planned orders' pegs. The scheduler reads them so
+    that an order waits for a late purchase or production order its components depend on.
     """
 
     class SupplyKind(models.TextChoices):
@@ -325,45 +330,7 @@ class SupplyPeg(models.Model):
     supply_kind = models.CharField(_("supply"), max_length=20, choices=SupplyKind.choices)
     supply_id = models.PositiveBigIntegerField(_("supply id"))
     supply_date = models.DateField(_("expected on"))
-    kind = models.CharField(_("kind"), max_length=20, choices=PlannedOrderPeg.Kind.choices)
-    quantity = models.DecimalField(_("quantity"), **QUANTITY)
-    need_date = models.DateField(_("needed on"))
-    sales_order_line = models.ForeignKey(
-        "sales.SalesOrderLine",
-        verbose_name=_("sales order line"),
-        on_delete=models.CASCADE,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    forecast = models.ForeignKey(
-        Forecast,
-        verbose_name=_("forecast"),
-        on_delete=models.CASCADE,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    production_order = models.ForeignKey(
-        "production.ProductionOrder",
-        verbose_name=_("production order"),
-        on_delete=models.CASCADE,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    parent = models.ForeignKey(
-        PlannedOrder,
-        verbose_name=_("parent planned order"),
-        on_delete=models.CASCADE,
-        db_constraint=False,
-        null=True,
-        blank=True,
-        related_name="supply_pegs",
-    )
+    parent = _parent("supply_pegs")
 
     class Meta:
         verbose_name = _("supply peg")
@@ -379,16 +346,7 @@ class SupplyPeg(models.Model):
                 name="supply_peg_supply_kind_valid",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    kind__in=[
-                        "sales_line",
-                        "forecast",
-                        "production_order",
-                        "planned_order",
-                        "safety_stock",
-                    ]
-                ),
-                name="supply_peg_kind_valid",
+                condition=Q(kind__in=PegDemand.Kind.values), name="supply_peg_kind_valid"
             ),
         ]
 

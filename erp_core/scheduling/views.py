@@ -217,23 +217,28 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     return _calendar_page(request)
 
 
+def _calendar_add(request: HttpRequest, form_class, prefix: str, create, saved: str):
+    """Add a row of the calendar through its service; a refusal shows on the form (400)."""
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            create(**form.cleaned_data)
+        except ValidationError as exc:
+            show_refusal(form, exc)
+        else:
+            messages.success(request, saved)
+            return redirect("scheduling:calendar")
+    return _calendar_page(request, **{f"{prefix}_form": form}, status=400)
+
+
 @staff_required(VIEW_SHIFTS, VIEW_HOLIDAYS, ADD_SHIFT)
 @require_POST
 def shift_add_view(request: HttpRequest) -> HttpResponse:
     """Add a shift to a work center's week; a refusal shows on the form (400)."""
-    form = WorkCenterShiftForm(request.POST, prefix="shift")
-    if form.is_valid():
-        try:
-            services.work_center_shift_create(**form.cleaned_data)
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(
-                request,
-                pgettext("scheduling", "Shift saved: the next scheduler run plans in it."),
-            )
-            return redirect("scheduling:calendar")
-    return _calendar_page(request, shift_form=form, status=400)
+    saved = pgettext("scheduling", "Shift saved: the next scheduler run plans in it.")
+    return _calendar_add(
+        request, WorkCenterShiftForm, "shift", services.work_center_shift_create, saved
+    )
 
 
 @staff_required(VIEW_SHIFTS, DELETE_SHIFT)
@@ -250,19 +255,8 @@ def shift_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def holiday_add_view(request: HttpRequest) -> HttpResponse:
     """Add a holiday, at every work center or at one; a refusal shows on the form (400)."""
-    form = HolidayForm(request.POST, prefix="holiday")
-    if form.is_valid():
-        try:
-            services.holiday_create(**form.cleaned_data)
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(
-                request,
-                pgettext("scheduling", "Holiday saved: the next scheduler run skips it."),
-            )
-            return redirect("scheduling:calendar")
-    return _calendar_page(request, holiday_form=form, status=400)
+    saved = pgettext("scheduling", "Holiday saved: the next scheduler run skips it.")
+    return _calendar_add(request, HolidayForm, "holiday", services.holiday_create, saved)
 
 
 @staff_required(VIEW_HOLIDAYS, DELETE_HOLIDAY)
