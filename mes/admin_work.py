@@ -10,6 +10,7 @@ from mes.models import (
     OperationOverride,
     OperationReport,
     OperationRun,
+    OutputSerial,
     ProductionLot,
     WorkOperation,
     WorkOrder,
@@ -80,6 +81,20 @@ class ProductionLotAdmin(admin.ModelAdmin):
     search_fields = ("number", "item__code")
     list_select_related = ("item", "work_order__production_order")
     raw_id_fields = ("item", "work_order")
+
+
+@admin.register(OutputSerial)
+class OutputSerialAdmin(admin.ModelAdmin):
+    list_display = ("number", "item", "lot", "report")
+    search_fields = ("number", "item__code", "lot__number")
+    list_select_related = ("item", "lot", "report")
+    raw_id_fields = ("item", "lot", "report")
+
+    def has_add_permission(self, request) -> bool:  # made by operation reports only
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(LotConsumption)

@@ -2,7 +2,7 @@
 
 from mes.models.access import ModuleAccess
 from mes.models.events import COUNTER_MAX, Downtime, DowntimeReason, MachineEvent
-from mes.models.genealogy import LotConsumption, LotShipment, ProductionLot
+from mes.models.genealogy import LotConsumption, LotShipment, OutputSerial, ProductionLot
 from mes.models.machines import Machine, MachineCycleTime, MachineDevice
 from mes.models.work import (
     OperationOverride,
@@ -26,6 +26,7 @@ __all__ = [
     "OperationOverride",
     "OperationReport",
     "OperationRun",
+    "OutputSerial",
     "ProductionLot",
     "WorkOperation",
     "WorkOrder",

@@ -53,6 +53,40 @@ class ProductionLot(models.Model):
         return self.number
 
 
+class OutputSerial(models.Model):
+    """A serial number a work order made: one unit of its last operation's good output,
+    reported with that report (in its output lot). An item's serial number is made once."""
+
+    item = models.ForeignKey(
+        "erp_core.Item", verbose_name=_("item"), on_delete=models.PROTECT, related_name="+"
+    )
+    number = models.CharField(_("serial number"), max_length=64)
+    report = models.ForeignKey(
+        "mes.OperationReport",
+        verbose_name=_("operation report"),
+        on_delete=models.PROTECT,
+        related_name="serials",
+    )
+    lot = models.ForeignKey(
+        ProductionLot,
+        verbose_name=_("output lot"),
+        on_delete=models.PROTECT,
+        related_name="serials",
+    )
+
+    class Meta:
+        verbose_name = _("output serial number")
+        verbose_name_plural = _("output serial numbers")
+        ordering = ["lot", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="mes_serial_item_unique"),
+            models.CheckConstraint(condition=~Q(number=""), name="mes_serial_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
 class LotConsumption(models.Model):
     """A quantity of a lot consumed by a work order while an operation ran."""
 

@@ -23,7 +23,7 @@ finishes).
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +42,7 @@ from mes.models import (
     OperationOverride,
     OperationReport,
     OperationRun,
+    OutputSerial,
     ProductionLot,
     WorkOperation,
     WorkOrder,
@@ -405,8 +406,9 @@ def operation_report(
     Scrap needs a reason. The last operation's good output goes into an output lot
     (``lot_number``, or the work order's number and a count when none is given) and is reported
     to the ERP with the scrap (``mes.output_reported``); an earlier operation reports only its
-    scrap there. ``serials`` may name the serial numbers of the good units (one per unit), so
-    that whoever follows the event knows which order made each serial number.
+    scrap there. ``serials`` may name the serial numbers of the good units (one per unit, none
+    the item already has): they are kept with the report (``OutputSerial``) and sent with the
+    event, so that whoever follows it knows which order made each serial number.
     """
     operation = _lock(operation)
     _require_open(operation)
@@ -428,6 +430,18 @@ def operation_report(
         raise ValidationError(
             {"serials": _("Serial numbers go with the good output of the last operation.")}
         )
+    item_id = operation.work_order.item_id
+    if made_serials:
+        taken = sorted(
+            OutputSerial.objects.filter(item_id=item_id, number__in=made_serials).values_list(
+                "number", flat=True
+            )
+        )
+        if taken:
+            raise ValidationError(
+                {"serials": _("Serial numbers already made: %(numbers)s.")
+                 % {"numbers": ", ".join(taken[:10])}}
+            )  # fmt: skip
     lot = _output_lot(operation, lot_number or "", good) if last and good > 0 else None
     report = OperationReport.objects.create(
         operation=operation,
@@ -437,6 +451,18 @@ def operation_report(
         output_lot=lot,
         reported_by=actor,
     )
+    if made_serials:
+        assert lot is not None  # serials go with the last operation's good output, in its lot
+        try:
+            with transaction.atomic():  # another order reporting the same number at once
+                OutputSerial.objects.bulk_create(
+                    OutputSerial(item_id=item_id, number=number, report=report, lot=lot)
+                    for number in made_serials
+                )
+        except IntegrityError:
+            raise ValidationError(
+                {"serials": _("A serial number was just reported by another order.")}
+            ) from None
     operation.quantity_good += good
     operation.quantity_scrap += scrap
     operation.save(update_fields=["quantity_good", "quantity_scrap"])

@@ -149,3 +149,31 @@ def test_the_last_operation_reports_the_serial_numbers_of_its_units(plant, opera
     )  # fmt: skip
     event = Event.objects.filter(topic=topics.output_reported.name).latest("occurred_at", "pk")
     assert (event.payload["lot_number"], event.payload["serials"]) == ("FR-S", ["SN-A", "SN-B"])
+
+
+def test_a_serial_number_is_kept_with_its_report_and_made_once(plant, operator):
+    from mes.models import OperationReport, OutputSerial
+
+    def last_running(quantity: str):
+        work_order = plant.work_order(plant.frame, quantity)
+        work_order_stage(work_order=work_order, actor=operator)
+        *earlier, last = work_order.operations.order_by("sequence")
+        for operation in earlier:
+            ops.operation_start(operation=operation, actor=operator)
+            ops.operation_finish(operation=operation, actor=operator)
+        ops.operation_start(operation=last, actor=operator)
+        return last
+
+    first = last_running("2")
+    report = ops.operation_report(operation=first, quantity_good="2", lot_number="FR-1",
+                                  serials=["SN-1", "SN-2"], actor=operator)  # fmt: skip
+    assert sorted(report.serials.values_list("number", "lot__number")) == [
+        ("SN-1", "FR-1"), ("SN-2", "FR-1"),
+    ]  # fmt: skip
+    ops.operation_finish(operation=first, actor=operator)
+    second = last_running("1")
+    reports, serials = OperationReport.objects.count(), OutputSerial.objects.count()
+    with pytest.raises(ValidationError) as refused:
+        ops.operation_report(operation=second, quantity_good="1", serials=["SN-2"], actor=operator)
+    assert "SN-2" in refused.value.message_dict["serials"][0]
+    assert (OperationReport.objects.count(), OutputSerial.objects.count()) == (reports, serials)
