@@ -428,12 +428,11 @@ class _Batch:
         """Value one move against its key's state (replaying later moves when backdated)."""
         move = Move(id=n, quantity=quantity, unit_cost=unit_cost, value=value, basis=basis)
         if key.last is not None and key.last > moved_at:
-            row = self._backdated(key, move, reason=reason, moved_at=moved_at, source=source)
-        else:
-            valued = value_move(state=key.state, move=move, **key.options)
-            key.state = valued.state
-            key.last = moved_at
-            row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
+            return self._backdated(key, move, reason=reason, moved_at=moved_at, source=source)
+        valued = value_move(state=key.state, move=move, **key.options)
+        key.state = valued.state
+        key.last = moved_at
+        row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
         key.rows.append(row)
         self.rows.append(row)
         return row
@@ -595,6 +594,10 @@ class _Batch:
             valued = replay.value(move)
             row = self._row(key, valued, move, reason=reason, moved_at=moved_at, source=source)
         key.state = replay.state
+        # The row belongs to the key before its corrections are carried on: a re-valued transfer
+        # may come back to this key (goods sent on and back), whose replay must count the row.
+        key.rows.append(row)
+        self.rows.append(row)
         self._correct(key, row, changes)
         return row
 

@@ -357,3 +357,35 @@ def test_a_value_adjustment_with_the_goods_all_elsewhere_books_nothing_at_the_re
     assert (row.warehouse_id, row.value, row.variance) == (other_warehouse.pk, D("-1.00"), D("0"))
     assert _balance(item, other_warehouse) == (D("3"), D("2.00")) == _fresh(item, other_warehouse)
     assert_books_reconcile()
+
+
+def test_a_backdated_move_whose_correction_comes_back_by_a_transfer_keeps_its_own_quantity(
+    books, make_item, warehouse, other_warehouse
+):
+    # FIFO. Goods go from the main warehouse to the line side (−2 h) and back (−1 h); then a
+    # loss of 1 is booked at −18 h in the main warehouse. It re-values the transfer out, which
+    # re-values the line side's transfer back, which re-values the main warehouse again: that
+    # second replay once ran without the loss, leaving a balance of 14 beside rows of 13.
+    item = make_item("fifo")
+    for place in (warehouse, other_warehouse):
+        services.stock_receipt(item=item, warehouse=place, quantity=D("2"), unit_cost=D("7"),
+                               moved_at=_ago(days=1))  # fmt: skip
+    services.stock_receipt(item=item, warehouse=warehouse, quantity=D("10"), unit_cost=D("20"),
+                           moved_at=_ago(hours=14))  # fmt: skip
+    services.stock_transfer(item=item, from_warehouse=warehouse, to_warehouse=other_warehouse,
+                            quantity=D("3"), moved_at=_ago(hours=2))  # fmt: skip
+    services.stock_transfer(item=item, from_warehouse=other_warehouse, to_warehouse=warehouse,
+                            quantity=D("5"), moved_at=_ago(hours=1))  # fmt: skip
+    services.stock_adjust(item=item, warehouse=warehouse, quantity=D("-1"),
+                          moved_at=_ago(hours=18))  # fmt: skip
+    # 14 + 200 − (7 + 40) + (14 + 47) − 7 = 221 for 2 + 10 − 3 + 5 − 1 = 13.
+    assert _balance(item, warehouse) == (D("13"), D("221.00"))
+    assert _balance(item, other_warehouse) == (D("0"), D("0.00"))
+    for place in (warehouse, other_warehouse):
+        rows = StockMove.objects.filter(item=item, warehouse=place)
+        totals = rows.aggregate(quantity=Sum("quantity"), value=Sum("value"))
+        assert _balance(item, place) == (
+            D(str(totals["quantity"])).quantize(D("0.000001")),
+            D(str(totals["value"])).quantize(D("0.01")),
+        )
+    assert_books_reconcile()
