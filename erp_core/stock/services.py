@@ -1040,7 +1040,7 @@ def _on_hand_at(keys: dict[tuple[int, int], "_Key"], moved_at: dt.datetime) -> d
             .order_by()
         )
         for item_id, warehouse_id, total in rows:
-            if (item_id, warehouse_id) in on_hand and (item_id, warehouse_id) in later:
+            if (item_id, warehouse_id) in later:
                 on_hand[(item_id, warehouse_id)] = total or ZERO
     return on_hand
 
